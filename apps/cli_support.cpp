@@ -1,0 +1,43 @@
+#include "apps/cli_support.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <iostream>
+
+#include "sim/input_error.hpp"
+
+namespace migsim::cli {
+
+double parse_number(const std::string& flag, const std::string& text) {
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(begin, &end);
+  if (text.empty() || end == begin || *end != '\0' || errno == ERANGE || !std::isfinite(v)) {
+    throw InputError(flag + ": expected a number, got '" + text + "'");
+  }
+  return v;
+}
+
+double parse_positive(const std::string& flag, const std::string& text) {
+  const double v = parse_number(flag, text);
+  if (!(v > 0)) throw InputError(flag + ": must be > 0, got '" + text + "'");
+  return v;
+}
+
+double parse_non_negative(const std::string& flag, const std::string& text) {
+  const double v = parse_number(flag, text);
+  if (v < 0) throw InputError(flag + ": must be >= 0, got '" + text + "'");
+  return v;
+}
+
+double parse_percent(const std::string& flag, const std::string& text) {
+  const double v = parse_number(flag, text);
+  if (v < 0 || v > 100) throw InputError(flag + ": must be within 0..100, got '" + text + "'");
+  return v;
+}
+
+void print_json(const std::string& dumped) { std::cout << dumped << '\n'; }
+
+}  // namespace migsim::cli

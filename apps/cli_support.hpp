@@ -1,0 +1,24 @@
+#pragma once
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace migsim::cli {
+
+// Every subcommand registers itself with add_*_command(app, action): CLI11 binds
+// the options, and the subcommand's callback stores the work to run in `action`.
+using Action = std::function<int()>;
+
+// Strict number parsing for flags: the whole text must be a finite number.
+// Errors name the flag and the value: "--ram-mib: expected a number, got 'abc'".
+double parse_number(const std::string& flag, const std::string& text);
+double parse_positive(const std::string& flag, const std::string& text);
+double parse_non_negative(const std::string& flag, const std::string& text);
+// A percentage in [0, 100].
+double parse_percent(const std::string& flag, const std::string& text);
+
+// Prints JSON (one object, 2-space indent) to stdout.
+void print_json(const std::string& dumped);
+
+}  // namespace migsim::cli

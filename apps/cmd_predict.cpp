@@ -1,0 +1,253 @@
+// `migsim predict`: one pre-copy migration (or a batch file of them), predicted
+// by the QEMU-faithful model, optionally next to the baselines.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "apps/commands.hpp"
+#include "models/migration_model.hpp"
+#include "models/prediction_json.hpp"
+#include "models/scenario_json.hpp"
+#include "sim/input_error.hpp"
+#include "sim/json_input.hpp"
+
+namespace migsim::cli {
+
+namespace {
+
+struct PredictOptions {
+  std::string ram, nonzero, wss, rate = "0", bandwidth = "128", downtime = "300";
+  std::string link, horizon = "600", pattern = "sequential", pacing = "cpu";
+  std::string hot_fraction = "0.1", hot_share = "0.9";
+  std::string throttle_initial = "20", throttle_increment = "10", throttle_max = "99",
+              throttle_trigger = "50";
+  bool auto_converge = false, tailslow = false, json = false, no_detail = false;
+  std::string profile, batch, model = "qemu-precopy";
+};
+
+std::string flag_of(const char* key) {
+  std::string f = "--";
+  for (const char* c = key; *c; ++c) f += (*c == '_') ? '-' : *c;
+  // The one JSON key spelled differently from its flag.
+  if (f == "--max-cpu-throttle-pct") return "--max-throttle-pct";
+  return f;
+}
+
+models::MigrationScenario scenario_from_flags(const PredictOptions& o) {
+  models::MigrationScenario sc;
+  if (!o.profile.empty()) sc.host = models::read_host_profile_file(o.profile);
+  if (o.ram.empty()) throw InputError("--ram-mib is required (the guest's RAM in MiB)");
+  sc.memory.ram_mib = parse_positive("--ram-mib", o.ram);
+  sc.memory.nonzero_mib =
+      o.nonzero.empty() ? sc.memory.ram_mib : parse_non_negative("--nonzero-mib", o.nonzero);
+  auto& w = sc.workload;
+  w.wss_mib = o.wss.empty() ? 0.0 : parse_non_negative("--wss-mib", o.wss);
+  w.pages_per_sec = parse_non_negative("--dirty-pages-per-sec", o.rate);
+  w.pattern = models::parse_dirty_pattern(o.pattern, "--dirty-pattern");
+  w.pacing = models::parse_pacing(o.pacing, "--pacing");
+  w.hot_fraction = parse_positive("--hot-fraction", o.hot_fraction);
+  w.hot_write_share = parse_non_negative("--hot-write-share", o.hot_share);
+  auto& q = sc.qemu;
+  q.max_bandwidth_mibps =
+      o.bandwidth == "unlimited" ? 0.0 : parse_positive("--max-bandwidth-mibps", o.bandwidth);
+  q.downtime_limit_ms = parse_positive("--downtime-limit-ms", o.downtime);
+  q.auto_converge = o.auto_converge;
+  q.cpu_throttle_tailslow = o.tailslow;
+  q.cpu_throttle_initial_pct = parse_percent("--throttle-initial-pct", o.throttle_initial);
+  q.cpu_throttle_increment_pct = parse_percent("--throttle-increment-pct", o.throttle_increment);
+  q.max_cpu_throttle_pct = parse_percent("--max-throttle-pct", o.throttle_max);
+  q.throttle_trigger_threshold_pct =
+      parse_positive("--throttle-trigger-threshold-pct", o.throttle_trigger);
+  if (!o.link.empty()) sc.host.link_mibps = parse_positive("--link-mibps", o.link);
+  sc.options.horizon_s = parse_positive("--horizon-s", o.horizon);
+  sc.options.record_iterations = !o.no_detail;
+  models::check_scenario(sc, flag_of);
+  return sc;
+}
+
+std::string num(double v, int precision = 1) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", precision, v);
+  return buf;
+}
+
+void print_table(const models::Prediction& p, std::ostream& out) {
+  const double mib = models::kMiB;
+  out << "model            " << p.model << "\n"
+      << "converged        " << (p.converged ? "yes" : "NO (cancelled at the horizon)") << "\n"
+      << "total time       " << num(p.total_time_ms) << " ms\n"
+      << "downtime         " << num(p.downtime_ms) << " ms\n"
+      << "setup            " << num(p.setup_time_ms) << " ms\n"
+      << "transferred      " << num(p.transferred_bytes / mib) << " MiB ("
+      << num(p.normal_pages, 0) << " normal pages, " << num(p.zero_pages, 0) << " zero pages)\n"
+      << "dirty syncs      " << p.dirty_syncs << "\n"
+      << "iterations       " << p.iterations << "\n"
+      << "final throttle   " << num(p.final_throttle_pct, 0) << " %\n";
+  if (p.iteration_log.empty()) return;
+  out << "\n  round   start ms  duration ms  dirty@sync  pages sent  zero pages   sent MiB"
+         "  threshold MiB  throttle\n";
+  const std::size_t n = p.iteration_log.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    // Long non-converging runs: show the first and last rounds only.
+    if (n > 24 && i == 10) {
+      out << "  ... " << (n - 20) << " more rounds ...\n";
+      i = n - 10;
+    }
+    const auto& it = p.iteration_log[i];
+    char line[200];
+    std::snprintf(line, sizeof line, "  %5d%s %10.1f %12.1f %11.0f %11.0f %11.0f %10.2f %14.2f %8.0f%%\n",
+                  it.index, it.stop_and_copy ? "*" : " ", it.start_ms, it.duration_ms,
+                  it.dirty_pages_at_sync, it.pages_sent, it.zero_pages_sent, it.bytes_sent / mib,
+                  it.threshold_bytes / mib, it.throttle_pct);
+    out << line;
+  }
+  out << "  (* = stop-and-copy, guest paused)\n";
+}
+
+std::vector<std::unique_ptr<models::MigrationModel>> models_for(const std::string& which) {
+  std::vector<std::unique_ptr<models::MigrationModel>> out;
+  if (which == "all") {
+    for (const char* n : {"qemu-precopy", "geometric", "cloudsim"}) {
+      out.push_back(models::make_migration_model(n));
+    }
+    return out;
+  }
+  auto m = models::make_migration_model(which);
+  if (!m) {
+    throw InputError("--model: unknown model '" + which +
+                     "' (expected qemu-precopy, geometric, cloudsim or all)");
+  }
+  out.push_back(std::move(m));
+  return out;
+}
+
+int run_batch(const PredictOptions& o, const models::MigrationScenario& defaults) {
+  const nlohmann::json doc = read_json_file(o.batch);
+  JsonObject top(doc, o.batch);
+  auto cases = top.array_of_objects("cases");
+  top.finish();
+  const auto ms = models_for(o.model);
+  nlohmann::json results = nlohmann::json::array();
+  std::ostringstream table;
+  char head[200];
+  std::snprintf(head, sizeof head, "%-22s %-13s %8s %6s %6s %9s %5s %12s %11s %11s %6s\n", "case",
+                "model", "RAM MiB", "WSS", "MiB/s", "pages/s", "conv", "total ms", "downtime ms",
+                "sent MiB", "syncs");
+  table << head;
+  for (auto& c : cases) {
+    const std::string name = c.string("name");
+    const std::string note = c.string("note", "");
+    models::MigrationScenario sc = models::scenario_from_json(c, defaults);
+    c.finish();
+    sc.options.record_iterations = o.json && !o.no_detail;
+    for (const auto& m : ms) {
+      const models::Prediction p = m->predict(sc);
+      nlohmann::json j = models::to_json(p);
+      j["case"] = name;
+      if (!note.empty()) j["note"] = note;
+      results.push_back(j);
+      char line[240];
+      std::snprintf(line, sizeof line,
+                    "%-22s %-13s %8.0f %6.0f %6s %9.0f %5s %12.1f %11.1f %11.1f %6d\n",
+                    name.c_str(), p.model.c_str(), sc.memory.ram_mib, sc.workload.wss_mib,
+                    sc.qemu.max_bandwidth_mibps > 0 ? num(sc.qemu.max_bandwidth_mibps, 0).c_str()
+                                                    : "unlim",
+                    sc.workload.pages_per_sec, p.converged ? "yes" : "NO", p.total_time_ms,
+                    p.downtime_ms, p.transferred_bytes / models::kMiB, p.dirty_syncs);
+      table << line;
+    }
+  }
+  if (o.json) {
+    print_json(nlohmann::json{{"predictions", results}}.dump(2));
+  } else {
+    std::cout << table.str();
+  }
+  return 0;
+}
+
+int run_predict(const PredictOptions& o) {
+  if (!o.batch.empty()) {
+    models::MigrationScenario defaults;
+    if (!o.profile.empty()) defaults.host = models::read_host_profile_file(o.profile);
+    if (!o.link.empty()) defaults.host.link_mibps = parse_positive("--link-mibps", o.link);
+    return run_batch(o, defaults);
+  }
+  const models::MigrationScenario sc = scenario_from_flags(o);
+  const auto ms = models_for(o.model);
+  if (o.json) {
+    if (ms.size() == 1) {
+      print_json(models::to_json(ms[0]->predict(sc)).dump(2));
+    } else {
+      nlohmann::json all = models::to_json(ms[0]->predict(sc));
+      for (std::size_t i = 1; i < ms.size(); ++i) {
+        all["baselines"][ms[i]->name()] = models::to_json(ms[i]->predict(sc));
+      }
+      print_json(all.dump(2));
+    }
+    return 0;
+  }
+  for (std::size_t i = 0; i < ms.size(); ++i) {
+    if (i) std::cout << "\n";
+    print_table(ms[i]->predict(sc), std::cout);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_predict_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<PredictOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "predict",
+      "Predict one QEMU pre-copy live migration: total time, downtime, bytes, dirty syncs.");
+  sub->footer(
+      "Sizes are MiB, rates MiB/s (1 MiB = 1048576 bytes), pages are 4 KiB.\n"
+      "Defaults are QEMU 7.2's: max-bandwidth 128 MiB/s, downtime-limit 300 ms,\n"
+      "auto-converge off (initial 20%, step 10%, max 99%).\n\n"
+      "Examples:\n"
+      "  migsim predict --ram-mib 512 --nonzero-mib 139 --wss-mib 64 \\\n"
+      "      --dirty-pages-per-sec 5000 --max-bandwidth-mibps 100 --downtime-limit-ms 300\n"
+      "  migsim predict --ram-mib 4096 --wss-mib 1024 --dirty-pages-per-sec 60000 \\\n"
+      "      --auto-converge --json\n"
+      "  migsim predict --batch scenarios/typical-vms.json --model all\n");
+  sub->add_option("--ram-mib", o->ram, "Guest RAM (MiB); required unless --batch");
+  sub->add_option("--nonzero-mib", o->nonzero,
+                  "Memory that is not all-zero at the start (MiB; default: all of it)");
+  sub->add_option("--wss-mib", o->wss, "Writable working set the guest dirties (MiB)");
+  sub->add_option("--dirty-pages-per-sec", o->rate, "Page writes per second (default 0)");
+  sub->add_option("--dirty-pattern", o->pattern,
+                  "How writes cover the WSS: sequential (default), uniform, hotcold");
+  sub->add_option("--pacing", o->pacing,
+                  "cpu (default: throttling slows the writer) or wall (guest-clock paced writer "
+                  "that catches up)");
+  sub->add_option("--hot-fraction", o->hot_fraction, "hotcold: hot share of the WSS (0.1)");
+  sub->add_option("--hot-write-share", o->hot_share, "hotcold: share of writes to the hot set (0.9)");
+  sub->add_option("--max-bandwidth-mibps", o->bandwidth,
+                  "QEMU max-bandwidth in MiB/s, or 'unlimited' (default 128)");
+  sub->add_option("--downtime-limit-ms", o->downtime, "QEMU downtime-limit (default 300)");
+  sub->add_flag("--auto-converge", o->auto_converge, "Enable the auto-converge capability");
+  sub->add_option("--throttle-initial-pct", o->throttle_initial, "cpu-throttle-initial (20)");
+  sub->add_option("--throttle-increment-pct", o->throttle_increment,
+                  "cpu-throttle-increment (10)");
+  sub->add_option("--max-throttle-pct", o->throttle_max, "max-cpu-throttle (99)");
+  sub->add_option("--throttle-trigger-threshold-pct", o->throttle_trigger,
+                  "throttle-trigger-threshold (50)");
+  sub->add_flag("--tailslow", o->tailslow, "cpu-throttle-tailslow");
+  sub->add_option("--link-mibps", o->link,
+                  "Speed of the path when not rate limited, e.g. the stop-and-copy "
+                  "(default 1192 = 10 Gbit/s, or the --profile's)");
+  sub->add_option("--horizon-s", o->horizon,
+                  "Report converged=false if not done by then (default 600)");
+  sub->add_option("--profile", o->profile,
+                  "Host profile JSON (from 'migsim calibrate') with measured costs");
+  sub->add_option("--model", o->model, "qemu-precopy (default), geometric, cloudsim, or all");
+  sub->add_option("--batch", o->batch,
+                  "JSON file {\"cases\": [{\"name\":..., \"ram_mib\":..., ...}]}; keys are the "
+                  "flags' names with underscores");
+  sub->add_flag("--json", o->json, "Print one JSON object instead of a table");
+  sub->add_flag("--no-detail", o->no_detail, "Leave out the per-iteration detail");
+  sub->callback([o, &action] { action = [o] { return run_predict(*o); }; });
+}
+
+}  // namespace migsim::cli

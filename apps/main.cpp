@@ -1,0 +1,50 @@
+// migsim: discrete-event simulation of virtual clusters and QEMU live migration.
+#include <iostream>
+
+#include "apps/commands.hpp"
+#include "sim/input_error.hpp"
+
+int main(int argc, char** argv) {
+  using namespace migsim;
+  CLI::App app{
+      "migsim: predict QEMU pre-copy live migrations and simulate virtual clusters.\n"
+      "Run 'migsim <command> --help' for a command's options and examples."};
+  app.name("migsim");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "migsim 0.1.0");
+  app.get_formatter()->column_width(36);
+
+  cli::Action action;
+  cli::add_predict_command(app, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string where = "migsim";
+    for (const auto* sub : app.get_subcommands()) where += " " + sub->get_name();
+    std::cerr << where << ": error: " << e.what() << " (see '" << where << " --help')\n";
+    return 2;
+  } catch (const InputError& e) {  // raised by option callbacks
+    std::cerr << "migsim: error: " << e.what() << "\n";
+    return 2;
+  }
+  if (!action) return 0;
+  try {
+    return action();
+  } catch (const InputError& e) {
+    std::cerr << "migsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const EnvironmentError& e) {
+    std::cerr << "migsim: failed: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "migsim: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,103 @@
+#include "models/dirty_page_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace migsim::models {
+
+namespace {
+// Distinct pages after w uniform writes over n pages.
+double uniform_distinct(double w, double n) { return n <= 0.0 ? 0.0 : n * -std::expm1(-w / n); }
+}  // namespace
+
+DirtyPageModel::DirtyPageModel(DirtyPattern pattern, double wss_pages, double pages_per_sec,
+                               const std::vector<RatePoint>* series, double hot_fraction,
+                               double hot_write_share, Pacing pacing,
+                               double max_write_pages_per_sec)
+    : pattern_(pattern),
+      wss_(std::max(0.0, wss_pages)),
+      rate_(pages_per_sec),
+      series_(series != nullptr && !series->empty() ? series : nullptr),
+      hot_pages_(wss_ * hot_fraction),
+      cold_pages_(wss_ - wss_ * hot_fraction),
+      hot_share_(hot_write_share),
+      pacing_(pacing),
+      max_rate_(max_write_pages_per_sec) {}
+
+DirtyPageModel DirtyPageModel::for_workload(const DirtyWorkload& w, const HostProfile& host) {
+  return DirtyPageModel(w.pattern, w.wss_mib * kPagesPerMiB, w.pages_per_sec, &w.series,
+                        w.hot_fraction, w.hot_write_share, w.pacing,
+                        host.guest_max_write_pages_per_sec);
+}
+
+DirtyPageModel DirtyPageModel::for_background(const HostProfile& host) {
+  return DirtyPageModel(DirtyPattern::Uniform, host.background_wss_mib * kPagesPerMiB,
+                        host.background_dirty_pages_per_sec, nullptr, 0.0, 0.0, Pacing::CpuTime,
+                        host.guest_max_write_pages_per_sec);
+}
+
+bool DirtyPageModel::idle() const {
+  if (wss_ <= 0.0) return true;
+  if (series_ == nullptr) return rate_ <= 0.0;
+  return std::all_of(series_->begin(), series_->end(),
+                     [](const RatePoint& p) { return p.pages_per_sec <= 0.0; });
+}
+
+double DirtyPageModel::effective_rate(double rate, double throttle_pct) const {
+  const double run_share = 1.0 - throttle_pct / 100.0;
+  if (pacing_ == Pacing::CpuTime) return rate * run_share;
+  // Paced on the guest clock: it catches up after each throttled slice until the
+  // CPU share left cannot sustain the rate.
+  return std::min(rate, max_rate_ * run_share);
+}
+
+double DirtyPageModel::writes(double t0_ms, double t1_ms, double throttle_pct) const {
+  if (t1_ms <= t0_ms || wss_ <= 0.0) return 0.0;
+  if (series_ == nullptr) return effective_rate(rate_, throttle_pct) * (t1_ms - t0_ms) / 1000.0;
+  double total = 0.0;
+  const auto& s = *series_;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const double seg0 = i == 0 ? -1e300 : s[i].t_s * 1000.0;
+    const double seg1 = i + 1 < s.size() ? s[i + 1].t_s * 1000.0 : 1e300;
+    const double a = std::max(seg0, t0_ms);
+    const double b = std::min(seg1, t1_ms);
+    if (b > a) total += effective_rate(s[i].pages_per_sec, throttle_pct) * (b - a) / 1000.0;
+  }
+  return total;
+}
+
+double DirtyPageModel::distinct(double w) const {
+  if (w <= 0.0 || wss_ <= 0.0) return 0.0;
+  switch (pattern_) {
+    case DirtyPattern::Sequential: return std::min(w, wss_);
+    case DirtyPattern::Uniform: return uniform_distinct(w, wss_);
+    case DirtyPattern::HotCold:
+      return uniform_distinct(w * hot_share_, hot_pages_) +
+             uniform_distinct(w * (1.0 - hot_share_), cold_pages_);
+  }
+  return 0.0;
+}
+
+double DirtyPageModel::recent_overlap(double prev_writes, double w) const {
+  if (prev_writes <= 0.0 || w <= 0.0 || wss_ <= 0.0) return 0.0;
+  switch (pattern_) {
+    case DirtyPattern::Sequential: {
+      const double dp = std::min(prev_writes, wss_);
+      const double d = std::min(w, wss_);
+      return std::clamp((dp + d - wss_) / dp, 0.0, 1.0);
+    }
+    case DirtyPattern::Uniform: return distinct(w) / wss_;
+    case DirtyPattern::HotCold: {
+      const double ph = uniform_distinct(prev_writes * hot_share_, hot_pages_);
+      const double pc = uniform_distinct(prev_writes * (1.0 - hot_share_), cold_pages_);
+      const double nh = uniform_distinct(w * hot_share_, hot_pages_);
+      const double nc = uniform_distinct(w * (1.0 - hot_share_), cold_pages_);
+      const double hit = (hot_pages_ > 0 ? ph * nh / hot_pages_ : 0.0) +
+                         (cold_pages_ > 0 ? pc * nc / cold_pages_ : 0.0);
+      return ph + pc > 0 ? hit / (ph + pc) : 0.0;
+    }
+  }
+  return 0.0;
+}
+
+}  // namespace migsim::models

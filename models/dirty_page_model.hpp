@@ -1,0 +1,43 @@
+#pragma once
+#include "models/precopy_types.hpp"
+
+namespace migsim::models {
+
+// How a workload's page writes turn into dirty pages, as the dirty bitmap sees
+// them: writes over an interval (rate, time series, throttling, pacing) and the
+// DISTINCT pages they touch (the saturating curve calc-dirty-rate measures).
+class DirtyPageModel {
+ public:
+  DirtyPageModel(DirtyPattern pattern, double wss_pages, double pages_per_sec,
+                 const std::vector<RatePoint>* series, double hot_fraction,
+                 double hot_write_share, Pacing pacing, double max_write_pages_per_sec);
+  static DirtyPageModel for_workload(const DirtyWorkload& w, const HostProfile& host);
+  static DirtyPageModel for_background(const HostProfile& host);
+
+  // Page writes between t0 and t1 (ms since the migration started) while the
+  // vCPUs are throttled by `throttle_pct` over the whole interval.
+  double writes(double t0_ms, double t1_ms, double throttle_pct) const;
+  // Distinct pages touched by `writes` page writes (starting from a clean bitmap).
+  double distinct(double writes) const;
+  // Share of the previous interval's dirty set (made by `prev_writes`) that the
+  // next interval's `writes` touch again. Sequential cycles only overlap once
+  // the two intervals together wrap around the WSS.
+  double recent_overlap(double prev_writes, double writes) const;
+  double wss_pages() const { return wss_; }
+  bool idle() const;
+
+ private:
+  double effective_rate(double rate, double throttle_pct) const;
+
+  DirtyPattern pattern_;
+  double wss_;
+  double rate_;
+  const std::vector<RatePoint>* series_;  // not owned; may be null
+  double hot_pages_;
+  double cold_pages_;
+  double hot_share_;
+  Pacing pacing_;
+  double max_rate_;
+};
+
+}  // namespace migsim::models

@@ -1,0 +1,204 @@
+#include "sim/json_input.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "sim/input_error.hpp"
+
+namespace migsim {
+
+namespace {
+const char* rule_text(NumberRule r) {
+  switch (r) {
+    case NumberRule::NonNegative: return ">= 0";
+    case NumberRule::Positive: return "> 0";
+    default: return "a number";
+  }
+}
+}  // namespace
+
+std::string json_snippet(const nlohmann::json& v) {
+  std::string s = v.dump();
+  if (s.size() > 60) s = s.substr(0, 57) + "...";
+  return s;
+}
+
+nlohmann::json parse_json_text(const std::string& text, const std::string& origin) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // Translate the byte offset into line:column for humans.
+    std::size_t line = 1, col = 1;
+    const std::size_t upto = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+    for (std::size_t i = 0; i < upto; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+    }
+    std::string msg = e.what();
+    const auto pos = msg.find("syntax error");
+    if (pos != std::string::npos) msg = msg.substr(pos);
+    throw InputError(origin + ":" + std::to_string(line) + ":" + std::to_string(col) +
+                     ": malformed JSON: " + msg);
+  }
+}
+
+nlohmann::json read_json_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_json_text(ss.str(), path);
+}
+
+JsonObject::JsonObject(const nlohmann::json& j, std::string where)
+    : j_(j), where_(std::move(where)) {
+  if (!j_.is_object()) {
+    throw InputError(where_ + ": expected a JSON object, got " + json_snippet(j_));
+  }
+}
+
+bool JsonObject::has(const std::string& key) const { return j_.contains(key); }
+
+std::string JsonObject::path(const std::string& key) const {
+  if (where_.empty()) return key;
+  // "file.json: a.b" + key -> "file.json: a.b.key"; "file.json" + key -> "file.json: key"
+  return where_.find(": ") == std::string::npos ? where_ + ": " + key : where_ + "." + key;
+}
+
+const nlohmann::json& JsonObject::at(const std::string& key) {
+  auto it = j_.find(key);
+  if (it == j_.end()) throw InputError(path(key) + ": required field is missing");
+  used_.insert(key);
+  return *it;
+}
+
+void JsonObject::type_error(const std::string& key, const char* expected) const {
+  throw InputError(path(key) + ": expected " + expected + ", got " + json_snippet(j_.at(key)));
+}
+
+double JsonObject::check_rule(const std::string& key, double v, NumberRule rule) const {
+  const bool ok = std::isfinite(v) && (rule == NumberRule::Any ||
+                                       (rule == NumberRule::NonNegative && v >= 0) ||
+                                       (rule == NumberRule::Positive && v > 0));
+  if (!ok) {
+    std::ostringstream s;
+    s << path(key) << ": must be " << rule_text(rule) << ", got " << json_snippet(j_.at(key));
+    throw InputError(s.str());
+  }
+  return v;
+}
+
+double JsonObject::number(const std::string& key, NumberRule rule) {
+  const auto& v = at(key);
+  if (!v.is_number()) type_error(key, "a number");
+  return check_rule(key, v.get<double>(), rule);
+}
+
+double JsonObject::number(const std::string& key, double fallback, NumberRule rule) {
+  return has(key) ? number(key, rule) : fallback;
+}
+
+std::int64_t JsonObject::integer(const std::string& key, NumberRule rule) {
+  const auto& v = at(key);
+  if (!v.is_number_integer()) type_error(key, "an integer");
+  check_rule(key, static_cast<double>(v.get<std::int64_t>()), rule);
+  return v.get<std::int64_t>();
+}
+
+std::int64_t JsonObject::integer(const std::string& key, std::int64_t fallback, NumberRule rule) {
+  return has(key) ? integer(key, rule) : fallback;
+}
+
+bool JsonObject::boolean(const std::string& key) {
+  const auto& v = at(key);
+  if (!v.is_boolean()) type_error(key, "true or false");
+  return v.get<bool>();
+}
+
+bool JsonObject::boolean(const std::string& key, bool fallback) {
+  return has(key) ? boolean(key) : fallback;
+}
+
+std::string JsonObject::string(const std::string& key) {
+  const auto& v = at(key);
+  if (!v.is_string()) type_error(key, "a string");
+  return v.get<std::string>();
+}
+
+std::string JsonObject::string(const std::string& key, const std::string& fallback) {
+  return has(key) ? string(key) : fallback;
+}
+
+std::string JsonObject::choice(const std::string& key, std::initializer_list<const char*> allowed) {
+  const std::string v = string(key);
+  std::string list;
+  for (const char* a : allowed) {
+    if (v == a) return v;
+    list += list.empty() ? a : std::string(", ") + a;
+  }
+  throw InputError(path(key) + ": unknown value \"" + v + "\" (expected one of: " + list + ")");
+}
+
+std::string JsonObject::choice(const std::string& key, std::initializer_list<const char*> allowed,
+                               const std::string& fallback) {
+  return has(key) ? choice(key, allowed) : fallback;
+}
+
+const nlohmann::json& JsonObject::raw(const std::string& key) { return at(key); }
+
+JsonObject JsonObject::object(const std::string& key) {
+  const auto& v = at(key);
+  if (!v.is_object()) type_error(key, "an object");
+  return JsonObject(v, path(key));
+}
+
+std::vector<JsonObject> JsonObject::array_of_objects(const std::string& key) {
+  const auto& v = at(key);
+  if (!v.is_array()) type_error(key, "an array");
+  std::vector<JsonObject> out;
+  out.reserve(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    out.emplace_back(v[i], path(key) + "[" + std::to_string(i) + "]");
+  }
+  return out;
+}
+
+std::vector<double> JsonObject::array_of_numbers(const std::string& key, NumberRule rule) {
+  const auto& v = at(key);
+  if (!v.is_array()) type_error(key, "an array of numbers");
+  std::vector<double> out;
+  out.reserve(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::string item = key + "[" + std::to_string(i) + "]";
+    if (!v[i].is_number()) {
+      throw InputError(path(item) + ": expected a number, got " + json_snippet(v[i]));
+    }
+    const double x = v[i].get<double>();
+    const bool ok = std::isfinite(x) && (rule == NumberRule::Any ||
+                                         (rule == NumberRule::NonNegative && x >= 0) ||
+                                         (rule == NumberRule::Positive && x > 0));
+    if (!ok) {
+      throw InputError(path(item) + ": must be " + rule_text(rule) + ", got " + json_snippet(v[i]));
+    }
+    out.push_back(x);
+  }
+  return out;
+}
+
+void JsonObject::finish() const {
+  for (auto it = j_.begin(); it != j_.end(); ++it) {
+    if (used_.count(it.key()) == 0) {
+      std::string known;
+      for (const auto& k : used_) known += (known.empty() ? "" : ", ") + k;
+      throw InputError(path(it.key()) + ": unknown key" +
+                       (known.empty() ? std::string() : " (known here: " + known + ")"));
+    }
+  }
+}
+
+}  // namespace migsim

@@ -196,6 +196,9 @@ int run_predict(const PredictOptions& o) {
 
 }  // namespace
 
+void add_predict_command(CLI::App& app, Action& action);
+static const CommandRegistrar kRegisterPredict(10, "predict", add_predict_command);
+
 void add_predict_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<PredictOptions>();
   CLI::App* sub = app.add_subcommand(

@@ -1,8 +1,16 @@
 // migsim: discrete-event simulation of virtual clusters and QEMU live migration.
+#include <algorithm>
 #include <iostream>
 
 #include "apps/commands.hpp"
 #include "sim/input_error.hpp"
+
+namespace migsim::cli {
+std::vector<CommandEntry>& command_registry() {
+  static std::vector<CommandEntry> registry;
+  return registry;
+}
+}  // namespace migsim::cli
 
 int main(int argc, char** argv) {
   using namespace migsim;
@@ -15,7 +23,10 @@ int main(int argc, char** argv) {
   app.get_formatter()->column_width(36);
 
   cli::Action action;
-  cli::add_predict_command(app, action);
+  auto commands = cli::command_registry();
+  std::sort(commands.begin(), commands.end(),
+            [](const auto& a, const auto& b) { return a.order < b.order; });
+  for (const auto& c : commands) c.add(app, action);
 
   try {
     app.parse(argc, argv);

@@ -40,4 +40,22 @@ double parse_percent(const std::string& flag, const std::string& text) {
 
 void print_json(const std::string& dumped) { std::cout << dumped << '\n'; }
 
+std::vector<std::unique_ptr<models::MigrationModel>> models_for_flag(const std::string& flag,
+                                                                    const std::string& which) {
+  std::vector<std::unique_ptr<models::MigrationModel>> out;
+  if (which == "all") {
+    for (const char* n : {"qemu-precopy", "geometric", "cloudsim"}) {
+      out.push_back(models::make_migration_model(n));
+    }
+    return out;
+  }
+  auto m = models::make_migration_model(which);
+  if (!m) {
+    throw InputError(flag + ": unknown model '" + which +
+                     "' (expected qemu-precopy, geometric, cloudsim or all)");
+  }
+  out.push_back(std::move(m));
+  return out;
+}
+
 }  // namespace migsim::cli

@@ -1,8 +1,12 @@
 #pragma once
 #include <functional>
+#include <memory>
+#include <vector>
 #include <string>
 
 #include <CLI/CLI.hpp>
+
+#include "models/migration_model.hpp"
 
 namespace migsim::cli {
 
@@ -17,6 +21,11 @@ double parse_positive(const std::string& flag, const std::string& text);
 double parse_non_negative(const std::string& flag, const std::string& text);
 // A percentage in [0, 100].
 double parse_percent(const std::string& flag, const std::string& text);
+
+// The models a --model flag names: qemu-precopy, geometric, cloudsim, or all (the three).
+// An unknown name raises InputError naming the flag and the value.
+std::vector<std::unique_ptr<models::MigrationModel>> models_for_flag(const std::string& flag,
+                                                                    const std::string& which);
 
 // Prints JSON (one object, 2-space indent) to stdout.
 void print_json(const std::string& dumped);

@@ -105,29 +105,13 @@ void print_table(const models::Prediction& p, std::ostream& out) {
   out << "  (* = stop-and-copy, guest paused)\n";
 }
 
-std::vector<std::unique_ptr<models::MigrationModel>> models_for(const std::string& which) {
-  std::vector<std::unique_ptr<models::MigrationModel>> out;
-  if (which == "all") {
-    for (const char* n : {"qemu-precopy", "geometric", "cloudsim"}) {
-      out.push_back(models::make_migration_model(n));
-    }
-    return out;
-  }
-  auto m = models::make_migration_model(which);
-  if (!m) {
-    throw InputError("--model: unknown model '" + which +
-                     "' (expected qemu-precopy, geometric, cloudsim or all)");
-  }
-  out.push_back(std::move(m));
-  return out;
-}
 
 int run_batch(const PredictOptions& o, const models::MigrationScenario& defaults) {
   const nlohmann::json doc = read_json_file(o.batch);
   JsonObject top(doc, o.batch);
   auto cases = top.array_of_objects("cases");
   top.finish();
-  const auto ms = models_for(o.model);
+  const auto ms = models_for_flag("--model", o.model);
   nlohmann::json results = nlohmann::json::array();
   std::ostringstream table;
   char head[200];
@@ -174,7 +158,7 @@ int run_predict(const PredictOptions& o) {
     return run_batch(o, defaults);
   }
   const models::MigrationScenario sc = scenario_from_flags(o);
-  const auto ms = models_for(o.model);
+  const auto ms = models_for_flag("--model", o.model);
   if (o.json) {
     if (ms.size() == 1) {
       print_json(models::to_json(ms[0]->predict(sc)).dump(2));

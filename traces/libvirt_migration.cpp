@@ -1,0 +1,219 @@
+#include "traces/libvirt_migration.hpp"
+
+#include <libvirt/libvirt.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "sim/input_error.hpp"
+
+namespace migsim::traces {
+
+namespace {
+
+double num(const StatValues& s, const char* key) {
+  const auto it = s.numbers.find(key);
+  return it == s.numbers.end() ? 0.0 : it->second;
+}
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+}  // namespace
+
+LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConnection& dst,
+                                 const LiveMigrationRequest& req, const ProgressFn& progress) {
+  LiveMigrationReport rep;
+  rep.domain = req.domain;
+  rep.source_uri = src.uri();
+  rep.dest_uri = dst.uri();
+  rep.bandwidth_mibps = req.bandwidth_mibps > 0 ? req.bandwidth_mibps : 0.0;
+  rep.auto_converge = req.auto_converge;
+  if (dst.has_domain(req.domain)) {
+    // A shut-off definition left on the destination would be replaced silently.
+    DomainHandle other(dst, req.domain);
+    if (virDomainIsActive(other.get()) == 1) {
+      throw InputError("domain '" + req.domain + "' is already running on " + dst.uri());
+    }
+  }
+  DomainHandle dom(src, req.domain);
+  if (virDomainIsActive(dom.get()) != 1) {
+    throw InputError("domain '" + req.domain + "' is not running on " + src.uri());
+  }
+  if (req.max_downtime_ms > 0) src.set_max_downtime_ms(req.domain, req.max_downtime_ms);
+  rep.max_downtime_ms = src.max_downtime_ms(req.domain);
+
+  virTypedParameterPtr params = nullptr;
+  int nparams = 0, maxparams = 0;
+  if (req.bandwidth_mibps > 0) {
+    virTypedParamsAddULLong(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_BANDWIDTH,
+                            static_cast<unsigned long long>(req.bandwidth_mibps));
+  }
+  unsigned int flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PERSIST_DEST;
+  if (req.auto_converge) flags |= VIR_MIGRATE_AUTO_CONVERGE;
+
+  std::atomic<bool> done{false};
+  std::atomic<int> result{-1};
+  std::string thread_error;
+  const auto t0 = Clock::now();
+  std::thread worker([&] {
+    virDomainPtr moved = virDomainMigrate3(dom.get(), dst.raw(), params, nparams, flags);
+    if (moved) {
+      result = 0;
+      virDomainFree(moved);
+    } else {
+      thread_error = libvirt_last_error();  // per-thread error state
+      result = -1;
+    }
+    done = true;
+  });
+  bool paused = false;
+  const auto poll = std::chrono::duration<double, std::milli>(std::max(20.0, req.poll_ms));
+  auto next = Clock::now();
+  while (!done) {
+    next += std::chrono::duration_cast<Clock::duration>(poll);
+    // Sleep in short steps so the end of the job is seen quickly.
+    while (!done && Clock::now() < next) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (done) break;
+    int type = 0;
+    virTypedParameterPtr jp = nullptr;
+    int jn = 0;
+    if (virDomainGetJobStats(dom.get(), &type, &jp, &jn, 0) == 0) {
+      if (type == VIR_DOMAIN_JOB_UNBOUNDED || type == VIR_DOMAIN_JOB_BOUNDED) {
+        JobSnapshot snap;
+        snap.t_s = ms_since(t0) / 1000.0;
+        snap.stats = stats_from_typed_params(jp, jn);
+        rep.max_throttle_pct = std::max(rep.max_throttle_pct, num(snap.stats, "auto_converge_throttle"));
+        rep.max_dirty_rate_pps = std::max(rep.max_dirty_rate_pps, num(snap.stats, "memory_dirty_rate"));
+        if (progress) progress(snap);
+        rep.progress.push_back(std::move(snap));
+      }
+      virTypedParamsFree(jp, jn);
+    }
+    if (req.timeout_s > 0 && !paused && ms_since(t0) > req.timeout_s * 1000.0) {
+      // As virsh --timeout: pause the guest so the rest is copied without new dirtying.
+      if (virDomainSuspend(dom.get()) == 0) {
+        paused = true;
+        rep.timed_out = true;
+      }
+    }
+  }
+  worker.join();
+  virTypedParamsFree(params, nparams);
+  rep.wall_ms = ms_since(t0);
+  if (result != 0) {
+    rep.ok = false;
+    rep.error = thread_error;
+    if (paused) (void)virDomainResume(dom.get());  // keep the guest running where it is
+    return rep;
+  }
+  rep.ok = true;
+  try {
+    const JobStatsRecord c = src.job_stats(req.domain, true);
+    rep.completed = c.stats;
+  } catch (const std::exception& e) {
+    rep.error = std::string("migrated, but no completed job stats: ") + e.what();
+  }
+  const StatValues& s = rep.completed;
+  rep.total_ms = num(s, "time_elapsed");
+  rep.downtime_ms = num(s, "downtime");
+  rep.setup_ms = num(s, "setup_time");
+  rep.data_total_bytes = num(s, "data_total");
+  rep.data_processed_bytes = num(s, "data_processed");
+  rep.memory_processed_bytes = num(s, "memory_processed");
+  rep.memory_bps = num(s, "memory_bps");
+  rep.iterations = num(s, "memory_iteration");
+  rep.constant_pages = num(s, "memory_constant");
+  rep.normal_pages = num(s, "memory_normal");
+  rep.max_throttle_pct = std::max(rep.max_throttle_pct, num(s, "auto_converge_throttle"));
+  rep.max_dirty_rate_pps = std::max(rep.max_dirty_rate_pps, num(s, "memory_dirty_rate"));
+  if (paused) {
+    // The destination inherits the paused state: resume it there.
+    try {
+      DomainHandle moved(dst, req.domain);
+      virDomainInfo info;
+      if (virDomainGetInfo(moved.get(), &info) == 0 && info.state == VIR_DOMAIN_PAUSED) {
+        (void)virDomainResume(moved.get());
+      }
+    } catch (const std::exception&) {
+    }
+  }
+  if (req.undefine_source) (void)virDomainUndefine(dom.get());
+  return rep;
+}
+
+nlohmann::json to_json(const LiveMigrationReport& r, bool with_progress) {
+  nlohmann::json j = {{"domain", r.domain},
+                      {"source", r.source_uri},
+                      {"destination", r.dest_uri},
+                      {"ok", r.ok},
+                      {"error", r.error},
+                      {"timed_out", r.timed_out},
+                      {"bandwidth_mibps", r.bandwidth_mibps},
+                      {"bandwidth_unlimited", r.bandwidth_mibps <= 0},
+                      {"max_downtime_ms", r.max_downtime_ms},
+                      {"auto_converge", r.auto_converge},
+                      {"wall_ms", r.wall_ms},
+                      {"total_ms", r.total_ms},
+                      {"downtime_ms", r.downtime_ms},
+                      {"setup_ms", r.setup_ms},
+                      {"data_total_bytes", r.data_total_bytes},
+                      {"data_processed_bytes", r.data_processed_bytes},
+                      {"memory_processed_bytes", r.memory_processed_bytes},
+                      {"memory_bps", r.memory_bps},
+                      {"iterations", r.iterations},
+                      {"constant_pages", r.constant_pages},
+                      {"normal_pages", r.normal_pages},
+                      {"max_dirty_rate_pps", r.max_dirty_rate_pps},
+                      {"max_throttle_pct", r.max_throttle_pct}};
+  nlohmann::json c = nlohmann::json::object();
+  for (const auto& [k, v] : r.completed.numbers) c[k] = v;
+  j["completed_job_stats"] = c;
+  if (with_progress) {
+    nlohmann::json p = nlohmann::json::array();
+    for (const auto& snap : r.progress) {
+      nlohmann::json one = {{"t_s", snap.t_s}};
+      for (const auto& [k, v] : snap.stats.numbers) one[k] = v;
+      p.push_back(one);
+    }
+    j["progress"] = p;
+  }
+  return j;
+}
+
+std::string format_report(const LiveMigrationReport& r) {
+  const double mib = 1048576.0;
+  char buf[1600];
+  std::snprintf(
+      buf, sizeof buf,
+      "domain           %s\n"
+      "from -> to       %s -> %s\n"
+      "result           %s%s%s\n"
+      "bandwidth limit  %s\n"
+      "max downtime     %.0f ms\n"
+      "auto-converge    %s (highest throttle %.0f %%)\n"
+      "total time       %.0f ms (client wall clock %.0f ms)\n"
+      "downtime         %.0f ms\n"
+      "setup            %.0f ms\n"
+      "data             %.1f MiB processed of %.1f MiB total\n"
+      "memory pages     %.0f normal, %.0f zero (constant)\n"
+      "iterations       %.0f\n"
+      "bandwidth        %.1f MiB/s (last measured)\n"
+      "max dirty rate   %.0f pages/s\n",
+      r.domain.c_str(), r.source_uri.c_str(), r.dest_uri.c_str(), r.ok ? "completed" : "FAILED",
+      r.ok ? "" : ": ", r.ok ? (r.timed_out ? " (guest paused by --timeout)" : "") : r.error.c_str(),
+      r.bandwidth_mibps > 0 ? (std::to_string(static_cast<long>(r.bandwidth_mibps)) + " MiB/s").c_str()
+                            : "unlimited (libvirt's default; QEMU's 128 MiB/s does not apply)",
+      r.max_downtime_ms, r.auto_converge ? "on" : "off", r.max_throttle_pct, r.total_ms, r.wall_ms,
+      r.downtime_ms, r.setup_ms, r.data_processed_bytes / mib, r.data_total_bytes / mib,
+      r.normal_pages, r.constant_pages, r.iterations, r.memory_bps / mib, r.max_dirty_rate_pps);
+  return buf;
+}
+
+}  // namespace migsim::traces

@@ -1,0 +1,307 @@
+// `migsim validate`: real QEMU live migrations recorded into a dataset
+// (record), compared with the model and the baselines (report), and the host
+// profile tuned on a dataset's training split (tune).
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "apps/commands.hpp"
+#include "models/scenario_json.hpp"
+#include "sim/input_error.hpp"
+#include "traces/atomic_file.hpp"
+#include "validation/accuracy_report.hpp"
+#include "validation/guest_image.hpp"
+#include "validation/host_tuning.hpp"
+#include "validation/interrupt.hpp"
+#include "validation/migration_runner.hpp"
+#include "validation/qemu_process.hpp"
+#include "validation/validation_case.hpp"
+#include "validation/validation_dataset.hpp"
+
+namespace migsim::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using validation::Comparison;
+using validation::MeasuredMigration;
+
+struct ValidateOptions {
+  std::string matrix, out = "validation-dataset.jsonl";
+  std::vector<std::string> only;
+  std::string qemu = "qemu-system-x86_64";
+  std::string image_dir = validation::source_dir() + "/validation/guest/build";
+  std::string work_root = "/tmp";
+  bool keep_work = false, dry_run = false;
+  std::string dataset, plot, cases_json, profile_out;
+  bool json = false, no_tune = false;
+};
+
+std::string fmt(const char* f, double v) {
+  char b[64];
+  std::snprintf(b, sizeof b, f, v);
+  return b;
+}
+
+int run_record(const ValidateOptions& o) {
+  auto cases = validation::read_matrix_file(o.matrix);
+  if (!o.only.empty()) {
+    std::vector<validation::ValidationCase> picked;
+    for (const auto& name : o.only) {
+      bool found = false;
+      for (const auto& c : cases) {
+        if (c.name == name) picked.push_back(c), found = true;
+      }
+      if (!found) throw InputError("--only: no case named '" + name + "' in " + o.matrix);
+    }
+    cases = picked;
+  }
+  const fs::path out_dir = fs::path(o.out).has_parent_path() ? fs::path(o.out).parent_path() : ".";
+  if (!fs::is_directory(out_dir)) {
+    throw InputError("--out: folder '" + out_dir.string() + "' of " + o.out + " does not exist");
+  }
+  int runs = 0;
+  for (const auto& c : cases) runs += c.repeats;
+  if (o.dry_run) {
+    for (const auto& c : cases) {
+      std::cout << c.name << " x" << c.repeats << " [" << c.split << "]: " << c.kernel_cmdline_keys()
+                << " bw=" << c.max_bandwidth_mibps << " dl=" << c.downtime_limit_ms
+                << " ac=" << c.auto_converge << " horizon=" << c.horizon_s << "\n";
+    }
+    std::cout << runs << " migrations planned\n";
+    return 0;
+  }
+  if (validation::find_program(o.qemu).empty()) {
+    throw EnvironmentError("QEMU missing: '" + o.qemu +
+                           "' not found (install qemu-system-x86: scripts/setup all)");
+  }
+  const auto image = validation::load_guest_image(
+      o.image_dir, validation::source_dir() + "/validation/guest/build-image");
+  validation::install_interrupt_handlers();
+  validation::RunnerOptions ro;
+  ro.qemu = o.qemu;
+  ro.work_root = o.work_root;
+  ro.keep_work = o.keep_work;
+  ro.progress = [](const std::string& m) { std::cerr << "validate: " << m << "\n"; };
+  std::map<std::string, std::string> accel_for;  // "auto" resolved once by a boot probe
+  int done = 0;
+  for (auto c : cases) {
+    if (c.accel == "auto") {
+      if (!accel_for.count("auto")) {
+        const bool kvm = validation::probe_accelerator("kvm", image, ro, 20.0);
+        accel_for["auto"] = kvm ? "kvm" : "tcg";
+        std::cerr << "validate: KVM boot probe " << (kvm ? "booted: using kvm" : "failed: using tcg")
+                  << "\n";
+      }
+      c.accel = accel_for["auto"];
+    }
+    for (int r = 1; r <= c.repeats; ++r) {
+      nlohmann::json rec = validation::run_migration_case(c, r, image, ro);
+      // Checked before it is written: the dataset only ever holds readable records.
+      const auto m = validation::measured_from_record(rec, c.name);
+      traces::append_lines_atomically(o.out, rec.dump() + "\n");
+      ++done;
+      std::cerr << "validate: [" << done << "/" << runs << "] " << c.name << " #" << r << ": "
+                << (m.converged ? "completed" : "NOT converged") << " total "
+                << fmt("%.0f", m.total_time_ms) << " ms, downtime " << fmt("%.0f", m.downtime_ms)
+                << " ms, " << fmt("%.1f", m.transferred_bytes / 1048576.0) << " MiB, "
+                << m.dirty_syncs << " syncs\n";
+    }
+  }
+  std::cout << "recorded " << done << " migrations into " << o.out << "\n";
+  return 0;
+}
+
+struct ReportRow {
+  const MeasuredMigration* m;
+  std::map<std::string, models::Prediction> pred;
+};
+
+std::string opt_num(const std::optional<double>& v, const char* f) {
+  return v ? fmt(f, *v) : std::string("n/a");
+}
+
+void print_score_line(std::ostream& out, const std::string& name, const validation::AccuracyScore& s) {
+  char line[256];
+  std::snprintf(line, sizeof line, "  %-14s %5d %6d/%-3d %10s %10s %14s\n", name.c_str(), s.cases,
+                s.convergence_correct, s.cases, opt_num(s.total_time_mape_pct, "%.1f").c_str(),
+                opt_num(s.bytes_mape_pct, "%.1f").c_str(),
+                opt_num(s.downtime_median_abs_err_ms, "%.1f").c_str());
+  out << line;
+}
+
+int run_report(const ValidateOptions& o, bool tune_only) {
+  const auto data = validation::read_dataset(o.dataset);
+  const validation::TunedParameters tuned =
+      o.no_tune ? validation::default_parameters() : validation::tune_on_training_split(data);
+  if (tune_only) {
+    nlohmann::json doc{{"format", "migsim-host-profile/1"},
+                       {"fitted_on", o.dataset},
+                       {"report", validation::to_json(tuned)},
+                       {"profile", models::to_json(tuned.host)}};
+    traces::write_file_atomically(o.profile_out, doc.dump(2) + "\n");
+    std::cout << "tuned on " << tuned.training_cases << " training runs; profile written to "
+              << o.profile_out << "\n";
+    return 0;
+  }
+  std::vector<std::string> names{validation::kModelName};
+  for (const auto& b : validation::baseline_names()) names.push_back(b);
+  std::vector<ReportRow> rows;
+  std::map<std::string, std::vector<Comparison>> cmp;
+  for (const auto& m : data) {
+    ReportRow row{&m, {}};
+    const auto sc = validation::scenario_for(m.config, tuned.host, tuned.guest);
+    for (const auto& n : names) {
+      row.pred[n] = validation::predict_with(n, sc);
+      cmp[n].push_back({&m, row.pred[n]});
+    }
+    rows.push_back(std::move(row));
+  }
+  std::map<std::string, validation::AccuracyScore> test, train;
+  for (const auto& n : names) {
+    test[n] = validation::score(cmp[n], false);
+    train[n] = validation::score(cmp[n], true);
+  }
+  if (!o.cases_json.empty() || !o.plot.empty()) {
+    nlohmann::json detail = nlohmann::json::array();
+    for (const auto& r : rows) {
+      nlohmann::json j{{"case", r.m->config.name},
+                       {"repeat", r.m->repeat},
+                       {"split", r.m->config.split},
+                       {"measured",
+                        {{"converged", r.m->converged},
+                         {"total_time_ms", r.m->total_time_ms},
+                         {"downtime_ms", r.m->downtime_ms},
+                         {"transferred_bytes", r.m->transferred_bytes},
+                         {"dirty_syncs", r.m->dirty_syncs},
+                         {"throttle_pct", r.m->throttle_pct}}}};
+      for (const auto& [n, p] : r.pred) {
+        j["predicted"][n] = {{"converged", p.converged},
+                             {"total_time_ms", p.total_time_ms},
+                             {"downtime_ms", p.downtime_ms},
+                             {"transferred_bytes", p.transferred_bytes},
+                             {"dirty_syncs", p.dirty_syncs}};
+      }
+      detail.push_back(j);
+    }
+    nlohmann::json doc{{"dataset", o.dataset}, {"tuned", validation::to_json(tuned)}, {"cases", detail}};
+    if (!o.cases_json.empty()) traces::write_file_atomically(o.cases_json, doc.dump(1) + "\n");
+    if (!o.plot.empty()) {
+      const std::string tmp = o.plot + ".cases.json.tmp";
+      traces::write_file_atomically(tmp, doc.dump() + "\n");
+      const std::string script = validation::source_dir() + "/validation/plot_report.py";
+      const std::string cmd = "/usr/bin/python3 '" + script + "' '" + tmp + "' '" + o.plot + "'";
+      const int rc = std::system(cmd.c_str());
+      std::remove(tmp.c_str());
+      if (rc != 0) throw EnvironmentError("--plot: " + script + " failed (needs python3-matplotlib)");
+    }
+  }
+  if (o.json) {
+    nlohmann::json j = validation::to_json(test[validation::kModelName]);
+    j["baselines"] = nlohmann::json::object();
+    for (const auto& b : validation::baseline_names()) j["baselines"][b] = validation::to_json(test[b]);
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "dataset " << o.dataset << ": " << data.size() << " real migrations, "
+            << tuned.training_cases << " used for tuning (split=train), "
+            << data.size() - static_cast<std::size_t>(tuned.training_cases) << " reported only\n\n";
+  char head[400];
+  std::snprintf(head, sizeof head,
+                "%-22s %2s %-5s %5s %5s %5s %7s %4s %5s %2s | %-5s %8s %8s %6s | %7s %7s %6s | %6s %6s | %5s\n",
+                "case", "#", "split", "RAM", "fill", "WSS", "pages/s", "BW", "DL", "AC", "conv",
+                "real ms", "pred ms", "err%", "realMiB", "predMiB", "err%", "dt ms", "pred", "syncs");
+  std::cout << head;
+  for (const auto& r : rows) {
+    const auto& m = *r.m;
+    const auto& p = r.pred.at(validation::kModelName);
+    const std::string conv = std::string(m.converged ? "Y" : "N") + "/" + (p.converged ? "Y" : "N");
+    const bool both = m.converged && p.converged;
+    char line[400];
+    std::snprintf(
+        line, sizeof line,
+        "%-22s %2d %-5s %5.0f %5.0f %5.0f %7.0f %4.0f %5.0f %2s | %-5s %8.0f %8.0f %6s | %7.1f %7.1f %6s | %6.0f %6s | %2d/%-2d\n",
+        m.config.name.substr(0, 22).c_str(), m.repeat, m.config.split.c_str(), m.config.ram_mib,
+        m.config.fill_mib, m.config.wss_mib, m.config.dirty_pages_per_sec,
+        m.config.max_bandwidth_mibps, m.config.downtime_limit_ms, m.config.auto_converge ? "on" : "-",
+        conv.c_str(), m.total_time_ms, p.total_time_ms,
+        both ? fmt("%+.1f", 100.0 * (p.total_time_ms - m.total_time_ms) / m.total_time_ms).c_str() : "",
+        m.transferred_bytes / 1048576.0, p.transferred_bytes / 1048576.0,
+        both ? fmt("%+.1f", 100.0 * (p.transferred_bytes - m.transferred_bytes) / m.transferred_bytes).c_str()
+             : "",
+        m.downtime_ms, both ? fmt("%.0f", p.downtime_ms).c_str() : "", m.dirty_syncs, p.dirty_syncs);
+    std::cout << line;
+  }
+  std::cout << "\n(conv = real/predicted converged; err% = (predicted - real) / real)\n\n";
+  std::cout << "Accuracy on the " << test[validation::kModelName].cases
+            << " cases NOT used for tuning (errors over cases converged in reality and prediction):\n";
+  std::cout << "  model          cases  conv.ok  time MAPE%  bytes MAPE%  downtime |err| median ms\n";
+  for (const auto& n : names) print_score_line(std::cout, n, test[n]);
+  const auto& s = test[validation::kModelName];
+  std::cout << "\nConvergence confusion matrix (" << validation::kModelName << ", reported cases):\n"
+            << "                      predicted converged   predicted not\n"
+            << "  really converged    " << fmt("%19.0f", s.confusion[1][1]) << fmt("%16.0f", s.confusion[1][0]) << "\n"
+            << "  really not          " << fmt("%19.0f", s.confusion[0][1]) << fmt("%16.0f", s.confusion[0][0]) << "\n";
+  std::cout << "\nFit quality on the " << train[validation::kModelName].cases
+            << " training cases (for reference, not the reported accuracy):\n";
+  print_score_line(std::cout, validation::kModelName, train[validation::kModelName]);
+  std::cout << "\nTuned parameters: " << validation::to_json(tuned).dump() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_validate_command(CLI::App& app, Action& action);
+static const CommandRegistrar kRegisterValidate(60, "validate", add_validate_command);
+
+void add_validate_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<ValidateOptions>();
+  CLI::App* v = app.add_subcommand(
+      "validate", "Real QEMU live migrations: record a matrix, report the model's accuracy.");
+  v->require_subcommand(1);
+  v->footer(
+      "Examples:\n"
+      "  migsim validate record validation/matrix/ci-smoke.json --out /tmp/smoke.jsonl\n"
+      "  migsim validate report validation/data/tcg-loopback.jsonl\n"
+      "  migsim validate report validation/data/tcg-loopback.jsonl --json --plot out.png\n");
+  CLI::App* rec = v->add_subcommand(
+      "record", "Run every case of MATRIX as a real migration between two local QEMUs (TCG, "
+                "loopback TCP); append one JSON line per migration to the dataset.");
+  rec->add_option("matrix", o->matrix, "Matrix JSON file ({\"defaults\":{...},\"cases\":[...]})")
+      ->required();
+  rec->add_option("--out", o->out, "Dataset (JSON lines) to append to")->capture_default_str();
+  rec->add_option("--only", o->only, "Run only these case names");
+  rec->add_option("--qemu", o->qemu, "QEMU binary")->capture_default_str();
+  rec->add_option("--image-dir", o->image_dir, "Guest image folder (built if missing)");
+  rec->add_option("--work-root", o->work_root, "Where per-run temporary folders go")
+      ->capture_default_str();
+  rec->add_flag("--keep-work", o->keep_work, "Keep the per-run folders (logs, serial consoles)");
+  rec->add_flag("--dry-run", o->dry_run, "Check the matrix and list the runs; start nothing");
+  rec->callback([o, &action] { action = [o] { return run_record(*o); }; });
+
+  CLI::App* rep = v->add_subcommand(
+      "report", "Predict every recorded migration with the model (host profile tuned on the "
+                "dataset's split=train cases) and the baselines; print the accuracy.");
+  rep->add_option("dataset", o->dataset, "Dataset (JSON lines) from 'validate record'")->required();
+  rep->add_flag("--json", o->json,
+                "Print one object: cases, convergence_correct, total_time_mape_pct, "
+                "bytes_mape_pct, downtime_median_abs_err_ms, baselines{...}");
+  rep->add_option("--plot", o->plot, "Write a predicted-vs-measured PNG (python3-matplotlib)");
+  rep->add_option("--cases-json", o->cases_json, "Write per-case predictions and measurements");
+  rep->add_flag("--no-tune", o->no_tune, "Use the generic host profile instead of tuning");
+  rep->callback([o, &action] { action = [o] { return run_report(*o, false); }; });
+
+  CLI::App* tune = v->add_subcommand(
+      "tune", "Fit the host profile on the dataset's split=train cases and write it "
+              "(usable as 'migsim predict --profile').");
+  tune->add_option("dataset", o->dataset, "Dataset (JSON lines)")->required();
+  tune->add_option("--out", o->profile_out, "Profile JSON to write")->required();
+  tune->callback([o, &action] { action = [o] { return run_report(*o, true); }; });
+}
+
+}  // namespace migsim::cli

@@ -1,0 +1,91 @@
+#include "validation/accuracy_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/migration_model.hpp"
+#include "sim/input_error.hpp"
+
+namespace migsim::validation {
+
+double mape_pct(const std::vector<double>& measured, const std::vector<double>& predicted) {
+  if (measured.size() != predicted.size() || measured.empty()) {
+    throw std::invalid_argument("mape_pct: need equally many, non-zero count of values");
+  }
+  double sum = 0;
+  for (std::size_t i = 0; i < measured.size(); ++i) {
+    if (measured[i] == 0.0) throw std::invalid_argument("mape_pct: a measured value is 0");
+    sum += std::fabs(predicted[i] - measured[i]) / std::fabs(measured[i]);
+  }
+  return 100.0 * sum / static_cast<double>(measured.size());
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) throw std::invalid_argument("median of no values");
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+AccuracyScore score(const std::vector<Comparison>& cmp, bool training_split) {
+  AccuracyScore s;
+  std::vector<double> t_real, t_pred, b_real, b_pred, dt_err;
+  for (const auto& c : cmp) {
+    if (c.measured->training() != training_split) continue;
+    ++s.cases;
+    const bool real = c.measured->converged;
+    const bool pred = c.predicted.converged;
+    ++s.confusion[real ? 1 : 0][pred ? 1 : 0];
+    if (real == pred) ++s.convergence_correct;
+    if (real && pred) {
+      ++s.both_converged;
+      t_real.push_back(c.measured->total_time_ms);
+      t_pred.push_back(c.predicted.total_time_ms);
+      b_real.push_back(c.measured->transferred_bytes);
+      b_pred.push_back(c.predicted.transferred_bytes);
+      dt_err.push_back(std::fabs(c.predicted.downtime_ms - c.measured->downtime_ms));
+    }
+  }
+  if (s.both_converged > 0) {
+    s.total_time_mape_pct = mape_pct(t_real, t_pred);
+    s.bytes_mape_pct = mape_pct(b_real, b_pred);
+    s.downtime_median_abs_err_ms = median(dt_err);
+  }
+  return s;
+}
+
+nlohmann::json to_json(const AccuracyScore& s) {
+  auto opt = [](const std::optional<double>& v) -> nlohmann::json {
+    if (!v) return nullptr;
+    return std::round(*v * 1000.0) / 1000.0;
+  };
+  return {{"cases", s.cases},
+          {"convergence_correct", s.convergence_correct},
+          {"total_time_mape_pct", opt(s.total_time_mape_pct)},
+          {"bytes_mape_pct", opt(s.bytes_mape_pct)},
+          {"downtime_median_abs_err_ms", opt(s.downtime_median_abs_err_ms)}};
+}
+
+std::vector<std::string> baseline_names() { return {"geometric", "cloudsim", "ram_over_bw"}; }
+
+models::Prediction predict_with(const std::string& model, const models::MigrationScenario& sc) {
+  if (model == "ram_over_bw") {
+    // The naive estimate: all of RAM once at the configured bandwidth, no downtime.
+    models::Prediction p;
+    p.model = model;
+    p.converged = true;
+    const double bw = std::min(sc.qemu.max_bandwidth_mibps > 0 ? sc.qemu.max_bandwidth_mibps
+                                                               : sc.host.link_mibps,
+                               sc.host.link_mibps);
+    p.total_time_ms = sc.memory.ram_mib / bw * 1000.0;
+    p.transferred_bytes = sc.memory.ram_mib * models::kMiB;
+    p.dirty_syncs = 1;
+    p.iterations = 1;
+    return p;
+  }
+  const auto m = models::make_migration_model(model);
+  if (!m) throw InputError("unknown model '" + model + "'");
+  return m->predict(sc);
+}
+
+}  // namespace migsim::validation

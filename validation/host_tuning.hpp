@@ -1,0 +1,38 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "models/precopy_types.hpp"
+#include "validation/validation_case.hpp"
+#include "validation/validation_dataset.hpp"
+
+namespace migsim::validation {
+
+// Parameters tuned on the training split of a dataset, and what they were fitted on.
+struct TunedParameters {
+  models::HostProfile host;
+  GuestCalibration guest;
+  int training_cases = 0;
+  double training_loss = 0;
+  std::vector<std::string> notes;  // how each group of parameters was fitted
+};
+
+// The starting point: a generic host with this guest's rough OS footprint.
+TunedParameters default_parameters();
+
+// Fits, on the records with split == "train" only:
+//  1. guest OS non-zero memory = a + b x RAM (linear least squares, Eigen) on
+//     idle training runs' ram.normal minus the configured fill;
+//  2. setup-time = setup_ms + setup_ms_per_gib x RAM (linear least squares);
+//  3. link speed, zero-page cost, sync cost, downtime overhead and the guest's
+//     background dirtying by Nelder-Mead on the model's squared log errors of
+//     total time and bytes, downtime error and convergence mismatches.
+// Deterministic (fixed start, fixed iteration budget). With no training
+// records it returns default_parameters() with a note saying so.
+TunedParameters tune_on_training_split(const std::vector<MeasuredMigration>& data);
+
+nlohmann::json to_json(const TunedParameters& t);
+
+}  // namespace migsim::validation

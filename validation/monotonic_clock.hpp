@@ -1,0 +1,11 @@
+#pragma once
+
+namespace migsim::validation {
+
+// Seconds on the host's monotonic clock.
+double monotonic_s();
+// Blocks for `ms` milliseconds (interruptible by SIGINT: returns early). Used
+// only for polling intervals, never as synchronisation with QEMU.
+void wait_briefly_ms(int ms);
+
+}  // namespace migsim::validation

@@ -1,0 +1,103 @@
+#include "validation/validation_dataset.hpp"
+
+#include <fstream>
+
+#include "sim/input_error.hpp"
+#include "traces/atomic_file.hpp"
+#include "validation/migration_runner.hpp"
+
+namespace migsim::validation {
+
+namespace {
+
+const nlohmann::json& field(const nlohmann::json& j, const std::string& key,
+                            const std::string& where) {
+  if (!j.is_object() || !j.contains(key)) throw InputError(where + ": record lacks '" + key + "'");
+  return j.at(key);
+}
+
+double number(const nlohmann::json& j, const std::string& key, const std::string& where) {
+  const auto& v = field(j, key, where);
+  if (!v.is_number()) throw InputError(where + ": '" + key + "' is not a number: " + json_snippet(v));
+  return v.get<double>();
+}
+
+}  // namespace
+
+MeasuredMigration measured_from_record(const nlohmann::json& rec, const std::string& where) {
+  if (!rec.is_object()) throw InputError(where + ": expected a JSON object");
+  const auto& fmt = field(rec, "format", where);
+  if (!fmt.is_string() || fmt.get<std::string>() != kRecordFormat) {
+    throw InputError(where + ": format: expected \"" + std::string(kRecordFormat) + "\", got " +
+                     json_snippet(fmt));
+  }
+  MeasuredMigration m;
+  m.where = where;
+  {
+    JsonObject cfg(field(rec, "config", where), where + ": config");
+    m.config = case_from_json(cfg, ValidationCase{}, true);
+  }
+  m.config.split = field(rec, "split", where).get<std::string>();
+  m.repeat = static_cast<int>(number(rec, "repeat", where));
+  const std::string outcome = field(rec, "outcome", where).get<std::string>();
+  if (outcome != "completed" && outcome != "not-converged") {
+    throw InputError(where + ": outcome: unknown value '" + outcome + "'");
+  }
+  m.converged = outcome == "completed";
+  const nlohmann::json& q = m.converged ? field(rec, "qemu", where)
+                                         : field(rec, "qemu_last_active", where);
+  const std::string qw = where + (m.converged ? ": qemu" : ": qemu_last_active");
+  const auto& ram = field(q, "ram", qw);
+  m.total_time_ms = number(q, "total-time", qw);
+  m.setup_time_ms = q.contains("setup-time") ? number(q, "setup-time", qw) : 0.0;
+  m.downtime_ms = m.converged ? number(q, "downtime", qw) : 0.0;
+  m.transferred_bytes = number(ram, "transferred", qw + ".ram");
+  m.normal_pages = number(ram, "normal", qw + ".ram");
+  m.zero_pages = number(ram, "duplicate", qw + ".ram");
+  m.downtime_bytes = ram.contains("downtime-bytes") ? number(ram, "downtime-bytes", qw) : 0.0;
+  m.dirty_syncs = static_cast<int>(number(ram, "dirty-sync-count", qw + ".ram"));
+  m.throttle_pct = q.contains("cpu-throttle-percentage") ? number(q, "cpu-throttle-percentage", qw) : 0.0;
+  if (rec.contains("guest")) {
+    const auto& g = rec["guest"];
+    if (g.contains("hb_rates_during_migration") && g["hb_rates_during_migration"].is_array()) {
+      double sum = 0;
+      int n = 0;
+      for (const auto& p : g["hb_rates_during_migration"]) {
+        if (p.is_array() && p.size() == 2 && p[1].is_number()) {
+          sum += p[1].get<double>();
+          ++n;
+        }
+      }
+      m.guest_rate_pages_per_sec = n > 0 ? sum / n : 0.0;
+    }
+    if (g.contains("calc_dirty_rate") && g["calc_dirty_rate"].contains("dirty-rate")) {
+      m.calc_dirty_rate_mbps = g["calc_dirty_rate"]["dirty-rate"].get<double>();
+    }
+  }
+  if (rec.contains("env") && rec["env"].contains("host_load_1min_start")) {
+    m.host_load_1min = rec["env"]["host_load_1min_start"].get<double>();
+  }
+  return m;
+}
+
+std::vector<MeasuredMigration> read_dataset(const std::string& path) {
+  const std::string text = traces::read_file(path);
+  std::vector<MeasuredMigration> out;
+  std::size_t start = 0;
+  int line_no = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    ++line_no;
+    const std::string line = text.substr(start, end - start);
+    start = end + 1;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const std::string where = path + ":" + std::to_string(line_no);
+    const nlohmann::json rec = parse_json_text(line, where);
+    out.push_back(measured_from_record(rec, where));
+  }
+  if (out.empty()) throw InputError(path + ": the dataset has no records");
+  return out;
+}
+
+}  // namespace migsim::validation

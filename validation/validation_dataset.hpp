@@ -1,0 +1,38 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "validation/validation_case.hpp"
+
+namespace migsim::validation {
+
+// One real migration as the report needs it: its configuration and QEMU's
+// numbers (from the final query-migrate; for a cancelled run, the last one
+// while it was active).
+struct MeasuredMigration {
+  std::string where;  // "file:line" for messages
+  ValidationCase config;
+  int repeat = 1;
+  bool converged = false;
+  double total_time_ms = 0;
+  double setup_time_ms = 0;
+  double downtime_ms = 0;
+  double transferred_bytes = 0;
+  double normal_pages = 0;
+  double zero_pages = 0;
+  double downtime_bytes = 0;
+  int dirty_syncs = 0;
+  double throttle_pct = 0;
+  double guest_rate_pages_per_sec = 0;  // mean heartbeat rate during the migration (0 if none)
+  double calc_dirty_rate_mbps = -1;     // QEMU's calc-dirty-rate (MB/s), -1 if not measured
+  double host_load_1min = 0;
+  bool training() const { return config.split == "train"; }
+};
+
+// Reads a JSON-lines dataset written by `migsim validate record`. A malformed
+// line, a record missing a field, or an unknown format raises InputError
+// naming file:line and the field.
+std::vector<MeasuredMigration> read_dataset(const std::string& path);
+MeasuredMigration measured_from_record(const nlohmann::json& rec, const std::string& where);
+
+}  // namespace migsim::validation

@@ -38,7 +38,9 @@ struct ValidateOptions {
   std::string image_dir = validation::source_dir() + "/validation/guest/build";
   std::string work_root = "/tmp";
   bool keep_work = false, dry_run = false;
-  std::string dataset, plot, cases_json, profile_out;
+  std::string dataset, plot, cases_json, profile_out, train_on;
+  std::string accel = "tcg";
+  double probe_timeout_s = 60;
   bool json = false, no_tune = false;
 };
 
@@ -77,7 +79,7 @@ int run_record(const ValidateOptions& o) {
     return 0;
   }
   if (validation::find_program(o.qemu).empty()) {
-    throw EnvironmentError("QEMU missing: '" + o.qemu +
+    throw EnvironmentError("case '" + cases.front().name + "': QEMU missing: '" + o.qemu +
                            "' not found (install qemu-system-x86: scripts/setup all)");
   }
   const auto image = validation::load_guest_image(
@@ -137,8 +139,15 @@ void print_score_line(std::ostream& out, const std::string& name, const validati
 
 int run_report(const ValidateOptions& o, bool tune_only) {
   const auto data = validation::read_dataset(o.dataset);
-  const validation::TunedParameters tuned =
-      o.no_tune ? validation::default_parameters() : validation::tune_on_training_split(data);
+  if (!o.train_on.empty() && o.no_tune) throw InputError("--train-on and --no-tune exclude each other");
+  validation::TunedParameters tuned;
+  if (o.no_tune) {
+    tuned = validation::default_parameters();
+  } else if (!o.train_on.empty()) {
+    tuned = validation::tune_on_training_split(validation::read_dataset(o.train_on));
+  } else {
+    tuned = validation::tune_on_training_split(data);
+  }
   if (tune_only) {
     nlohmann::json doc{{"format", "migsim-host-profile/1"},
                        {"fitted_on", o.dataset},
@@ -254,6 +263,25 @@ int run_report(const ValidateOptions& o, bool tune_only) {
   return 0;
 }
 
+int run_probe(const ValidateOptions& o) {
+  if (validation::find_program(o.qemu).empty()) {
+    throw EnvironmentError("QEMU missing: '" + o.qemu + "' not found (install qemu-system-x86)");
+  }
+  const auto image = validation::load_guest_image(
+      o.image_dir, validation::source_dir() + "/validation/guest/build-image");
+  validation::install_interrupt_handlers();
+  validation::RunnerOptions ro;
+  ro.qemu = o.qemu;
+  ro.work_root = o.work_root;
+  if (validation::probe_accelerator(o.accel, image, ro, o.probe_timeout_s)) {
+    std::cout << "probe: the guest booted with " << o.accel << "\n";
+    return 0;
+  }
+  std::cout << "probe: the guest did not reach MIGSIM-READY with " << o.accel << " within "
+            << o.probe_timeout_s << " s\n";
+  return 1;
+}
+
 }  // namespace
 
 void add_validate_command(CLI::App& app, Action& action);
@@ -294,7 +322,19 @@ void add_validate_command(CLI::App& app, Action& action) {
   rep->add_option("--plot", o->plot, "Write a predicted-vs-measured PNG (python3-matplotlib)");
   rep->add_option("--cases-json", o->cases_json, "Write per-case predictions and measurements");
   rep->add_flag("--no-tune", o->no_tune, "Use the generic host profile instead of tuning");
+  rep->add_option("--train-on", o->train_on,
+                  "Tune on the split=train cases of this other dataset instead");
   rep->callback([o, &action] { action = [o] { return run_report(*o, false); }; });
+
+  CLI::App* probe = v->add_subcommand(
+      "probe", "Boot the validation guest once; exit 0 if it reaches MIGSIM-READY (used to pick "
+               "KVM only where it works, and by the tests to skip when QEMU cannot boot at all).");
+  probe->add_option("--accel", o->accel, "tcg or kvm")->check(CLI::IsMember({"tcg", "kvm"}))
+      ->capture_default_str();
+  probe->add_option("--timeout-s", o->probe_timeout_s, "Boot deadline")->capture_default_str();
+  probe->add_option("--qemu", o->qemu, "QEMU binary")->capture_default_str();
+  probe->add_option("--image-dir", o->image_dir, "Guest image folder (built if missing)");
+  probe->callback([o, &action] { action = [o] { return run_probe(*o); }; });
 
   CLI::App* tune = v->add_subcommand(
       "tune", "Fit the host profile on the dataset's split=train cases and write it "

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Two short REAL QEMU live migrations (validation/matrix/ci-smoke.json): one that
+# converges and one that cannot. Checks each record is complete and that the
+# model (tuned on the committed dataset's training split) predicts the outcome
+# and lands within a generous bound. Skips (exit 77) only when QEMU cannot boot
+# the validation guest at all.
+set -u
+M=${MIGSIM:?set MIGSIM to the migsim binary}
+SRC=${SRC:?set SRC to the source tree}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+probe=$("$M" validate probe --timeout-s 120 2>&1); rc=$?
+if [ $rc -ne 0 ]; then
+  echo "SKIP: QEMU cannot boot the validation guest on this machine: $probe"
+  exit 77
+fi
+echo "$probe"
+"$M" validate record "$SRC/validation/matrix/ci-smoke.json" --out "$T/smoke.jsonl" || {
+  echo "FAIL: validate record exited $?"; exit 1; }
+train=()
+[ -f "$SRC/validation/data/tcg-loopback.jsonl" ] && train=(--train-on "$SRC/validation/data/tcg-loopback.jsonl")
+"$M" validate report "$T/smoke.jsonl" "${train[@]}" --cases-json "$T/cases.json" || {
+  echo "FAIL: validate report exited $?"; exit 1; }
+python3 - "$T/smoke.jsonl" "$T/cases.json" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(recs) == 2, f"expected 2 records, got {len(recs)}"
+by = {r["case"]: r for r in recs}
+conv, nc = by["smoke-converges"], by["smoke-never-converges"]
+for r in recs:
+    for k in ("format", "config", "env", "parameters", "capabilities", "qemu", "trajectory", "guest",
+              "outcome", "guest_alive_after"):
+        assert k in r, f"{r['case']}: record lacks {k}"
+    assert r["env"]["qemu_version"]["major"] >= 7
+    assert r["guest"]["calc_dirty_rate"]["status"] == "measured"
+    assert len(r["trajectory"]["rows"]) >= 2, "trajectory too short"
+    assert r["guest_alive_after"]["alive"], f"{r['case']}: guest not running after the migration"
+    p = r["parameters"]
+    assert p["max-bandwidth"] == round(r["config"]["max_bandwidth_mibps"] * 1048576)
+    assert p["downtime-limit"] == r["config"]["downtime_limit_ms"]
+assert conv["outcome"] == "completed", conv["outcome"]
+q = conv["qemu"]
+for k in ("total-time", "downtime", "setup-time"):
+    assert k in q, f"completed record lacks {k}"
+for k in ("transferred", "duplicate", "normal", "dirty-sync-count", "downtime-bytes"):
+    assert k in q["ram"], f"completed record lacks ram.{k}"
+assert q["ram"]["dirty-sync-count"] >= 2
+assert nc["outcome"] == "not-converged", nc["outcome"]
+la = nc["qemu_last_active"]
+assert la["total-time"] >= nc["config"]["horizon_s"] * 1000 - 300, la["total-time"]
+assert nc["qemu"]["status"] == "cancelled"
+cases = {c["case"]: c for c in json.load(open(sys.argv[2]))["cases"]}
+c = cases["smoke-converges"]
+p, m = c["predicted"]["qemu-precopy"], c["measured"]
+assert p["converged"], "model says the converging case does not converge"
+ratio = p["total_time_ms"] / m["total_time_ms"]
+assert 0.5 <= ratio <= 2.0, f"total time off by x{ratio:.2f}"
+bratio = p["transferred_bytes"] / m["transferred_bytes"]
+assert 0.67 <= bratio <= 1.5, f"bytes off by x{bratio:.2f}"
+assert not cases["smoke-never-converges"]["predicted"]["qemu-precopy"]["converged"], \
+    "model says the non-converging case converges"
+print(f"ok: 2 real migrations recorded; converging case predicted x{ratio:.2f} time, x{bratio:.2f} bytes")
+PY

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# `migsim validate` CLI: the report's JSON contract on a hand-made dataset, its
+# arithmetic cross-checked against the per-case output, and bad input (exit 2,
+# one line naming file/case/field), QEMU missing or failing (exit 1, naming the
+# case) with the dataset left exactly as it was.
+set -u
+M=${MIGSIM:?set MIGSIM to the migsim binary}
+SRC=${SRC:?set SRC to the source tree}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail=0
+check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }
+TINY=$SRC/tests/validation/data/tiny-dataset.jsonl
+
+out=$("$M" validate report "$TINY" --json --cases-json "$T/cases.json"); rc=$?
+check "report --json exits 0" "[ $rc -eq 0 ]"
+check "report --json: exact keys and consistent numbers" "python3 - \"\$out\" '$T/cases.json' <<'PY'
+import json, sys, statistics
+d = json.loads(sys.argv[1]); cases = json.load(open(sys.argv[2]))['cases']
+keys = {'cases', 'convergence_correct', 'total_time_mape_pct', 'bytes_mape_pct', 'downtime_median_abs_err_ms'}
+assert set(d) == keys | {'baselines'}, sorted(d)
+assert set(d['baselines']) == {'geometric', 'cloudsim', 'ram_over_bw'}, sorted(d['baselines'])
+for b in d['baselines'].values(): assert set(b) == keys, sorted(b)
+def score(model):
+    rows = [c for c in cases if c['split'] != 'train']
+    ok = sum(c['measured']['converged'] == c['predicted'][model]['converged'] for c in rows)
+    both = [c for c in rows if c['measured']['converged'] and c['predicted'][model]['converged']]
+    mape = lambda k: 100 * sum(abs(c['predicted'][model][k] - c['measured'][k]) / c['measured'][k] for c in both) / len(both)
+    dt = statistics.median(abs(c['predicted'][model]['downtime_ms'] - c['measured']['downtime_ms']) for c in both)
+    return len(rows), ok, mape('total_time_ms'), mape('transferred_bytes'), dt
+for name, s in [('qemu-precopy', d)] + list(d['baselines'].items()):
+    n, ok, t, b, dt = score(name)
+    assert s['cases'] == n == 2 and s['convergence_correct'] == ok, (name, s, n, ok)
+    assert abs(s['total_time_mape_pct'] - t) < 0.01 and abs(s['bytes_mape_pct'] - b) < 0.01, (name, s, t, b)
+    assert abs(s['downtime_median_abs_err_ms'] - dt) < 0.01, (name, s, dt)
+PY"
+again=$("$M" validate report "$TINY" --json)
+check "report is deterministic" "[ \"\$out\" = \"\$again\" ]"
+table=$("$M" validate report "$TINY")
+check "table has the confusion matrix" "grep -q 'confusion matrix' <<<\"\$table\""
+check "table lists every case" "grep -q hand-converged <<<\"\$table\" && grep -q hand-not-converged <<<\"\$table\""
+check "table names the baselines" "grep -q geometric <<<\"\$table\" && grep -q cloudsim <<<\"\$table\""
+"$M" validate tune "$TINY" --out "$T/profile.json" >/dev/null
+check "tuned profile usable by predict" "'$M' predict --ram-mib 512 --profile '$T/profile.json' --json >/dev/null"
+
+bad() {  # name, expected exit code, expected texts (|-separated), args...
+  local name=$1 want_rc=$2 want=$3; shift 3
+  err=$("$M" validate "$@" 2>&1 >/dev/null); rc=$?
+  check "$name: exit $want_rc (got $rc)" "[ $rc -eq $want_rc ]"
+  check "$name: one line" "[ \$(printf '%s\n' \"\$err\" | wc -l) -eq 1 ]"
+  IFS='|' read -ra parts <<<"$want"
+  for w in "${parts[@]}"; do check "$name: names '$w'" "grep -qF -- \"$w\" <<<\"\$err\""; done
+}
+matrix() { printf '%s' "$2" >"$T/$1"; echo "$T/$1"; }
+m_unknown=$(matrix unknown.json '{"cases": [{"name": "k1", "ram_mib": 512, "colour": "red"}]}')
+bad "unknown matrix key" 2 "unknown.json|cases[0]|colour" record "$m_unknown" --out "$T/ds.jsonl"
+m_fill=$(matrix fill.json '{"cases": [{"name": "toobig", "ram_mib": 256, "fill_mib": 300}]}')
+bad "fill larger than RAM" 2 "fill.json|toobig|fill_mib" record "$m_fill" --out "$T/ds.jsonl"
+m_ok=$(matrix ok.json '{"cases": [{"name": "c1", "ram_mib": 256, "fill_mib": 16, "horizon_s": 3}]}')
+bad "output folder missing" 2 "--out|$T/nope" record "$m_ok" --out "$T/nope/ds.jsonl"
+bad "matrix missing" 2 "$T/none.json" record "$T/none.json"
+bad "dataset missing" 2 "$T/none.jsonl" report "$T/none.jsonl"
+printf '%s\n{broken\n' "$(head -n 1 "$TINY")" >"$T/broken.jsonl"
+bad "broken dataset line" 2 "broken.jsonl:2" report "$T/broken.jsonl"
+bad "unknown case for --only" 2 "--only|zz" record "$m_ok" --only zz --out "$T/ds.jsonl"
+
+# QEMU missing, or a "QEMU" that fails at once: exit 1 naming the case; the
+# dataset keeps exactly its previous content.
+cp "$TINY" "$T/keep.jsonl"
+bad "QEMU missing" 1 "c1|QEMU missing|/nonexistent/qemu" record "$m_ok" --qemu /nonexistent/qemu --out "$T/keep.jsonl"
+bad "QEMU failing" 1 "case 'c1'|QEMU" record "$m_ok" --qemu /bin/false --out "$T/keep.jsonl"
+check "dataset untouched after failures" "cmp -s '$TINY' '$T/keep.jsonl'"
+check "no work folders left behind" "! ls /tmp/migsim-val.* >/dev/null 2>&1 || [ -z \"\$(find /tmp -maxdepth 1 -name 'migsim-val.*' -newer '$T/keep.jsonl' 2>/dev/null)\" ]"
+exit $fail

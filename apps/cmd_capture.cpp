@@ -182,6 +182,32 @@ class Capture {
     }
   }
 
+  // The settings replay needs to predict the migration (libvirt's job stats lack them).
+  nlohmann::json migration_settings(const Host& host, const std::string& d) const {
+    nlohmann::json j = nlohmann::json::object();
+    try {
+      j["max_downtime_ms"] = host.ro->max_downtime_ms(d);
+      if (host.rw) {
+        const double bw = host.rw->max_speed_mibps(d);
+        // libvirt reports "unlimited" as a huge number (LLONG_MAX bytes in MiB).
+        j["max_speed_mibps"] = bw >= 1e9 ? 0.0 : bw;
+      }
+    } catch (const std::exception&) {
+    }
+    return j;
+  }
+
+  // After a job ends on one host: its completed stats there, and the incoming
+  // side's completed stats on every other host where the domain now is.
+  void job_ended(Host& host, const std::string& d) {
+    host.in_job.erase(d);
+    event(host, d, "job-ended");
+    write_completed(host, d);
+    for (auto& other : hosts_) {
+      if (&other != &host && other.ro->has_domain(d)) write_completed(other, d);
+    }
+  }
+
   void poll_jobs() {
     for (auto& host : hosts_) {
       std::vector<std::string> now_running;
@@ -195,7 +221,6 @@ class Capture {
         if (!wanted(d)) continue;
         if (!host.running.count(d) && started_) {
           event(host, d, "domain-appeared");
-          write_completed(host, d);  // an incoming migration's stats, if that is how it came
         }
         traces::JobStatsRecord js;
         try {
@@ -204,7 +229,7 @@ class Capture {
           continue;  // vanished between the listing and the call
         }
         if (js.active()) {
-          if (!host.in_job.count(d)) event(host, d, "job-started");
+          if (!host.in_job.count(d)) event(host, d, "job-started", migration_settings(host, d));
           host.in_job.insert(d);
           traces::JobRecord j;
           j.t = round_ms(elapsed());
@@ -215,18 +240,12 @@ class Capture {
           j.stats.numbers["job_type"] = js.type;
           w_.write_line(traces::job_line(j));
         } else if (host.in_job.count(d)) {
-          host.in_job.erase(d);
-          event(host, d, "job-ended");
-          write_completed(host, d);
+          job_ended(host, d);
         }
       }
       for (const auto& d : host.running) {
         if (now.count(d)) continue;
-        if (host.in_job.count(d)) {
-          host.in_job.erase(d);
-          event(host, d, "job-ended");
-          write_completed(host, d);
-        }
+        if (host.in_job.count(d)) job_ended(host, d);
         event(host, d, "domain-stopped");
       }
       host.running = now;

@@ -1,0 +1,87 @@
+#include "apps/cluster_setup.hpp"
+
+#include "models/migration_timer.hpp"
+#include "models/power_model.hpp"
+#include "policies/policy_factory.hpp"
+#include "policies/rule_policy.hpp"
+#include "sim/cluster_engine.hpp"
+#include "sim/input_error.hpp"
+#include "traces/planetlab_reader.hpp"
+#include "traces/synthetic_trace.hpp"
+
+namespace migsim::cli {
+
+ClusterRun prepare_cluster_run(const ClusterRunRequest& req) {
+  ClusterRun run;
+  run.scenario = sim::read_cluster_scenario(req.scenario_path);
+  const sim::ClusterScenario& sc = run.scenario;
+  run.seed = req.seed.value_or(sc.seed);
+
+  std::vector<sim::UtilizationSeries> demand;
+  if (!req.traces_dir.empty()) {
+    traces::PlanetLabOptions o;
+    o.samples = sc.workload.samples;
+    o.interval_s = sc.workload.interval_s;
+    demand = traces::read_planetlab_day(req.traces_dir, o);
+    run.workload = req.traces_dir + " (" + std::to_string(demand.size()) + " VM traces)";
+  } else if (sc.workload.source == "synthetic") {
+    traces::SyntheticTraceOptions o;
+    o.vms = sc.workload.synthetic_vms;
+    o.samples = sc.workload.samples;
+    o.interval_s = sc.workload.interval_s;
+    o.seed = sc.workload.seed;
+    demand = traces::generate_synthetic_traces(o);
+    run.workload = "synthetic, " + std::to_string(o.vms) + " VMs, seed " + std::to_string(o.seed);
+  } else {
+    throw InputError("--traces: required for " + req.scenario_path +
+                     " (workload.source is \"planetlab\"): give a directory of PlanetLab "
+                     "traces, e.g. ../shared/traces/planetlab/20110303");
+  }
+
+  if (sc.migration.model == "cloudsim") {
+    run.timer = std::make_unique<models::CloudSimMigrationTimer>();
+  } else {
+    models::PrecopyMigrationTimer::Settings s;
+    s.qemu.max_bandwidth_mibps = sc.migration.max_bandwidth_mibps;
+    s.qemu.downtime_limit_ms = sc.migration.downtime_limit_ms;
+    s.qemu.auto_converge = sc.migration.auto_converge;
+    s.nonzero_fraction = sc.migration.nonzero_fraction;
+    run.timer = std::make_unique<models::PrecopyMigrationTimer>(s);
+  }
+
+  run.spec = sim::build_cluster_spec(sc, std::move(demand),
+                                     [](const nlohmann::json& j, const std::string& where) {
+                                       return std::shared_ptr<const sim::PowerCurve>(
+                                           models::power_model_from_json(j, where));
+                                     });
+
+  const std::string policy = req.policy.empty() ? (sc.policy.is_null() ? "" : "rules") : req.policy;
+  if (policy.empty()) {
+    throw InputError("--policy: required (" + req.scenario_path +
+                     " has no \"policy\"); e.g. --policy thr-mmt");
+  }
+  if (policy == "rules") {
+    if (sc.policy.is_null()) {
+      throw InputError("--policy rules: " + req.scenario_path + " has no \"policy\" object");
+    }
+    if (req.parameter) throw InputError("--param: applies to the CloudSim policies, not to rules");
+    run.policy = policies::make_rule_policy(sc.policy, req.scenario_path + ": policy",
+                                            static_cast<int>(run.spec.hosts.size()),
+                                            static_cast<int>(run.spec.vms.size()), run.seed,
+                                            run.timer.get());
+  } else {
+    policies::PolicyOptions o;
+    o.parameter = req.parameter;
+    o.rs_seed = run.seed;
+    o.interval_s = sc.scheduling_interval_s;
+    run.policy = policies::make_policy(policy, o);
+  }
+  return run;
+}
+
+sim::ClusterResult run_cluster(ClusterRun& run) {
+  sim::ClusterEngine engine(std::move(run.spec), *run.policy, *run.timer);
+  return engine.run();
+}
+
+}  // namespace migsim::cli

@@ -1,0 +1,38 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "sim/cluster_result.hpp"
+#include "sim/cluster_scenario.hpp"
+#include "sim/cluster_spec.hpp"
+#include "sim/consolidation_policy.hpp"
+#include "sim/migration_timing.hpp"
+
+namespace migsim::cli {
+
+// Everything `migsim run` needs, assembled from a scenario file and flags
+// (shared with the tests and the benchmark).
+struct ClusterRunRequest {
+  std::string scenario_path;
+  std::string traces_dir;              // PlanetLab-style directory; empty: the scenario's workload
+  std::string policy;                  // CloudSim name or "rules"; empty: the scenario's policy
+  std::optional<double> parameter;     // --param
+  std::optional<std::uint64_t> seed;   // overrides the scenario's seed (RS selection)
+};
+
+struct ClusterRun {
+  sim::ClusterScenario scenario;
+  sim::ClusterSpec spec;
+  std::unique_ptr<sim::MigrationTimer> timer;
+  std::unique_ptr<sim::ConsolidationPolicy> policy;
+  std::string workload;  // where the demand came from, for the summary
+  std::uint64_t seed = 42;
+};
+
+ClusterRun prepare_cluster_run(const ClusterRunRequest& req);
+// Runs the simulation (consumes run.spec).
+sim::ClusterResult run_cluster(ClusterRun& run);
+
+}  // namespace migsim::cli

@@ -1,0 +1,119 @@
+// `migsim run`: simulate a virtual cluster under a consolidation policy.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "apps/cluster_setup.hpp"
+#include "apps/commands.hpp"
+#include "sim/input_error.hpp"
+
+namespace migsim::cli {
+
+namespace {
+
+struct RunOptions {
+  std::string scenario, traces, policy, param, seed;
+  bool json = false;
+};
+
+void print_summary(const ClusterRun& run, const sim::ClusterResult& r, double wall_s, std::ostream& out) {
+  char buf[256];
+  out << "scenario          " << run.scenario.name << " (" << run.scenario.path << ")\n"
+      << "semantics         " << r.mode
+      << (r.mode == "cloudsim" ? " (CloudSim 3.0.3 compatible)" : " (migsim: pre-copy migration model)")
+      << "\n"
+      << "workload          " << run.workload << "\n"
+      << "policy            " << r.policy << "\n"
+      << "migration model   " << run.timer->name() << "\n"
+      << "hosts / VMs       " << r.hosts << " / " << r.vms << "\n";
+  std::snprintf(buf, sizeof buf, "simulated         %.0f s (%.1f h), %lld processing steps\n", r.simulated_s,
+                r.simulated_s / 3600, r.processing_steps);
+  out << buf;
+  std::snprintf(buf, sizeof buf, "energy            %.2f kWh\n", r.energy_kwh);
+  out << buf;
+  std::snprintf(buf, sizeof buf, "migrations        %lld (mean %.2f s%s)\n", r.migrations, r.mean_migration_s,
+                r.migrations_failed ? (", " + std::to_string(r.migrations_failed) + " did not converge").c_str()
+                                    : "");
+  out << buf;
+  if (r.mode == "migsim") {
+    std::snprintf(buf, sizeof buf, "downtime          %.3f s total, %.1f ms mean per migration\n",
+                  r.total_downtime_s, r.mean_downtime_ms);
+    out << buf;
+  }
+  std::snprintf(buf, sizeof buf, "SLATAH            %.4f %%  (time active hosts were at 100 %%)\n", r.slatah * 100);
+  out << buf;
+  std::snprintf(buf, sizeof buf, "PDM               %.5f %%  (performance lost to migrations)\n", r.pdm * 100);
+  out << buf;
+  std::snprintf(buf, sizeof buf, "SLAV              %.3e  (SLATAH x PDM)\n", r.slav);
+  out << buf;
+  std::snprintf(buf, sizeof buf, "ESV               %.3e  (energy x SLAV)\n", r.esv);
+  out << buf;
+  std::snprintf(buf, sizeof buf, "host shutdowns    %lld\n", r.host_shutdowns);
+  out << buf;
+  if (r.vms_retired) {
+    std::snprintf(buf, sizeof buf, "VMs retired       %lld (demand fell to 0; CloudSim semantics)\n", r.vms_retired);
+    out << buf;
+  }
+  std::snprintf(buf, sizeof buf, "wall time         %.3f s\n", wall_s);
+  out << buf;
+}
+
+int run_command(const RunOptions& o) {
+  ClusterRunRequest req;
+  req.scenario_path = o.scenario;
+  req.traces_dir = o.traces;
+  req.policy = o.policy;
+  if (!o.param.empty()) req.parameter = parse_number("--param", o.param);
+  if (!o.seed.empty()) {
+    const double s = parse_non_negative("--seed", o.seed);
+    if (s != static_cast<double>(static_cast<std::uint64_t>(s))) {
+      throw InputError("--seed: expected a non-negative integer, got '" + o.seed + "'");
+    }
+    req.seed = static_cast<std::uint64_t>(s);
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  ClusterRun run = prepare_cluster_run(req);
+  const sim::ClusterResult r = run_cluster(run);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (o.json) {
+    nlohmann::json j = sim::to_json(r);
+    j["scenario"] = run.scenario.name;
+    j["workload"] = run.workload;
+    j["migration_model"] = run.timer->name();
+    j["seed"] = run.seed;
+    print_json(j.dump(2));
+  } else {
+    print_summary(run, r, wall, std::cout);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Action& action);
+static const CommandRegistrar kRegisterRun(30, "run", add_run_command);
+
+void add_run_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<RunOptions>();
+  auto* cmd = app.add_subcommand(
+      "run",
+      "Simulate a virtual cluster under a consolidation policy.\n"
+      "Examples:\n"
+      "  migsim run scenarios/default-cluster.json\n"
+      "  migsim run scenarios/cloudsim-planetlab.json --traces ../shared/traces/planetlab/20110303 "
+      "--policy thr-mmt --param 0.8 --json");
+  cmd->add_option("scenario", o->scenario, "Cluster scenario JSON (scenarios/*.json)")->required();
+  cmd->add_option("--traces", o->traces,
+                  "Directory of PlanetLab-style traces (one file per VM, one CPU % per line); "
+                  "default: the scenario's workload");
+  cmd->add_option("--policy", o->policy,
+                  "npa, dvfs, {thr,iqr,mad,lr,lrr}-{mmt,mc,rs,mu}, or rules (the scenario's policy "
+                  "object); default: the scenario's policy");
+  cmd->add_option("--param", o->param,
+                  "Policy parameter: THR threshold (0.8), IQR/MAD/LR/LRR safety (1.5/2.5/1.2/1.2)");
+  cmd->add_option("--seed", o->seed, "Seed of random choices (RS selection); default: the scenario's (42)");
+  cmd->add_flag("--json", o->json, "Print one JSON object");
+  cmd->callback([o, &action]() { action = [o]() { return run_command(*o); }; });
+}
+
+}  // namespace migsim::cli

@@ -1,0 +1,42 @@
+#pragma once
+#include <memory>
+#include <string>
+
+#include "sim/placement.hpp"
+
+namespace migsim::policies {
+
+// Decides whether a host is overloaded, from the Placement snapshot (the VMs'
+// current requests and utilisation histories). One implementation per file:
+// thr_detector.cpp, iqr_detector.cpp, mad_detector.cpp, lr_detector.cpp,
+// lrr_detector.cpp.
+class OverloadDetector {
+ public:
+  virtual ~OverloadDetector() = default;
+  virtual std::string name() const = 0;
+  virtual bool overloaded(const sim::Placement& p, int host) const = 0;
+};
+
+// Sum of the host's VMs' requested MIPS / host MIPS (may exceed 1).
+double requested_utilization(const sim::Placement& p, int host);
+
+// THR: requested utilisation > threshold.
+std::unique_ptr<OverloadDetector> make_thr_detector(double threshold);
+// IQR / MAD: threshold = 1 - safety x IQR (MAD) of the host's utilisation
+// history; with fewer than 12 history values the fallback decides.
+std::unique_ptr<OverloadDetector> make_iqr_detector(double safety,
+                                                    std::unique_ptr<OverloadDetector> fallback);
+std::unique_ptr<OverloadDetector> make_mad_detector(double safety,
+                                                    std::unique_ptr<OverloadDetector> fallback);
+// LR: least-squares line through the last 10 history values, extrapolated by
+// the longest migration time of the host's VMs (in intervals, rounded up),
+// times safety >= 1 => overloaded. Fewer than 10 values: the fallback decides.
+// `migration_bw_mbps` is the bandwidth of that estimate (RAM / (BW/2)).
+std::unique_ptr<OverloadDetector> make_lr_detector(double safety, double interval_s,
+                                                   std::unique_ptr<OverloadDetector> fallback);
+// LRR: robust (bisquare re-weighted) local regression. In CloudSim 3.0.3 the
+// weights never reach zero, so the fit — and every decision — equals LR's.
+std::unique_ptr<OverloadDetector> make_lrr_detector(double safety, double interval_s,
+                                                    std::unique_ptr<OverloadDetector> fallback);
+
+}  // namespace migsim::policies

@@ -1,0 +1,242 @@
+#include "policies/rule_policy.hpp"
+
+#include <cctype>
+#include <cstdlib>
+#include <sstream>
+
+#include "policies/power_aware_placement.hpp"
+#include "policies/underload_consolidation.hpp"
+#include "sim/input_error.hpp"
+#include "sim/json_input.hpp"
+
+namespace migsim::policies {
+
+namespace {
+double mem_fraction(const sim::Placement& p, int host) {
+  double ram = 0;
+  for (int v : p.vms_on(host)) ram += p.vm(v).ram_mib;
+  return ram / p.host(host).ram_mib;
+}
+
+// The migrate rules as an instantaneous overload test (for placement targets).
+class AnyCondition final : public OverloadDetector {
+ public:
+  explicit AnyCondition(std::vector<HostCondition> c) : conds_(std::move(c)) {}
+  std::string name() const override { return "rules"; }
+  bool overloaded(const sim::Placement& p, int host) const override {
+    for (const auto& c : conds_) {
+      if (c.holds(p, host)) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::vector<HostCondition> conds_;
+};
+}  // namespace
+
+HostCondition HostCondition::parse(const std::string& text, const std::string& where) {
+  HostCondition c;
+  c.text_ = text;
+  std::istringstream in(text);
+  std::vector<std::string> tok;
+  for (std::string t; in >> t;) tok.push_back(t);
+  auto fail = [&](const std::string& why) {
+    throw InputError(where + ": " + why + " in rule '" + text +
+                     "' (expected e.g. \"cpu > 0.8\" or \"cpu > 0.6 and mem > 0.75\")");
+  };
+  if (tok.empty()) fail("empty condition");
+  std::vector<Term> group;
+  std::size_t i = 0;
+  while (true) {
+    if (i + 3 > tok.size()) fail("incomplete comparison");
+    Term t{};
+    if (tok[i] == "cpu") {
+      t.cpu = true;
+    } else if (tok[i] == "mem") {
+      t.cpu = false;
+    } else {
+      fail("unknown metric '" + tok[i] + "' (cpu or mem)");
+    }
+    const std::string& op = tok[i + 1];
+    if (op == ">") {
+      t.op = 0;
+    } else if (op == ">=") {
+      t.op = 1;
+    } else if (op == "<") {
+      t.op = 2;
+    } else if (op == "<=") {
+      t.op = 3;
+    } else {
+      fail("unknown operator '" + op + "'");
+    }
+    char* end = nullptr;
+    t.value = std::strtod(tok[i + 2].c_str(), &end);
+    if (end == tok[i + 2].c_str() || *end != '\0' || !std::isfinite(t.value)) {
+      fail("'" + tok[i + 2] + "' is not a number");
+    }
+    group.push_back(t);
+    i += 3;
+    if (i == tok.size()) break;
+    if (tok[i] == "and") {
+      ++i;
+    } else if (tok[i] == "or") {
+      c.any_of_.push_back(std::move(group));
+      group.clear();
+      ++i;
+    } else {
+      fail("expected 'and' or 'or', got '" + tok[i] + "'");
+    }
+  }
+  c.any_of_.push_back(std::move(group));
+  return c;
+}
+
+bool HostCondition::holds(const sim::Placement& p, int host) const {
+  if (p.vms_on(host).empty()) return false;
+  const double cpu = requested_utilization(p, host);
+  const double mem = mem_fraction(p, host);
+  for (const auto& group : any_of_) {
+    bool all = true;
+    for (const Term& t : group) {
+      const double x = t.cpu ? cpu : mem;
+      bool ok = false;
+      switch (t.op) {
+        case 0: ok = x > t.value; break;
+        case 1: ok = x >= t.value; break;
+        case 2: ok = x < t.value; break;
+        default: ok = x <= t.value; break;
+      }
+      if (!ok) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return true;
+  }
+  return false;
+}
+
+RulePolicy::RulePolicy(std::vector<RuleSpec> migrate, std::optional<RuleSpec> underload,
+                       std::unique_ptr<VmSelector> selector, AdmissionControl admission, int host_count)
+    : migrate_(std::move(migrate)),
+      underload_(std::move(underload)),
+      selector_(std::move(selector)),
+      admission_(std::move(admission)),
+      streak_(migrate_.size(), std::vector<int>(static_cast<std::size_t>(host_count), 0)),
+      under_streak_(static_cast<std::size_t>(host_count), 0) {
+  std::vector<HostCondition> conds;
+  for (const auto& r : migrate_) conds.push_back(r.when);
+  instant_ = std::make_unique<AnyCondition>(std::move(conds));
+}
+
+std::string RulePolicy::name() const {
+  std::string n = "rules(";
+  for (std::size_t i = 0; i < migrate_.size(); ++i) n += (i ? "; " : "") + migrate_[i].when.text();
+  return n + ")";
+}
+
+int RulePolicy::place_new(sim::Placement& p, int vm) {
+  std::vector<char> excluded(static_cast<std::size_t>(p.host_count()), 0);
+  return PowerAwareBestFit(*instant_).find_host(p, vm, excluded);
+}
+
+std::vector<sim::MigrationOrder> RulePolicy::optimize(sim::Placement& p, double now) {
+  std::vector<int> triggered;
+  for (int h = 0; h < p.host_count(); ++h) {
+    bool fire = false;
+    for (std::size_t r = 0; r < migrate_.size(); ++r) {
+      int& s = streak_[r][h];
+      s = migrate_[r].when.holds(p, h) ? s + 1 : 0;
+      if (s >= migrate_[r].for_samples) fire = true;
+    }
+    if (fire) triggered.push_back(h);
+  }
+  std::vector<int> underloaded_ok(static_cast<std::size_t>(p.host_count()), 1);
+  if (underload_) {
+    for (int h = 0; h < p.host_count(); ++h) {
+      int& s = under_streak_[h];
+      s = underload_->when.holds(p, h) ? s + 1 : 0;
+      underloaded_ok[h] = s >= underload_->for_samples ? 1 : 0;
+    }
+  }
+  const auto saved = p.save();
+  std::vector<int> to_move;
+  for (int h : triggered) {
+    while (true) {
+      const int v = selector_->select(p, h);
+      if (v < 0) break;
+      to_move.push_back(v);
+      p.destroy(h, v);
+      if (!instant_->overloaded(p, h)) break;
+    }
+  }
+  std::vector<char> excluded(static_cast<std::size_t>(p.host_count()), 0);
+  for (int h : triggered) excluded[h] = 1;
+  const PowerAwareBestFit pabfd(*instant_);
+  std::vector<sim::MigrationOrder> orders;
+  for (const auto& [v, h] : pabfd.place_all(p, to_move, excluded, false)) orders.push_back({v, h});
+  if (underload_) {
+    // Hosts whose underload rule has not held long enough are not candidates.
+    std::vector<int> not_candidates = triggered;
+    for (int h = 0; h < p.host_count(); ++h) {
+      if (!underloaded_ok[h]) not_candidates.push_back(h);
+    }
+    for (const auto& o : underloaded_host_migrations(p, not_candidates, pabfd)) orders.push_back(o);
+  }
+  p.restore(saved);
+  return admission_.admit(p, orders, now);
+}
+
+std::unique_ptr<RulePolicy> make_rule_policy(const nlohmann::json& j, const std::string& where,
+                                             int host_count, int vm_count, std::uint64_t seed,
+                                             const sim::MigrationTimer* timer) {
+  JsonObject o(j, where);
+  o.choice("type", {"rules"});
+  std::vector<RuleSpec> rules;
+  for (auto& r : o.array_of_objects("rules")) {
+    RuleSpec spec{HostCondition::parse(r.string("when"), r.path("when")),
+                  static_cast<int>(r.integer("for_samples", 1, NumberRule::Positive))};
+    if (r.string("action", "migrate") != "migrate") {
+      throw InputError(r.path("action") + ": only \"migrate\" is supported");
+    }
+    r.finish();
+    rules.push_back(std::move(spec));
+  }
+  if (rules.empty()) throw InputError(o.path("rules") + ": at least one rule is required");
+  std::optional<RuleSpec> under;
+  if (o.has("underload")) {
+    JsonObject u = o.object("underload");
+    under = RuleSpec{HostCondition::parse(u.string("when"), u.path("when")),
+                     static_cast<int>(u.integer("for_samples", 1, NumberRule::Positive))};
+    u.finish();
+  }
+  const std::string sel = o.choice("selection", {"mmt", "mu", "mc", "rs"}, "mmt");
+  std::unique_ptr<VmSelector> selector;
+  if (sel == "mmt") {
+    selector = make_mmt_selector();
+  } else if (sel == "mu") {
+    selector = make_mu_selector();
+  } else if (sel == "mc") {
+    selector = make_mc_selector(make_mmt_selector());
+  } else {
+    selector = make_rs_selector(seed);
+  }
+  AdmissionLimits lim;
+  if (o.has("admission")) {
+    JsonObject a = o.object("admission");
+    lim.max_per_host = static_cast<int>(
+        a.integer("max_concurrent_per_host", std::numeric_limits<int>::max(), NumberRule::Positive));
+    lim.max_total = static_cast<int>(
+        a.integer("max_concurrent_total", std::numeric_limits<int>::max(), NumberRule::Positive));
+    lim.vm_cooldown_s = a.number("vm_cooldown_s", 0.0, NumberRule::NonNegative);
+    lim.max_downtime_ms =
+        a.number("max_downtime_ms", std::numeric_limits<double>::infinity(), NumberRule::Positive);
+    a.finish();
+  }
+  o.finish();
+  return std::make_unique<RulePolicy>(std::move(rules), std::move(under), std::move(selector),
+                                      AdmissionControl(lim, vm_count, timer), host_count);
+}
+
+}  // namespace migsim::policies

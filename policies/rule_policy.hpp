@@ -1,0 +1,75 @@
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "policies/admission_control.hpp"
+#include "policies/overload_detector.hpp"
+#include "policies/vm_selector.hpp"
+#include "sim/consolidation_policy.hpp"
+
+namespace migsim::policies {
+
+// A condition on a host, e.g. "cpu > 0.8" or "cpu > 0.6 and mem > 0.75":
+// comparisons (>, >=, <, <=) of `cpu` (requested CPU / host CPU) or `mem`
+// (RAM of its VMs / host RAM) with a number, joined by `and` / `or`
+// (`and` binds tighter).
+class HostCondition {
+ public:
+  static HostCondition parse(const std::string& text, const std::string& where);
+  bool holds(const sim::Placement& p, int host) const;
+  const std::string& text() const { return text_; }
+
+ private:
+  struct Term {
+    bool cpu;  // else mem
+    int op;    // 0 >, 1 >=, 2 <, 3 <=
+    double value;
+  };
+  std::string text_;
+  std::vector<std::vector<Term>> any_of_;  // OR of ANDs
+};
+
+// The rule policy operators ask for first: when one of the host's rules holds for
+// `for_samples` consecutive decision instants, VMs are moved off it (chosen by
+// `selection`, placed by power-aware best fit on hosts where the condition
+// would not hold) until it no longer holds; an optional `underload` rule
+// empties lightly loaded hosts. Admission control then filters the moves.
+struct RuleSpec {
+  HostCondition when;
+  int for_samples = 1;
+};
+
+class RulePolicy final : public sim::ConsolidationPolicy {
+ public:
+  RulePolicy(std::vector<RuleSpec> migrate, std::optional<RuleSpec> underload, std::unique_ptr<VmSelector> selector,
+             AdmissionControl admission, int host_count);
+  std::string name() const override;
+  int place_new(sim::Placement& p, int vm) override;
+  std::vector<sim::MigrationOrder> optimize(sim::Placement& p, double now) override;
+  void on_migration_end(int vm, double now) override { admission_.migration_ended(vm, now); }
+  const AdmissionStats& admission_stats() const { return admission_.stats(); }
+
+ private:
+  std::vector<RuleSpec> migrate_;
+  std::optional<RuleSpec> underload_;
+  std::unique_ptr<VmSelector> selector_;
+  std::unique_ptr<OverloadDetector> instant_;  // the migrate condition, without the sustain
+  AdmissionControl admission_;
+  std::vector<std::vector<int>> streak_;
+  std::vector<int> under_streak_;
+};
+
+// {"type": "rules", "rules": [{"when": "cpu > 0.8", "for_samples": 2}],
+//  "underload": {"when": "cpu < 0.2", "for_samples": 3}, "selection": "mmt",
+//  "admission": {"max_concurrent_per_host": 1, "max_concurrent_total": 20,
+//                "vm_cooldown_s": 1800, "max_downtime_ms": 500}}
+// `timer` predicts downtimes for the budget (may be null when no budget is set).
+std::unique_ptr<RulePolicy> make_rule_policy(const nlohmann::json& j, const std::string& where,
+                                             int host_count, int vm_count, std::uint64_t seed,
+                                             const sim::MigrationTimer* timer);
+
+}  // namespace migsim::policies

@@ -1,0 +1,19 @@
+#pragma once
+#include <vector>
+
+#include "policies/power_aware_placement.hpp"
+#include "sim/consolidation_policy.hpp"
+
+namespace migsim::policies {
+
+// Underloaded-host consolidation (Beloglazov & Buyya; CloudSim
+// getMigrationMapFromUnderUtilizedHosts): repeatedly take the least utilised
+// active host (not overloaded, not switched off, not receiving a VM, not with
+// all its VMs leaving) and try to move all its VMs elsewhere with PABFD; a
+// host is emptied completely or not at all. Hosts that receive VMs are no
+// longer candidates. Edits `p` tentatively (the caller restores it).
+std::vector<sim::MigrationOrder> underloaded_host_migrations(sim::Placement& p,
+                                                             const std::vector<int>& overloaded,
+                                                             const PowerAwareBestFit& placement);
+
+}  // namespace migsim::policies

@@ -1,0 +1,248 @@
+#include "sim/cluster_engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace migsim::sim {
+
+namespace {
+bool later(const auto& a, const auto& b) {
+  if (a.at != b.at) return a.at > b.at;
+  return a.seq > b.seq;
+}
+}  // namespace
+
+ClusterEngine::ClusterEngine(ClusterSpec spec, ConsolidationPolicy& policy,
+                             const MigrationTimer& timer)
+    : spec_(std::move(spec)),
+      policy_(policy),
+      timer_(timer),
+      placement_(spec_.hosts, spec_.vms,
+                 Placement::Rules{spec_.options.cloudsim_compat},
+                 spec_.options.history_length),
+      sla_(static_cast<int>(spec_.hosts.size()), static_cast<int>(spec_.vms.size())),
+      vm_history_time_(spec_.vms.size(), 0.0),
+      host_had_vms_(spec_.hosts.size(), 0) {
+  if (spec_.demand.size() != spec_.vms.size()) {
+    throw std::invalid_argument("ClusterEngine: one demand series per VM is required");
+  }
+  if (!(spec_.options.scheduling_interval_s > 0)) {
+    throw std::invalid_argument("ClusterEngine: scheduling interval must be > 0");
+  }
+  for (const auto& h : spec_.hosts) {
+    if (!h.power) throw std::invalid_argument("ClusterEngine: host without a power model");
+  }
+}
+
+void ClusterEngine::initial_placement() {
+  Placement& p = placement_;
+  for (int v = 0; v < p.vm_count(); ++v) {
+    p.set_instantiating(v, true);
+    const int h = policy_.place_new(p, v);
+    bool ok = h >= 0 && p.create(h, v);
+    p.set_instantiating(v, false);
+    // Until its first update a created VM requests nothing (CloudSim: its
+    // cloudlet arrives later); in migsim mode it asks for its demand at t=0.
+    p.set_requested_mips(v, spec_.options.cloudsim_compat ? 0.0 : spec_.demand[v].at(0) * p.vm(v).mips);
+    if (!ok) {
+      p.retire(v);
+      ++retired_;
+    }
+  }
+}
+
+void ClusterEngine::update_vm(int v, double t) {
+  Placement& p = placement_;
+  const double u = spec_.demand[v].at(t);
+  p.set_requested_mips(v, u * p.vm(v).mips * p.vm(v).pes);
+  const double interval = spec_.options.scheduling_interval_s;
+  if (t > vm_history_time_[v] && std::fmod(t - spec_.options.first_offset_s, interval) == 0) {
+    p.push_history(v, u);
+    vm_history_time_[v] = t;
+  }
+}
+
+void ClusterEngine::update_host(int h, double t) {
+  Placement& p = placement_;
+  for (int v : p.vms_on(h)) update_vm(v, t);
+  p.reallocate_cpu(h);
+  double util = 0, requested = 0;
+  for (int v : p.vms_on(h)) {
+    const double req = p.requested_mips(v);
+    double alloc = p.cpu(h).allocated(v);
+    if (!p.is_migrating_in(h, v)) {
+      sla_.vm_entry(v, t, alloc, req, p.in_migration(v));
+      if (p.in_migration(v)) alloc /= 0.9;
+    }
+    util += alloc;
+    requested += req;
+  }
+  p.set_utilization_mips(h, util);
+  sla_.host_entry(h, t, util, requested, util > 0);
+}
+
+double ClusterEngine::host_energy(int h, double dt) const {
+  const Placement& p = placement_;
+  const PowerCurve& curve = *p.host(h).power;
+  if (!policy_.power_aware()) return curve.max_watts() * dt;
+  auto clamp = [&](double mips) {
+    double u = mips / p.host(h).total_mips();
+    if (u > 1 && u < 1.01) u = 1;
+    return std::min(std::max(u, 0.0), 1.0);
+  };
+  const double from = clamp(p.previous_utilization_mips(h));
+  const double to = clamp(p.utilization_mips(h));
+  if (spec_.options.cloudsim_compat) {
+    if (from == 0) return 0;
+  } else if (!host_had_vms_[h]) {
+    return 0;
+  }
+  const double pf = curve.watts(from);
+  const double pt = curve.watts(to);
+  return (pf + (pt - pf) / 2) * dt;
+}
+
+void ClusterEngine::force_update(double t) {
+  Placement& p = placement_;
+  const double dt = t - last_process_;
+  ++steps_;
+  for (int h = 0; h < p.host_count(); ++h) update_host(h, t);
+  if (dt > 0) {
+    for (int h = 0; h < p.host_count(); ++h) energy_ws_ += host_energy(h, dt);
+  }
+  if (spec_.options.cloudsim_compat) {
+    // CloudSim: a VM whose cloudlet requests nothing has "finished" and is deallocated.
+    std::vector<int> done;
+    for (int h = 0; h < p.host_count(); ++h) {
+      done.clear();
+      for (int v : p.vms_on(h)) {
+        if (!p.in_migration(v) && p.requested_mips(v) == 0) done.push_back(v);
+      }
+      for (int v : done) {
+        p.destroy(h, v);
+        p.retire(v);
+        ++retired_;
+      }
+    }
+  }
+  for (int h = 0; h < p.host_count(); ++h) host_had_vms_[h] = p.vms_on(h).empty() ? 0 : 1;
+  last_process_ = t;
+}
+
+void ClusterEngine::start_migration(const MigrationOrder& o, double t) {
+  Placement& p = placement_;
+  const int v = o.vm;
+  const int source = p.host_of(v);
+  const bool already = p.is_migrating_in(o.target_host, v);
+  p.add_migrating_in(o.target_host, v);
+  if (!already) {
+    update_host(o.target_host, t);
+    if (source >= 0) update_host(source, t);
+  }
+  ++migrations_;
+  MigrationRequest req;
+  req.vm = v;
+  req.source_host = source;
+  req.target_host = o.target_host;
+  req.ram_mib = p.vm(v).ram_mib;
+  req.link_mbps = p.host(o.target_host).bw_mbps;
+  const double u = spec_.demand[v].at(t);
+  req.cpu_utilization = u;
+  req.dirty_pages_per_sec = p.vm(v).dirty_pages_per_sec_at_full_cpu * u;
+  req.wss_mib = p.vm(v).wss_mib;
+  const MigrationTiming timing = timer_.time(req);
+  migration_time_sum_ += timing.duration_s;
+  heap_.push_back({t + timing.duration_s, seq_++, v, o.target_host, timing.downtime_s, timing.converged});
+  std::push_heap(heap_.begin(), heap_.end(), [](const auto& a, const auto& b) { return later(a, b); });
+}
+
+void ClusterEngine::complete_migration(const PendingMigration& m, double t) {
+  Placement& p = placement_;
+  const int v = m.vm;
+  if (!m.converged) {
+    // Cancelled at the model's horizon: the VM stays where it was.
+    p.remove_migrating_in(m.target, v);
+    p.set_in_migration(v, false);
+    ++failed_;
+    policy_.on_migration_end(v, t);
+    return;
+  }
+  const int source = p.host_of(v);
+  if (source >= 0) p.destroy(source, v);
+  p.remove_migrating_in(m.target, v);
+  if (!p.create(m.target, v)) {
+    throw std::logic_error("ClusterEngine: migrated VM does not fit its target host");
+  }
+  p.set_in_migration(v, false);
+  if (!spec_.options.cloudsim_compat && m.downtime_s > 0) {
+    sla_.downtime(m.downtime_s, p.requested_mips(v));
+    downtime_sum_ += m.downtime_s;
+  }
+  policy_.on_migration_end(v, t);
+}
+
+void ClusterEngine::process_migrations(double t) {
+  if (t > last_process_) force_update(t);
+  auto cmp = [](const auto& a, const auto& b) { return later(a, b); };
+  while (!heap_.empty() && heap_.front().at == t) {
+    std::pop_heap(heap_.begin(), heap_.end(), cmp);
+    const PendingMigration m = heap_.back();
+    heap_.pop_back();
+    complete_migration(m, t);
+  }
+  force_update(t);
+}
+
+ClusterResult ClusterEngine::run() {
+  Placement& p = placement_;
+  const EngineOptions& o = spec_.options;
+  initial_placement();
+  double grid = o.first_offset_s + o.scheduling_interval_s;
+  while (true) {
+    const double next_mig = heap_.empty() ? std::numeric_limits<double>::infinity() : heap_.front().at;
+    if (next_mig <= grid) {
+      if (next_mig >= o.duration_s) break;
+      process_migrations(next_mig);
+      continue;
+    }
+    if (grid >= o.duration_s) break;
+    const double t = grid;
+    force_update(t);
+    if (policy_.migrates()) {
+      for (int v = 0; v < p.vm_count(); ++v) {
+        if (p.alive(v)) p.set_utilization_now(v, spec_.demand[v].at(t));
+      }
+      const auto orders = policy_.optimize(p, t);
+      for (const auto& order : orders) start_migration(order, t);
+    }
+    grid = grid + o.scheduling_interval_s;
+  }
+
+  ClusterResult r;
+  r.policy = policy_.name();
+  r.mode = o.cloudsim_compat ? "cloudsim" : "migsim";
+  r.hosts = p.host_count();
+  r.vms = p.vm_count();
+  r.simulated_s = o.duration_s;
+  r.energy_kwh = energy_ws_ / (3600.0 * 1000.0);
+  r.migrations = migrations_;
+  r.migrations_failed = failed_;
+  r.slatah = sla_.slatah();
+  r.pdm = sla_.pdm();
+  r.slav = r.slatah * r.pdm;
+  r.esv = r.energy_kwh * r.slav;
+  r.overall_sla_violation = sla_.overall();
+  r.average_sla_violation = sla_.average();
+  r.host_shutdowns = sla_.shutdowns();
+  r.vms_retired = retired_;
+  r.mean_migration_s = migrations_ ? migration_time_sum_ / static_cast<double>(migrations_) : 0.0;
+  r.total_downtime_s = downtime_sum_;
+  const long long done = migrations_ - failed_;
+  r.mean_downtime_ms = done > 0 ? 1000.0 * downtime_sum_ / static_cast<double>(done) : 0.0;
+  r.processing_steps = steps_;
+  return r;
+}
+
+}  // namespace migsim::sim

@@ -1,0 +1,158 @@
+#include "sim/cluster_scenario.hpp"
+
+#include <cmath>
+
+#include "sim/input_error.hpp"
+#include "sim/json_input.hpp"
+
+namespace migsim::sim {
+
+ClusterScenario parse_cluster_scenario(const nlohmann::json& doc, const std::string& path) {
+  ClusterScenario sc;
+  sc.path = path;
+  JsonObject top(doc, path);
+  sc.name = top.string("name");
+  top.string("description", "");
+  const std::string sem = top.choice("semantics", {"cloudsim", "migsim"});
+  sc.cloudsim_compat = sem == "cloudsim";
+  sc.scheduling_interval_s = top.number("scheduling_interval_s", 300.0, NumberRule::Positive);
+  sc.duration_s = top.number("duration_s", 86400.0, NumberRule::Positive);
+  sc.seed = static_cast<std::uint64_t>(top.integer("seed", 42, NumberRule::NonNegative));
+  sc.host_order = top.choice("host_order", {"alternate", "blocks"}, "alternate");
+  for (auto& h : top.array_of_objects("host_types")) {
+    HostTypeSpec t;
+    t.where = h.where();
+    t.name = h.string("name");
+    t.count = static_cast<int>(h.integer("count", NumberRule::Positive));
+    t.pes = static_cast<int>(h.integer("pes", NumberRule::Positive));
+    t.pe_mips = h.number("pe_mips", NumberRule::Positive);
+    t.ram_mib = h.number("ram_mib", NumberRule::Positive);
+    t.bw_mbps = h.number("bw_mbps", NumberRule::Positive);
+    t.power = h.raw("power_model");
+    if (!t.power.is_string() && !t.power.is_object()) {
+      throw InputError(h.path("power_model") + ": expected a model name or {\"name\", \"watts\"}, got " +
+                       json_snippet(t.power));
+    }
+    h.finish();
+    sc.host_types.push_back(std::move(t));
+  }
+  if (sc.host_types.empty()) throw InputError(top.path("host_types") + ": at least one host type is required");
+  sc.vm_type_assignment = top.choice("vm_type_assignment", {"blocks", "round-robin"}, "blocks");
+  for (auto& v : top.array_of_objects("vm_types")) {
+    VmTypeSpec t;
+    t.name = v.string("name", "");
+    t.mips = v.number("mips", NumberRule::Positive);
+    t.pes = static_cast<int>(v.integer("pes", 1, NumberRule::Positive));
+    t.ram_mib = v.number("ram_mib", NumberRule::Positive);
+    t.bw_mbps = v.number("bw_mbps", 100.0, NumberRule::Positive);
+    t.dirty_pages_per_sec_at_full_cpu =
+        v.number("dirty_pages_per_sec_at_full_cpu", 0.0, NumberRule::NonNegative);
+    t.wss_mib = v.number("wss_mib", 0.0, NumberRule::NonNegative);
+    v.finish();
+    sc.vm_types.push_back(std::move(t));
+  }
+  if (sc.vm_types.empty()) throw InputError(top.path("vm_types") + ": at least one VM type is required");
+  {
+    JsonObject w = top.object("workload");
+    sc.workload.source = w.choice("source", {"planetlab", "synthetic"});
+    sc.workload.samples = static_cast<int>(w.integer("samples", 288, NumberRule::Positive));
+    sc.workload.interval_s = w.number("interval_s", 300.0, NumberRule::Positive);
+    if (sc.workload.source == "synthetic") {
+      sc.workload.synthetic_vms = static_cast<int>(w.integer("vms", NumberRule::Positive));
+      sc.workload.seed = static_cast<std::uint64_t>(w.integer("seed", 1, NumberRule::NonNegative));
+    }
+    w.finish();
+  }
+  if (top.has("migration")) {
+    JsonObject m = top.object("migration");
+    sc.migration.model = m.choice("model", {"cloudsim", "qemu-precopy"}, sc.cloudsim_compat ? "cloudsim" : "qemu-precopy");
+    sc.migration.max_bandwidth_mibps = m.number("max_bandwidth_mibps", 0.0, NumberRule::NonNegative);
+    sc.migration.downtime_limit_ms = m.number("downtime_limit_ms", 300.0, NumberRule::Positive);
+    sc.migration.nonzero_fraction = m.number("nonzero_fraction", 0.6, NumberRule::NonNegative);
+    if (sc.migration.nonzero_fraction > 1) {
+      throw InputError(m.path("nonzero_fraction") + ": must be between 0 and 1, got " +
+                       std::to_string(sc.migration.nonzero_fraction));
+    }
+    sc.migration.auto_converge = m.boolean("auto_converge", false);
+    m.finish();
+  } else {
+    sc.migration.model = sc.cloudsim_compat ? "cloudsim" : "qemu-precopy";
+  }
+  if (sc.cloudsim_compat && sc.migration.model != "cloudsim") {
+    throw InputError(path + ": migration.model: semantics \"cloudsim\" requires model \"cloudsim\", got \"" +
+                     sc.migration.model + "\"");
+  }
+  if (top.has("policy")) {
+    sc.policy = top.raw("policy");
+    if (!sc.policy.is_object()) {
+      throw InputError(top.path("policy") + ": expected an object, got " + json_snippet(sc.policy));
+    }
+  }
+  top.finish();
+  return sc;
+}
+
+ClusterScenario read_cluster_scenario(const std::string& path) {
+  return parse_cluster_scenario(read_json_file(path), path);
+}
+
+ClusterSpec build_cluster_spec(const ClusterScenario& sc, std::vector<UtilizationSeries> demand,
+                               const PowerResolver& power) {
+  ClusterSpec spec;
+  std::vector<std::shared_ptr<const PowerCurve>> curves;
+  for (const auto& t : sc.host_types) curves.push_back(power(t.power, t.where + ".power_model"));
+  int total = 0;
+  for (const auto& t : sc.host_types) total += t.count;
+  std::vector<int> left;
+  for (const auto& t : sc.host_types) left.push_back(t.count);
+  const int types = static_cast<int>(sc.host_types.size());
+  auto make_host = [&](int ti) {
+    const HostTypeSpec& t = sc.host_types[ti];
+    HostSpec h;
+    h.type = t.name;
+    h.pes = t.pes;
+    h.pe_mips = t.pe_mips;
+    h.ram_mib = t.ram_mib;
+    h.bw_mbps = t.bw_mbps;
+    h.power = curves[ti];
+    return h;
+  };
+  if (sc.host_order == "blocks") {
+    for (int ti = 0; ti < types; ++ti) {
+      for (int k = 0; k < sc.host_types[ti].count; ++k) spec.hosts.push_back(make_host(ti));
+    }
+  } else {
+    // Host i gets type i % types while that type has hosts left (CloudSim: i % HOST_TYPES).
+    int ti = 0;
+    for (int i = 0; i < total; ++i) {
+      while (left[ti] == 0) ti = (ti + 1) % types;
+      spec.hosts.push_back(make_host(ti));
+      --left[ti];
+      ti = (ti + 1) % types;
+    }
+  }
+  const int n = static_cast<int>(demand.size());
+  const int vt = static_cast<int>(sc.vm_types.size());
+  const int block = static_cast<int>(std::ceil(static_cast<double>(n) / vt));
+  for (int i = 0; i < n; ++i) {
+    const int ti = sc.vm_type_assignment == "blocks" ? (block > 0 ? i / block : 0) : i % vt;
+    const VmTypeSpec& t = sc.vm_types[std::min(ti, vt - 1)];
+    VmSpec v;
+    v.name = demand[i].name();
+    v.mips = t.mips;
+    v.pes = t.pes;
+    v.ram_mib = t.ram_mib;
+    v.bw_mbps = t.bw_mbps;
+    v.dirty_pages_per_sec_at_full_cpu = t.dirty_pages_per_sec_at_full_cpu;
+    v.wss_mib = t.wss_mib;
+    spec.vms.push_back(std::move(v));
+  }
+  spec.demand = std::move(demand);
+  spec.options.cloudsim_compat = sc.cloudsim_compat;
+  spec.options.scheduling_interval_s = sc.scheduling_interval_s;
+  spec.options.duration_s = sc.duration_s;
+  spec.options.first_offset_s = sc.cloudsim_compat ? 0.1 : 0.0;
+  return spec;
+}
+
+}  // namespace migsim::sim

@@ -1,0 +1,33 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "sim/placement.hpp"
+
+namespace migsim::sim {
+
+struct MigrationOrder {
+  int vm = -1;
+  int target_host = -1;
+};
+
+// What the cluster engine asks a consolidation policy (implementations in
+// policies/). Policies see only a Placement snapshot, so a live controller can
+// call them too.
+class ConsolidationPolicy {
+ public:
+  virtual ~ConsolidationPolicy() = default;
+  virtual std::string name() const = 0;
+  // Host for a VM being created (the VM asks for its full MIPS/RAM), or -1.
+  virtual int place_new(Placement& p, int vm) = 0;
+  // Migrations to start at `now`. The policy may edit `p` tentatively but
+  // must leave it as it found it.
+  virtual std::vector<MigrationOrder> optimize(Placement& p, double now) = 0;
+  virtual bool migrates() const { return true; }
+  // false: every host draws its maximum power all the time (CloudSim NPA).
+  virtual bool power_aware() const { return true; }
+  // Called when a migration the policy ordered ends (admission control, cooldowns).
+  virtual void on_migration_end(int /*vm*/, double /*now*/) {}
+};
+
+}  // namespace migsim::sim

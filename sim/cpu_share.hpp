@@ -1,0 +1,51 @@
+#pragma once
+#include <vector>
+
+namespace migsim::sim {
+
+// One host's CPU time-sharing among its VMs with over-subscription, following
+// CloudSim's VmSchedulerTimeSharedOverSubscription: each VM's request is capped
+// at one PE; a VM migrating out gets 90 % of its request, a VM migrating in
+// reserves 10 %; when requests exceed the capacity every VM is scaled by
+// capacity / requested and floored, and the available MIPS drops to 0.
+class CpuShare {
+ public:
+  CpuShare() = default;
+  CpuShare(int pes, double pe_mips) : pes_(pes), pe_mips_(pe_mips), available_(pes * pe_mips) {}
+
+  // allocatePesForVm(Vm): records migrating-out status, then allocates.
+  void allocate_vm(int vm, double requested_total, int vm_pes, bool in_migration);
+  // deallocatePesForVm: removes the VM and re-allocates the others.
+  void deallocate(int vm);
+  // deallocatePesForAllVms (the migration status lists are kept).
+  void clear();
+
+  void mark_migrating_in(int vm);
+  void unmark_migrating_in(int vm);
+  bool is_migrating_in(int vm) const;
+  bool is_migrating_out(int vm) const;
+
+  double available() const { return available_; }
+  double allocated(int vm) const;  // 0 if unknown
+  double pe_mips() const { return pe_mips_; }
+  double total_mips() const { return pes_ * pe_mips_; }
+
+ private:
+  struct Entry {
+    int vm;
+    int pes;
+    double requested;  // total requested MIPS when allocated
+    double allocated;
+  };
+  void allocate_entry(int vm, double requested_total, int vm_pes);
+  void redistribute();
+  double capped(double requested_total, int vm_pes) const;
+
+  int pes_ = 1;
+  double pe_mips_ = 0;
+  double available_ = 0;
+  std::vector<Entry> entries_;
+  std::vector<int> migrating_in_, migrating_out_;
+};
+
+}  // namespace migsim::sim

@@ -1,0 +1,33 @@
+#pragma once
+#include <string>
+
+namespace migsim::sim {
+
+// What the engine knows when it starts a live migration.
+struct MigrationRequest {
+  int vm = -1;
+  int source_host = -1;
+  int target_host = -1;
+  double ram_mib = 0.0;
+  double link_mbps = 0.0;          // bandwidth of the path (Mbit/s), host NIC by default
+  double dirty_pages_per_sec = 0;  // the VM's write rate at the start (migsim mode)
+  double wss_mib = 0;              // its writable working set
+  double cpu_utilization = 0;      // VM CPU utilisation in [0, 1] at the start
+};
+
+struct MigrationTiming {
+  double duration_s = 0.0;  // start to switch-over on the target
+  double downtime_s = 0.0;  // guest paused (counted by the SLA metrics in migsim mode)
+  bool converged = true;    // false: the model predicts it never converges
+};
+
+// Pluggable migration duration model (models/migration_timer.hpp has the
+// CloudSim RAM/(BW/2) rule and the QEMU pre-copy model adapter).
+class MigrationTimer {
+ public:
+  virtual ~MigrationTimer() = default;
+  virtual std::string name() const = 0;
+  virtual MigrationTiming time(const MigrationRequest& r) const = 0;
+};
+
+}  // namespace migsim::sim

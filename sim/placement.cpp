@@ -1,0 +1,242 @@
+#include "sim/placement.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace migsim::sim {
+
+namespace {
+void erase_value(std::vector<int>& v, int x) {
+  auto it = std::find(v.begin(), v.end(), x);
+  if (it != v.end()) v.erase(it);
+}
+bool contains(std::span<const int> v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+}  // namespace
+
+Placement::Placement(std::vector<HostSpec> hosts, std::vector<VmSpec> vms, Rules rules,
+                     int history_length)
+    : rules_(rules), history_length_(history_length) {
+  if (history_length_ < 1 || history_length_ > 64) {
+    throw std::invalid_argument("Placement: history length must be 1..64");
+  }
+  hosts_.reserve(hosts.size());
+  for (auto& h : hosts) {
+    HostState hs;
+    hs.cpu = CpuShare(h.pes, h.pe_mips);
+    hs.ram_free = h.ram_mib;
+    hs.bw_free = h.bw_mbps;
+    hs.spec = std::move(h);
+    hosts_.push_back(std::move(hs));
+  }
+  vms_.reserve(vms.size());
+  for (auto& v : vms) {
+    VmState vs;
+    vs.spec = std::move(v);
+    vms_.push_back(std::move(vs));
+  }
+}
+
+double Placement::requested_mips(int v) const {
+  const VmState& vs = vms_[v];
+  return vs.instantiating ? vs.spec.mips * vs.spec.pes : vs.requested;
+}
+
+void Placement::push_history(int v, double utilization) {
+  VmState& vs = vms_[v];
+  const int n = std::min(vs.history_size, history_length_ - 1);
+  for (int i = n; i > 0; --i) vs.history[i] = vs.history[i - 1];
+  vs.history[0] = utilization;
+  vs.history_size = n + 1;
+}
+
+std::vector<double> Placement::host_utilization_history(int h) const {
+  std::vector<double> out(static_cast<std::size_t>(history_length_), 0.0);
+  const double host_mips = hosts_[h].spec.total_mips();
+  for (int v : hosts_[h].vms) {
+    const VmState& vs = vms_[v];
+    for (int i = 0; i < vs.history_size; ++i) out[i] += vs.history[i] * vs.spec.mips / host_mips;
+  }
+  // MathUtil.trimZeroTail / countNonZeroBeginning
+  int i = static_cast<int>(out.size()) - 1;
+  while (i >= 0) {
+    if (out[i--] != 0) break;
+  }
+  out.resize(static_cast<std::size_t>(i + 2));
+  return out;
+}
+
+bool Placement::is_migrating_in(int h, int v) const { return contains(hosts_[h].migrating_in, v); }
+
+double Placement::utilization(int h) const {
+  double u = hosts_[h].util_mips / hosts_[h].spec.total_mips();
+  if (u > 1 && u < 1.01) u = 1;
+  return u;
+}
+
+void Placement::set_utilization_mips(int h, double mips) {
+  hosts_[h].prev_util_mips = hosts_[h].util_mips;
+  hosts_[h].util_mips = mips;
+}
+
+double Placement::allocated_mips_for_policy(int h) const {
+  const HostState& hs = hosts_[h];
+  double sum = 0;
+  for (int v : hs.vms) {
+    const double a = hs.cpu.allocated(v);
+    if (contains(hs.migrating_in, v)) sum += a * 0.9 / 0.1;
+    sum += a;
+  }
+  return sum;
+}
+
+double Placement::requested_mips_on(int h) const {
+  double sum = 0;
+  for (int v : hosts_[h].vms) sum += requested_mips(v);
+  return sum;
+}
+
+double Placement::requested_ram(int v) const {
+  const VmState& vs = vms_[v];
+  if (vs.instantiating || !rules_.ram_only_at_creation) return vs.spec.ram_mib;
+  return 0.0;
+}
+double Placement::requested_bw(int v) const {
+  const VmState& vs = vms_[v];
+  if (vs.instantiating || !rules_.ram_only_at_creation) return vs.spec.bw_mbps;
+  return 0.0;
+}
+
+bool Placement::ram_bw_suitable(const HostState& hs, int v) const {
+  double ram_free = hs.ram_free, bw_free = hs.bw_free;
+  for (const auto& e : hs.ram_bw) {
+    if (static_cast<int>(e[0]) == v) {
+      ram_free += e[1];
+      bw_free += e[2];
+    }
+  }
+  return ram_free >= requested_ram(v) && bw_free >= requested_bw(v);
+}
+
+bool Placement::allocate_ram_bw(HostState& hs, int v) {
+  free_ram_bw(hs, v);
+  const double ram = requested_ram(v), bw = requested_bw(v);
+  if (hs.ram_free < ram || hs.bw_free < bw) return false;
+  hs.ram_free -= ram;
+  hs.bw_free -= bw;
+  hs.ram_bw.push_back({static_cast<double>(v), ram, bw});
+  return true;
+}
+
+void Placement::free_ram_bw(HostState& hs, int v) {
+  for (auto it = hs.ram_bw.begin(); it != hs.ram_bw.end(); ++it) {
+    if (static_cast<int>((*it)[0]) == v) {
+      hs.ram_free += (*it)[1];
+      hs.bw_free += (*it)[2];
+      hs.ram_bw.erase(it);
+      return;
+    }
+  }
+}
+
+bool Placement::suitable(int h, int v) const {
+  const HostState& hs = hosts_[h];
+  const VmState& vs = vms_[v];
+  const double req = requested_mips(v);
+  const double max_per_pe = req / vs.spec.pes;
+  return hs.cpu.pe_mips() >= max_per_pe && hs.cpu.available() >= req && ram_bw_suitable(hs, v);
+}
+
+bool Placement::create(int h, int v) {
+  HostState& hs = hosts_[h];
+  if (!allocate_ram_bw(hs, v)) return false;
+  VmState& vs = vms_[v];
+  hs.cpu.allocate_vm(v, requested_mips(v), vs.spec.pes, vs.in_migration);
+  hs.vms.push_back(v);
+  vs.host = h;
+  return true;
+}
+
+void Placement::destroy(int h, int v) {
+  HostState& hs = hosts_[h];
+  free_ram_bw(hs, v);
+  hs.cpu.deallocate(v);
+  erase_value(hs.vms, v);
+  vms_[v].host = -1;
+}
+
+void Placement::destroy_all(int h) {
+  HostState& hs = hosts_[h];
+  hs.cpu.clear();
+  hs.ram_free = hs.spec.ram_mib;
+  hs.bw_free = hs.spec.bw_mbps;
+  hs.ram_bw.clear();
+  for (int v : hs.vms) vms_[v].host = -1;
+  hs.vms.clear();
+}
+
+void Placement::add_migrating_in(int h, int v) {
+  HostState& hs = hosts_[h];
+  VmState& vs = vms_[v];
+  vs.in_migration = true;
+  if (contains(hs.migrating_in, v)) return;
+  allocate_ram_bw(hs, v);
+  hs.cpu.mark_migrating_in(v);
+  hs.cpu.allocate_vm(v, requested_mips(v), vs.spec.pes, true);
+  hs.migrating_in.push_back(v);
+  hs.vms.push_back(v);
+}
+
+void Placement::remove_migrating_in(int h, int v) {
+  HostState& hs = hosts_[h];
+  free_ram_bw(hs, v);
+  hs.cpu.deallocate(v);
+  erase_value(hs.migrating_in, v);
+  erase_value(hs.vms, v);
+  hs.cpu.unmark_migrating_in(v);
+  vms_[v].in_migration = false;
+}
+
+void Placement::reallocate_migrating_in(int h) {
+  HostState& hs = hosts_[h];
+  for (int v : hs.migrating_in) {
+    if (!contains(hs.vms, v)) hs.vms.push_back(v);
+    hs.cpu.mark_migrating_in(v);
+    allocate_ram_bw(hs, v);
+    hs.cpu.allocate_vm(v, requested_mips(v), vms_[v].spec.pes, vms_[v].in_migration);
+  }
+}
+
+void Placement::reallocate_cpu(int h) {
+  HostState& hs = hosts_[h];
+  hs.cpu.clear();
+  for (int v : hs.vms) {
+    hs.cpu.allocate_vm(v, requested_mips(v), vms_[v].spec.pes, vms_[v].in_migration);
+  }
+}
+
+void Placement::retire(int v) { vms_[v].alive = false; }
+
+std::vector<Placement::SavedEntry> Placement::save() const {
+  std::vector<SavedEntry> out;
+  for (int h = 0; h < host_count(); ++h) {
+    for (int v : hosts_[h].vms) {
+      if (contains(hosts_[h].migrating_in, v)) continue;
+      out.push_back({h, v});
+    }
+  }
+  return out;
+}
+
+void Placement::restore(const std::vector<SavedEntry>& saved) {
+  for (int h = 0; h < host_count(); ++h) {
+    destroy_all(h);
+    reallocate_migrating_in(h);
+  }
+  for (const SavedEntry& e : saved) {
+    if (!create(e.host, e.vm)) {
+      throw std::logic_error("Placement::restore: a saved VM no longer fits its host");
+    }
+  }
+}
+
+}  // namespace migsim::sim

@@ -1,0 +1,123 @@
+#pragma once
+#include <array>
+#include <span>
+#include <vector>
+
+#include "sim/cluster_spec.hpp"
+#include "sim/cpu_share.hpp"
+
+namespace migsim::sim {
+
+// Where every VM runs, and what each host's CPU share gives it: the snapshot a
+// consolidation policy reads and tentatively edits (create/destroy, then
+// restore). The cluster engine keeps one up to date; a live controller builds
+// one from measured host/VM utilisation (set_demand, push_history) and calls
+// the same policies. Host VM lists keep CloudSim's ArrayList order (append on
+// create, erase on destroy) because selection ties are broken by it.
+class Placement {
+ public:
+  struct Rules {
+    // CloudSim 3.0.3: once created, a VM requests 0 MB RAM/bandwidth (its
+    // cloudlet uses UtilizationModelNull), so RAM only limits the initial
+    // placement. migsim mode checks RAM on every placement.
+    bool ram_only_at_creation = true;
+  };
+
+  Placement() = default;
+  Placement(std::vector<HostSpec> hosts, std::vector<VmSpec> vms, Rules rules, int history_length = 30);
+
+  int host_count() const { return static_cast<int>(hosts_.size()); }
+  int vm_count() const { return static_cast<int>(vms_.size()); }
+  const HostSpec& host(int h) const { return hosts_[h].spec; }
+  const VmSpec& vm(int v) const { return vms_[v].spec; }
+
+  // ---- demand (set by the engine or a live controller) ----
+  // Current requested MIPS of the VM (CloudSim: utilisation at its last update x MIPS).
+  double requested_mips(int v) const;
+  void set_requested_mips(int v, double mips) { vms_[v].requested = mips; }
+  // A VM being created asks for its full MIPS and RAM (CloudSim isBeingInstantiated).
+  void set_instantiating(int v, bool on) { vms_[v].instantiating = on; }
+  // Utilisation (fraction of VM MIPS) at the decision instant: MU selection and
+  // the decreasing-utilisation sort of placement use it.
+  double utilization_now(int v) const { return vms_[v].util_now; }
+  void set_utilization_now(int v, double u) { vms_[v].util_now = u; }
+  // Per-VM history, most recent first, at most history_length values.
+  void push_history(int v, double utilization);
+  std::span<const double> history(int v) const {
+    return {vms_[v].history.data(), static_cast<std::size_t>(vms_[v].history_size)};
+  }
+  // CloudSim PowerHostUtilizationHistory: sum over the host's VMs of
+  // history x VM MIPS / host MIPS, zero tail trimmed. Most recent first.
+  std::vector<double> host_utilization_history(int h) const;
+
+  // ---- placement state ----
+  int host_of(int v) const { return vms_[v].host; }
+  bool in_migration(int v) const { return vms_[v].in_migration; }
+  bool alive(int v) const { return vms_[v].alive; }
+  std::span<const int> vms_on(int h) const { return hosts_[h].vms; }
+  std::span<const int> migrating_in(int h) const { return hosts_[h].migrating_in; }
+  bool is_migrating_in(int h, int v) const;
+  const CpuShare& cpu(int h) const { return hosts_[h].cpu; }
+
+  // Host utilisation (fraction) from the last engine update (HostDynamicWorkload).
+  double utilization(int h) const;
+  double utilization_mips(int h) const { return hosts_[h].util_mips; }
+  void set_utilization_mips(int h, double mips);
+  double previous_utilization_mips(int h) const { return hosts_[h].prev_util_mips; }
+  // CloudSim getUtilizationOfCpuMips (policy view): allocated MIPS with a VM
+  // migrating in counted at its full request.
+  double allocated_mips_for_policy(int h) const;
+  double requested_mips_on(int h) const;  // sum of requested MIPS of the host's VMs
+
+  // ---- operations (CloudSim Host semantics) ----
+  bool suitable(int h, int v) const;  // isSuitableForVm
+  bool create(int h, int v);          // vmCreate: allocate, append, host_of = h
+  void destroy(int h, int v);         // vmDestroy
+  void destroy_all(int h);            // vmDestroyAll
+  void add_migrating_in(int h, int v);     // Host.addMigratingInVm (without the host updates)
+  void remove_migrating_in(int h, int v);  // Host.removeMigratingInVm
+  void reallocate_migrating_in(int h);     // Host.reallocateMigratingInVms
+  void reallocate_cpu(int h);  // HostDynamicWorkload: deallocate all, allocate each VM's request
+  void set_in_migration(int v, bool on) { vms_[v].in_migration = on; }
+  void retire(int v);  // VM gone for good (CloudSim: its cloudlet finished)
+
+  struct SavedEntry {
+    int host, vm;
+  };
+  std::vector<SavedEntry> save() const;               // saveAllocation
+  void restore(const std::vector<SavedEntry>& saved);  // restoreAllocation
+
+ private:
+  struct HostState {
+    HostSpec spec;
+    std::vector<int> vms;
+    std::vector<int> migrating_in;
+    CpuShare cpu;
+    double ram_free = 0, bw_free = 0;
+    std::vector<std::array<double, 3>> ram_bw;  // {vm, ram, bw} allocated here
+    double util_mips = 0, prev_util_mips = 0;
+  };
+  struct VmState {
+    VmSpec spec;
+    int host = -1;
+    bool in_migration = false;
+    bool instantiating = false;
+    bool alive = true;
+    double requested = 0;
+    double util_now = 0;
+    std::array<double, 64> history{};
+    int history_size = 0;
+  };
+  double requested_ram(int v) const;
+  double requested_bw(int v) const;
+  bool allocate_ram_bw(HostState& hs, int v);
+  void free_ram_bw(HostState& hs, int v);
+  bool ram_bw_suitable(const HostState& hs, int v) const;
+
+  std::vector<HostState> hosts_;
+  std::vector<VmState> vms_;
+  Rules rules_;
+  int history_length_ = 30;
+};
+
+}  // namespace migsim::sim

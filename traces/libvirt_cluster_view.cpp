@@ -11,6 +11,10 @@ std::optional<double> CpuUsageMeter::update(const DomainSample& s, const std::st
   const double ns = s.stats.at("cpu.time", where);
   const double vcpus = sample_vcpus(s, where);
   const auto key = std::make_pair(s.host, s.domain);
+  // Back on a host it had left: a new QEMU process, whose cpu.time starts again.
+  auto seen = last_host_.find(s.domain);
+  if (seen != last_host_.end() && seen->second != s.host) last_.erase(key);
+  last_host_[s.domain] = s.host;
   const auto it = last_.find(key);
   std::optional<double> util;
   if (it != last_.end()) {

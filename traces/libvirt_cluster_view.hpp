@@ -47,6 +47,7 @@ class CpuUsageMeter {
 
  private:
   std::map<std::pair<std::string, std::string>, std::pair<double, double>> last_;  // t, ns
+  std::map<std::string, std::string> last_host_;  // domain -> host of its previous sample
 };
 
 // Field readers with errors naming `where` (file:line or the URI).

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <climits>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -49,6 +50,16 @@ LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConn
   if (req.max_downtime_ms > 0) src.set_max_downtime_ms(req.domain, req.max_downtime_ms);
   rep.max_downtime_ms = src.max_downtime_ms(req.domain);
 
+  // The limit is also set on the domain (not only passed with the job), so that
+  // readers of the domain's settings (capture, virsh migrate-getspeed) see it.
+  // libvirt's "unlimited" is LLONG_MAX bytes/s expressed in MiB/s.
+  const unsigned long speed = req.bandwidth_mibps > 0
+                                  ? static_cast<unsigned long>(req.bandwidth_mibps)
+                                  : static_cast<unsigned long>(LLONG_MAX >> 20);
+  if (virDomainMigrateSetMaxSpeed(dom.get(), speed, 0) < 0) {
+    throw EnvironmentError(src.uri() + ": cannot set the migration bandwidth of '" + req.domain +
+                           "': " + libvirt_last_error());
+  }
   virTypedParameterPtr params = nullptr;
   int nparams = 0, maxparams = 0;
   if (req.bandwidth_mibps > 0) {

@@ -13,7 +13,7 @@ double uniform_distinct(double w, double n) { return n <= 0.0 ? 0.0 : n * -std::
 DirtyPageModel::DirtyPageModel(DirtyPattern pattern, double wss_pages, double pages_per_sec,
                                const std::vector<RatePoint>* series, double hot_fraction,
                                double hot_write_share, Pacing pacing,
-                               double max_write_pages_per_sec)
+                               double max_write_pages_per_sec, double tlb_entries)
     : pattern_(pattern),
       wss_(std::max(0.0, wss_pages)),
       rate_(pages_per_sec),
@@ -22,12 +22,43 @@ DirtyPageModel::DirtyPageModel(DirtyPattern pattern, double wss_pages, double pa
       cold_pages_(wss_ - wss_ * hot_fraction),
       hot_share_(hot_write_share),
       pacing_(pacing),
-      max_rate_(max_write_pages_per_sec) {}
+      max_rate_(max_write_pages_per_sec) {
+  compute_logged_shares(tlb_entries);
+}
+
+void DirtyPageModel::compute_logged_shares(double n) {
+  logged_hot_ = logged_cold_ = 1.0;
+  if (n <= 0.0 || wss_ <= 0.0) return;
+  // A direct-mapped TLB of n entries over a contiguous working set: a write is
+  // logged when the page's entry was evicted since its last access, i.e. when the
+  // slot was last used by another page. P(logged) = 1 - (page's rate / slot's rate).
+  switch (pattern_) {
+    case DirtyPattern::Sequential:
+      // A cycle over more pages than entries evicts every entry before its reuse;
+      // a cycle that fits keeps every entry: nothing is logged after the sync.
+      logged_hot_ = wss_ > n ? 1.0 : 0.0;
+      break;
+    case DirtyPattern::Uniform: logged_hot_ = std::max(0.0, 1.0 - n / wss_); break;
+    case DirtyPattern::HotCold: {
+      const double rh = hot_pages_ > 0 ? hot_share_ / hot_pages_ : 0.0;   // per hot page
+      const double rc = cold_pages_ > 0 ? (1.0 - hot_share_) / cold_pages_ : 0.0;
+      const double hot_per_slot = std::max(1.0, hot_pages_ / n);
+      const double cold_per_slot = cold_pages_ / n;
+      const double hot_slot = hot_per_slot * rh + cold_per_slot * rc;
+      // Cold pages share slots with hot ones in proportion min(1, hot/n).
+      const double hot_cover = std::min(1.0, hot_pages_ / n);
+      const double cold_slot = cold_per_slot * rc + hot_cover * hot_per_slot * rh;
+      logged_hot_ = hot_slot > 0 ? 1.0 - rh / hot_slot : 1.0;
+      logged_cold_ = cold_slot > 0 ? 1.0 - rc / cold_slot : 1.0;
+      break;
+    }
+  }
+}
 
 DirtyPageModel DirtyPageModel::for_workload(const DirtyWorkload& w, const HostProfile& host) {
   return DirtyPageModel(w.pattern, w.wss_mib * kPagesPerMiB, w.pages_per_sec, &w.series,
                         w.hot_fraction, w.hot_write_share, w.pacing,
-                        host.guest_max_write_pages_per_sec);
+                        host.guest_max_write_pages_per_sec, host.tcg_tlb_entries);
 }
 
 DirtyPageModel DirtyPageModel::for_background(const HostProfile& host) {
@@ -69,11 +100,11 @@ double DirtyPageModel::writes(double t0_ms, double t1_ms, double throttle_pct) c
 double DirtyPageModel::distinct(double w) const {
   if (w <= 0.0 || wss_ <= 0.0) return 0.0;
   switch (pattern_) {
-    case DirtyPattern::Sequential: return std::min(w, wss_);
-    case DirtyPattern::Uniform: return uniform_distinct(w, wss_);
+    case DirtyPattern::Sequential: return logged_hot_ * std::min(w, wss_);
+    case DirtyPattern::Uniform: return uniform_distinct(w * logged_hot_, wss_);
     case DirtyPattern::HotCold:
-      return uniform_distinct(w * hot_share_, hot_pages_) +
-             uniform_distinct(w * (1.0 - hot_share_), cold_pages_);
+      return uniform_distinct(w * hot_share_ * logged_hot_, hot_pages_) +
+             uniform_distinct(w * (1.0 - hot_share_) * logged_cold_, cold_pages_);
   }
   return 0.0;
 }
@@ -88,10 +119,10 @@ double DirtyPageModel::recent_overlap(double prev_writes, double w) const {
     }
     case DirtyPattern::Uniform: return distinct(w) / wss_;
     case DirtyPattern::HotCold: {
-      const double ph = uniform_distinct(prev_writes * hot_share_, hot_pages_);
-      const double pc = uniform_distinct(prev_writes * (1.0 - hot_share_), cold_pages_);
-      const double nh = uniform_distinct(w * hot_share_, hot_pages_);
-      const double nc = uniform_distinct(w * (1.0 - hot_share_), cold_pages_);
+      const double ph = uniform_distinct(prev_writes * hot_share_ * logged_hot_, hot_pages_);
+      const double pc = uniform_distinct(prev_writes * (1.0 - hot_share_) * logged_cold_, cold_pages_);
+      const double nh = uniform_distinct(w * hot_share_ * logged_hot_, hot_pages_);
+      const double nc = uniform_distinct(w * (1.0 - hot_share_) * logged_cold_, cold_pages_);
       const double hit = (hot_pages_ > 0 ? ph * nh / hot_pages_ : 0.0) +
                          (cold_pages_ > 0 ? pc * nc / cold_pages_ : 0.0);
       return ph + pc > 0 ? hit / (ph + pc) : 0.0;

@@ -10,14 +10,16 @@ class DirtyPageModel {
  public:
   DirtyPageModel(DirtyPattern pattern, double wss_pages, double pages_per_sec,
                  const std::vector<RatePoint>* series, double hot_fraction,
-                 double hot_write_share, Pacing pacing, double max_write_pages_per_sec);
+                 double hot_write_share, Pacing pacing, double max_write_pages_per_sec,
+                 double tlb_entries = 0.0);
   static DirtyPageModel for_workload(const DirtyWorkload& w, const HostProfile& host);
   static DirtyPageModel for_background(const HostProfile& host);
 
   // Page writes between t0 and t1 (ms since the migration started) while the
   // vCPUs are throttled by `throttle_pct` over the whole interval.
   double writes(double t0_ms, double t1_ms, double throttle_pct) const;
-  // Distinct pages touched by `writes` page writes (starting from a clean bitmap).
+  // Distinct pages touched by `writes` page writes (starting from a clean bitmap),
+  // as the dirty log sees them (see HostProfile::tcg_tlb_entries).
   double distinct(double writes) const;
   // Share of the previous interval's dirty set (made by `prev_writes`) that the
   // next interval's `writes` touch again. Sequential cycles only overlap once
@@ -28,6 +30,9 @@ class DirtyPageModel {
 
  private:
   double effective_rate(double rate, double throttle_pct) const;
+  // Share of hot / cold / (uniform, sequential: all) writes that miss the TCG TLB
+  // and are therefore logged.
+  void compute_logged_shares(double tlb_entries);
 
   DirtyPattern pattern_;
   double wss_;
@@ -38,6 +43,8 @@ class DirtyPageModel {
   double hot_share_;
   Pacing pacing_;
   double max_rate_;
+  double logged_hot_ = 1.0;   // HotCold hot set; Uniform and Sequential: all writes
+  double logged_cold_ = 1.0;  // HotCold cold set
 };
 
 }  // namespace migsim::models

@@ -67,6 +67,18 @@ struct DirtyWorkload {
 // measured on TCG + loopback.
 struct HostProfile {
   double link_mibps = 1192.0;            // unthrottled path speed (10 Gbit/s); caps every pass
+  // Copy speed ceiling of the FIRST pass only (pages the destination has never
+  // received: its QEMU faults in fresh guest RAM for each, and on a shared host
+  // the source's vCPU threads compete). Later passes run at min(max-bandwidth,
+  // link). 0 = no extra ceiling (link_mibps).
+  double first_pass_mibps = 0.0;
+  // QEMU 7.2 under TCG: migration_bitmap_sync's fast path
+  // (cpu_physical_memory_sync_dirty_bitmap, include/exec/ram_addr.h) clears the
+  // dirty words without tlb_reset_dirty_range_all(), so a guest write is only
+  // logged when its vCPU's softmmu TLB entry is (re)filled. A working set that
+  // stays in the (direct-mapped) TLB dirties nothing the migration sees. This is
+  // the TLB's entry count; 0 = every write is logged (KVM, or later QEMU).
+  double tcg_tlb_entries = 0.0;
   double setup_ms = 5.0;                 // setup-time: fixed part
   double setup_ms_per_gib = 0.0;         // setup-time: per GiB of RAM
   double zero_page_ns = 60.0;            // CPU time to scan and flag one zero page

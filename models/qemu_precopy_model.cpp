@@ -44,6 +44,10 @@ class PrecopySimulation {
                            ? sc.qemu.max_bandwidth_mibps * kMiB / 1000.0 * kRateWindowMs
                            : kInf),
         link_bytes_per_ms_(sc.host.link_mibps * kMiB / 1000.0),
+        first_pass_bytes_per_ms_(
+            (sc.host.first_pass_mibps > 0 ? std::min(sc.host.first_pass_mibps, sc.host.link_mibps)
+                                          : sc.host.link_mibps) *
+            kMiB / 1000.0),
         sync_cost_ms_(sc.host.sync_ms_per_gib * sc.memory.ram_mib / 1024.0),
         horizon_ms_(sc.options.horizon_s * 1000.0) {}
 
@@ -75,9 +79,15 @@ class PrecopySimulation {
   double wire_bytes_per_page(double zs) const {
     return zs * kZeroPageWireBytes + (1.0 - zs) * kNormalPageWireBytes;
   }
+  // Time per page in the pre-copy passes (the first pass has its own ceiling) ...
   double ms_per_page(double zs) const {
+    return ms_per_page_at(zs, out_.dirty_syncs <= 1 ? first_pass_bytes_per_ms_ : link_bytes_per_ms_);
+  }
+  // ... and in the stop-and-copy (vCPUs stopped, rate limit lifted: the link's speed).
+  double ms_per_page_stopped(double zs) const { return ms_per_page_at(zs, link_bytes_per_ms_); }
+  double ms_per_page_at(double zs, double bytes_per_ms) const {
     const double cpu_ns = zs * sc_.host.zero_page_ns + (1.0 - zs) * sc_.host.normal_page_ns;
-    return cpu_ns / 1e6 + wire_bytes_per_page(zs) / link_bytes_per_ms_;
+    return cpu_ns / 1e6 + wire_bytes_per_page(zs) / bytes_per_ms;
   }
 
   const MigrationScenario& sc_;
@@ -86,6 +96,7 @@ class PrecopySimulation {
   double ram_pages_;
   double window_budget_;
   double link_bytes_per_ms_;
+  double first_pass_bytes_per_ms_;
   double sync_cost_ms_;
   double horizon_ms_;
 
@@ -302,7 +313,7 @@ void PrecopySimulation::complete() {
   const double zs = zero_share();
   const double n = pending_.total();
   const double per_page = wire_bytes_per_page(zs);
-  const double copy_ms = n * ms_per_page(zs);
+  const double copy_ms = n * ms_per_page_stopped(zs);
   send_pages(n, per_page, zs);
   out_.transferred_bytes += 8.0;
   out_.downtime_bytes = n * per_page + 8.0;

@@ -26,7 +26,7 @@ TunedParameters default_parameters();
 //  1. guest OS non-zero memory = a + b x RAM (linear least squares, Eigen) on
 //     idle training runs' ram.normal minus the configured fill;
 //  2. setup-time = setup_ms + setup_ms_per_gib x RAM (linear least squares);
-//  3. link speed, zero-page cost, sync cost, downtime overhead and the guest's
+//  3. link speed (stop-and-copy), live-copy ceiling, zero-page cost, sync cost, downtime overhead and the guest's
 //     background dirtying by Nelder-Mead on the model's squared log errors of
 //     total time and bytes, downtime error and convergence mismatches.
 // Deterministic (fixed start, fixed iteration budget). With no training

@@ -209,6 +209,15 @@ nlohmann::json heartbeat_rates(const SerialLog& s, std::size_t from) {
   return out;
 }
 
+// Guest-clock t of the last heartbeat on a console (-1 if none).
+double last_heartbeat_t(const SerialLog& s) {
+  const auto pos = s.text().rfind("MIGSIM-HB t=");
+  if (pos == std::string::npos) return -1;
+  double t = -1;
+  std::sscanf(s.line_at(pos).c_str(), "MIGSIM-HB t=%lf", &t);
+  return t;
+}
+
 double num(const nlohmann::json& j, const char* key) {
   return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
 }
@@ -355,21 +364,49 @@ nlohmann::json run_migration_case(const ValidationCase& c, int repeat, const Gue
                              dst.proc->exit_description() + ": " + dst.proc->log_tail(300));
     }
 
-    // The guest must go on running where it ended up.
+    // The guest must go on running where it ended up, with its memory intact: two
+    // more heartbeats whose guest-clock t continues (a guest corrupted by lost dirty
+    // pages panics and reboots: t restarts, MIGSIM-BOOT appears again).
     Vm& runs_on = status == "completed" ? dst : src;
-    runs_on.serial->refresh();
+    src.serial->refresh();
+    const double t_src_last = last_heartbeat_t(*src.serial);
+    nlohmann::json alive_rec{{"where", runs_on.role}, {"src_last_hb_t", t_src_last}};
     bool alive = false;
     try {
       const auto st = runs_on.qmp.execute("query-status");
-      alive = st.value("status", std::string()) == "running";
-      if (alive) {
-        const std::size_t from = runs_on.serial->text().size();
-        wait_for_marker(runs_on, "MIGSIM-HB", 5.0, from);
+      alive_rec["run_state"] = st.value("status", std::string());
+      runs_on.serial->refresh();
+      // The destination's console only holds post-migration output.
+      std::size_t from = &runs_on == &dst ? 0 : runs_on.serial->text().size();
+      std::vector<double> ts;
+      for (int k = 0; k < 2; ++k) {
+        const std::string l = wait_for_marker(runs_on, "MIGSIM-HB", 4.0, from);
+        from = runs_on.serial->find(l, from) + l.size();
+        double t = -1;
+        std::sscanf(l.c_str(), "MIGSIM-HB t=%lf", &t);
+        ts.push_back(t);
       }
-    } catch (const EnvironmentError&) {
+      alive_rec["hb_t_after"] = ts;
+      alive = alive_rec["run_state"] == "running" && ts[0] >= t_src_last && ts[1] > ts[0];
+    } catch (const EnvironmentError& e) {
+      alive_rec["error"] = e.what();
       alive = false;
     }
-    rec["guest_alive_after"] = {{"where", runs_on.role}, {"alive", alive}};
+    runs_on.serial->refresh();
+    const std::string& console = runs_on.serial->text();
+    nlohmann::json signs = nlohmann::json::array();
+    for (const char* bad : {"Kernel panic", "BUG:", "Oops", "general protection", "stack-protector",
+                            "MIGSIM-ERROR"}) {
+      if (console.find(bad) != std::string::npos) signs.push_back(bad);
+    }
+    if (&runs_on == &dst && console.find("MIGSIM-BOOT") != std::string::npos) {
+      signs.push_back("MIGSIM-BOOT");
+    }
+    alive_rec["corruption_signs"] = signs;
+    alive = alive && signs.empty();
+    alive_rec["alive"] = alive;
+    rec["guest_alive_after"] = alive_rec;
+    if (!alive) say("WARNING: guest not healthy after the migration: " + alive_rec.dump());
     src.serial->refresh();
     guest["hb_rates_during_migration"] = heartbeat_rates(*src.serial, hb_from);
     guest["hb_rates_all"] = heartbeat_rates(*src.serial, ready_pos);

@@ -71,7 +71,8 @@ nlohmann::json ValidationCase::to_json() const {
                    {"xbzrle", xbzrle},
                    {"horizon_s", horizon_s},
                    {"calc_dirty_rate_s", calc_dirty_rate_s},
-                   {"accel", accel}};
+                   {"accel", accel},
+                   {"pti", pti}};
   if (!note.empty()) j["note"] = note;
   return j;
 }
@@ -79,6 +80,7 @@ nlohmann::json ValidationCase::to_json() const {
 std::string ValidationCase::kernel_cmdline_keys() const {
   std::ostringstream s;
   s.precision(10);
+  if (pti) s << "pti=on ";
   s << "migsim.pattern=" << dirty_pattern << " migsim.rate=" << dirty_pages_per_sec
     << " migsim.wss_mib=" << wss_mib << " migsim.fill_mib=" << fill_mib
     << " migsim.pacing=" << pacing << " migsim.hot_fraction=" << hot_fraction
@@ -116,6 +118,7 @@ ValidationCase case_from_json(JsonObject& o, const ValidationCase& b, bool need_
   c.calc_dirty_rate_s =
       static_cast<int>(o.integer("calc_dirty_rate_s", b.calc_dirty_rate_s, R::NonNegative));
   c.accel = o.choice("accel", {"tcg", "kvm", "auto"}, b.accel);
+  c.pti = o.boolean("pti", b.pti);
   o.finish();
   return c;
 }
@@ -213,6 +216,8 @@ models::MigrationScenario scenario_for(const ValidationCase& c, const models::Ho
   q.auto_converge = c.auto_converge;
   sc.options.horizon_s = c.horizon_s;
   sc.options.record_iterations = false;
+  // With pti=on the guest flushes TCG's TLB at every kernel entry: nothing is hidden.
+  if (c.pti || c.accel == "kvm") sc.host.tcg_tlb_entries = 0.0;
   return sc;
 }
 

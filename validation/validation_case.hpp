@@ -37,6 +37,10 @@ struct ValidationCase {
   double horizon_s = 60;            // cancelled at this total-time => not-converged
   int calc_dirty_rate_s = 1;        // calc-dirty-rate calc-time before migrating (0 = skip)
   std::string accel = "tcg";        // tcg | kvm | auto (boot probe)
+  // Boot the guest with pti=on: every kernel entry switches CR3, which flushes TCG's
+  // TLB, so QEMU 7.2 TCG does not lose dirty pages (see HostProfile::tcg_tlb_entries).
+  // Records made before this key existed were made without it.
+  bool pti = true;
 
   nlohmann::json to_json() const;
   // The guest's kernel command line keys (validation/guest/README.md).

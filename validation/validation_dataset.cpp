@@ -35,7 +35,9 @@ MeasuredMigration measured_from_record(const nlohmann::json& rec, const std::str
   m.where = where;
   {
     JsonObject cfg(field(rec, "config", where), where + ": config");
-    m.config = case_from_json(cfg, ValidationCase{}, true);
+    ValidationCase base;
+    base.pti = false;  // records made before the "pti" key existed booted without it
+    m.config = case_from_json(cfg, base, true);
   }
   m.config.split = field(rec, "split", where).get<std::string>();
   m.repeat = static_cast<int>(number(rec, "repeat", where));

@@ -52,6 +52,7 @@ TraceSeries utilization_series(const LibvirtTrace& tr, const std::string& origin
     double dirty_start;
   };
   std::vector<Last> last;
+  std::vector<double> first_t;
   std::vector<std::vector<double>> bins;
   for (std::size_t i = 0; i < tr.samples.size(); ++i) {
     const DomainSample& s = tr.samples[i];
@@ -67,6 +68,7 @@ TraceSeries utilization_series(const LibvirtTrace& tr, const std::string& origin
       v.first_host = h;
       ts.vms.push_back(v);
       last.push_back({s.t, h, s.line, -1.0});
+      first_t.push_back(s.t);
       bins.emplace_back();
     }
     const std::size_t vi = it->second;
@@ -101,18 +103,26 @@ TraceSeries utilization_series(const LibvirtTrace& tr, const std::string& origin
     VmSeries& v = ts.vms[vi];
     auto& b = bins[vi];
     b.resize(n_bins, std::numeric_limits<double>::quiet_NaN());
-    // Intervals without a measurement (the first one, migration switch-overs) hold
-    // the neighbouring value: the previous one, or the first one at the start.
+    // Before its first sample and after its last one the VM asks for nothing (it
+    // did not run); intervals without a measurement in between (its first one on a
+    // host, migration switch-overs) hold the previous value.
+    const auto first_bin = static_cast<std::size_t>(std::llround(first_t[vi] / ts.interval_s));
+    const auto last_bin = static_cast<std::size_t>(std::llround(last[vi].t / ts.interval_s));
     double first = 0.0;
-    for (double u : b) {
-      if (!std::isnan(u)) {
-        first = u;
+    for (std::size_t k = first_bin; k < b.size(); ++k) {
+      if (!std::isnan(b[k])) {
+        first = b[k];
         break;
       }
     }
     double prev = first, sum = 0;
-    for (double& u : b) {
-      if (std::isnan(u)) u = prev;
+    for (std::size_t k = 0; k < b.size(); ++k) {
+      double& u = b[k];
+      if (k < first_bin || k > last_bin) {
+        u = 0.0;
+      } else if (std::isnan(u)) {
+        u = prev;
+      }
       prev = u;
       sum += u;
     }

@@ -85,7 +85,7 @@ sim::Placement make_placement(const std::vector<ViewHost>& hosts, const std::vec
     vs.push_back(spec);
   }
   sim::Placement::Rules rules;
-  rules.ram_only_at_creation = true;
+  rules.ram_only_at_creation = false;  // live: RAM limits every placement
   sim::Placement p(std::move(hs), std::move(vs), rules, history_length);
   for (int i = 0; i < static_cast<int>(vms.size()); ++i) {
     const ViewVm& v = vms[static_cast<std::size_t>(i)];

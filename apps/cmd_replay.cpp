@@ -199,7 +199,7 @@ int run_replay(const ReplayOptions& o) {
   text << "\nrecorded migrations: " << recorded.size() << "\n";
   if (!recorded.empty()) {
     text << "  domain      from -> to                      limit       dirty/s  |   total ms (pred/real)"
-            "  downtime ms (pred/real)  MiB sent (pred/real)  iterations (pred/real)\n";
+            "  downtime ms (pred/real)  MiB sent (pred/real)  iterations (pred/real)  libvirt prep ms\n";
   }
   // Non-zero memory: what an earlier migration of the same domain found (pages not
   // sent as zero pages), else the QEMU process's RSS minus its own overhead.
@@ -226,7 +226,18 @@ int run_replay(const ReplayOptions& o) {
     sc.workload.pattern = models::DirtyPattern::Sequential;
     sc.workload.pacing = models::Pacing::WallClock;
     sc.workload.wss_mib = sc.memory.nonzero_mib;
-    sc.workload.pages_per_sec = m.dirty_pages_per_sec > 0 ? m.dirty_pages_per_sec : 0.0;
+    // Dirty rate: QEMU's own measurement from an earlier migration of this domain
+    // when there was one (page sampling under-reports badly under TCG), else the
+    // last page-sampling measurement before the job.
+    std::string dirty_from = "none (0)";
+    sc.workload.pages_per_sec = 0.0;
+    if (m.earlier_job_dirty_pages_per_sec > 0) {
+      sc.workload.pages_per_sec = m.earlier_job_dirty_pages_per_sec;
+      dirty_from = "memory_dirty_rate of an earlier migration";
+    } else if (m.dirty_pages_per_sec >= 0) {
+      sc.workload.pages_per_sec = m.dirty_pages_per_sec;
+      dirty_from = "page sampling before the job";
+    }
     sc.qemu.max_bandwidth_mibps = m.max_speed_mibps >= 0 ? m.max_speed_mibps : bandwidth;
     sc.qemu.downtime_limit_ms = m.max_downtime_ms > 0 ? m.max_downtime_ms : downtime;
     sc.qemu.auto_converge = stat(m.completed, "auto_converge_throttle") > 0;
@@ -237,14 +248,15 @@ int run_replay(const ReplayOptions& o) {
     const double real_bytes = m.completed.has("memory_processed") ? stat(m.completed, "memory_processed")
                                                                   : stat(m.completed, "data_processed");
     const double real_iter = stat(m.completed, "memory_iteration");
-    char line[400];
+    char line[480];
     std::snprintf(line, sizeof line,
-                  "  %-10s  %s -> %s  %8s  %8.0f  | %9.0f / %-9.0f  %9.1f / %-9.1f  %8.1f / %-8.1f  %6d / %-6.0f\n",
+                  "  %-10s  %s -> %s  %8s  %8.0f  | %9.0f / %-9.0f  %9.1f / %-9.1f  %8.1f / %-8.1f  %6d / %-6.0f  %s\n",
                   m.domain.c_str(), m.from_host.c_str(), m.to_host.c_str(),
                   sc.qemu.max_bandwidth_mibps > 0 ? fmt("%.0fMiB/s", sc.qemu.max_bandwidth_mibps).c_str()
                                                   : "unlim",
                   sc.workload.pages_per_sec, p.total_time_ms, real_total, p.downtime_ms, real_down,
-                  p.transferred_bytes / mib_bytes, real_bytes / mib_bytes, p.dirty_syncs, real_iter);
+                  p.transferred_bytes / mib_bytes, real_bytes / mib_bytes, p.dirty_syncs, real_iter,
+                  m.prepare_ms >= 0 ? fmt("%.0f", m.prepare_ms).c_str() : "?");
     text << line;
     nlohmann::json completed = nlohmann::json::object();
     for (const auto& [k, v] : m.completed.numbers) completed[k] = v;
@@ -260,7 +272,8 @@ int run_replay(const ReplayOptions& o) {
                      {"nonzero_mib_estimate", sc.memory.nonzero_mib},
                      {"nonzero_from", nonzero_from},
                      {"dirty_pages_per_sec", sc.workload.pages_per_sec},
-                     {"dirty_rate_measured", m.dirty_pages_per_sec >= 0},
+                     {"dirty_rate_from", dirty_from},
+                     {"page_sampling_pages_per_sec", m.dirty_pages_per_sec},
                      {"max_bandwidth_mibps", sc.qemu.max_bandwidth_mibps},
                      {"downtime_limit_ms", sc.qemu.downtime_limit_ms},
                      {"auto_converge", sc.qemu.auto_converge},
@@ -268,6 +281,7 @@ int run_replay(const ReplayOptions& o) {
                    {"predicted", models::to_json(p)},
                    {"recorded",
                     {{"total_ms", real_total},
+                     {"libvirt_prepare_ms", m.prepare_ms},
                      {"downtime_ms", real_down},
                      {"memory_processed_bytes", real_bytes},
                      {"iterations", real_iter},

@@ -196,6 +196,26 @@ std::vector<RecordedMigration> recorded_migrations(const LibvirtTrace& tr, const
       if (s.stats.has("balloon.rss")) m.rss_mib = s.stats.at("balloon.rss", where) / 1024.0;
       if (!std::isnan(utils[i])) m.util = utils[i];
     }
+    for (const auto& j : tr.jobs) {
+      if (j.completed || j.domain != e.domain || j.host != e.host || j.t < e.t || j.t >= t_limit) {
+        continue;
+      }
+      const auto done = j.stats.numbers.find("memory_processed");
+      const auto bps = j.stats.numbers.find("memory_bps");
+      const auto el = j.stats.numbers.find("time_elapsed");
+      if (done == j.stats.numbers.end() || bps == j.stats.numbers.end() ||
+          el == j.stats.numbers.end() || done->second <= 0 || bps->second <= 0) {
+        continue;
+      }
+      m.prepare_ms = std::max(0.0, el->second - done->second / bps->second * 1000.0);
+      break;
+    }
+    for (const auto& j : tr.jobs) {
+      if (j.t >= e.t) break;
+      if (j.domain != e.domain || j.completed) continue;
+      const auto r = j.stats.numbers.find("memory_dirty_rate");
+      if (r != j.stats.numbers.end() && r->second > 0) m.earlier_job_dirty_pages_per_sec = r->second;
+    }
     if (m.ram_mib <= 0) continue;  // no sample before the job: nothing to predict from
     out.push_back(std::move(m));
   }

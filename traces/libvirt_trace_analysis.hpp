@@ -46,7 +46,15 @@ struct RecordedMigration {
   double ram_mib = 0.0;
   double rss_mib = 0.0;
   double util = 0.0;
-  double dirty_pages_per_sec = -1.0;        // last measurement before the job; -1 none
+  double dirty_pages_per_sec = -1.0;        // last page-sampling result before the job; -1 none
+  // QEMU's own dirty rate (job stat memory_dirty_rate) seen during an EARLIER
+  // migration of the domain; -1 none. Page sampling under-reports under TCG here.
+  double earlier_job_dirty_pages_per_sec = -1.0;
+  // libvirt's preparation before QEMU sends the first page (starting the
+  // destination QEMU etc.; time_elapsed counts it, QEMU's setup_time does not):
+  // time_elapsed - memory_processed / memory_bps at the first running job record
+  // that shows progress; -1 when the trace has none.
+  double prepare_ms = -1.0;
   // Completed-job stats (source side when recorded, else the destination's).
   StatValues completed;
   bool completed_on_source = false;

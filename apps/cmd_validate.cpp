@@ -188,12 +188,14 @@ int run_report(const ValidateOptions& o, bool tune_only) {
                          {"downtime_ms", r.m->downtime_ms},
                          {"transferred_bytes", r.m->transferred_bytes},
                          {"dirty_syncs", r.m->dirty_syncs},
+                         {"downtime_bytes", r.m->downtime_bytes},
                          {"throttle_pct", r.m->throttle_pct}}}};
       for (const auto& [n, p] : r.pred) {
         j["predicted"][n] = {{"converged", p.converged},
                              {"total_time_ms", p.total_time_ms},
                              {"downtime_ms", p.downtime_ms},
                              {"transferred_bytes", p.transferred_bytes},
+                             {"downtime_bytes", p.downtime_bytes},
                              {"dirty_syncs", p.dirty_syncs}};
       }
       detail.push_back(j);

@@ -35,6 +35,11 @@ struct QemuMigrationParams {
 struct GuestMemory {
   double ram_mib = 0.0;      // guest RAM (the pages migrated)
   double nonzero_mib = 0.0;  // pages that are not all zero (sent as 4 KiB; the rest as a flag)
+  // Part of nonzero_mib that sits at the TOP of RAM (Linux's memblock allocates
+  // top-down: the struct-page array, ~16 MiB per GiB, lives there). The first pass
+  // walks RAM upwards (ram_find_and_save_block), so these pages come after the zero
+  // pages, last; with a small threshold they are left for the stop-and-copy.
+  double tail_nonzero_mib = 0.0;
 };
 
 enum class DirtyPattern { Sequential, Uniform, HotCold };
@@ -72,6 +77,10 @@ struct HostProfile {
   // the source's vCPU threads compete). Later passes run at min(max-bandwidth,
   // link). 0 = no extra ceiling (link_mibps).
   double first_pass_mibps = 0.0;
+  // Copy speed ceiling of the later pre-copy passes (the guest still runs and its
+  // vCPU threads compete with the migration thread for the host's cores). The
+  // stop-and-copy (vCPUs stopped) runs at link_mibps. 0 = no extra ceiling.
+  double live_copy_mibps = 0.0;
   // QEMU 7.2 under TCG: migration_bitmap_sync's fast path
   // (cpu_physical_memory_sync_dirty_bitmap, include/exec/ram_addr.h) clears the
   // dirty words without tlb_reset_dirty_range_all(), so a guest write is only

@@ -13,20 +13,39 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // Pending pages in the migration bitmap, by what they are. Counts are fluid.
+// The first pass walks RAM upwards: the non-zero low memory first, then the zero
+// pages, then the non-zero tail at the top of RAM. Pages dirtied again are
+// non-zero and are found (and sent) before the rest of the walk continues.
 struct PendingPages {
   double zero = 0.0;        // all-zero pages (only before the first full pass)
   double still = 0.0;       // non-zero pages the workload does not write
   double recent = 0.0;      // WSS pages dirtied in the last sync interval
   double older = 0.0;       // other WSS pages (first pass, or dirtied earlier)
   double background = 0.0;  // pages the guest OS dirtied
+  double tail = 0.0;        // non-zero pages at the top of RAM, reached after the zero pages
 
-  double total() const { return zero + still + recent + older + background; }
-  void scale(double f) {
-    zero *= f;
-    still *= f;
-    recent *= f;
-    older *= f;
-    background *= f;
+  double head() const { return still + recent + older + background; }
+  double total() const { return head() + zero + tail; }
+  // Share of zero pages among the next pages to be sent.
+  double next_zero_share() const { return head() > 0.0 ? 0.0 : (zero > 0.0 ? 1.0 : 0.0); }
+  // Pages left in the group the next page belongs to.
+  double next_group() const { return head() > 0.0 ? head() : (zero > 0.0 ? zero : tail); }
+  // Removes n pages in walk order: head (proportionally), then zero, then tail.
+  void drain(double n) {
+    const double h = head();
+    const double from_head = std::min(n, h);
+    if (h > 0.0) {
+      const double f = from_head >= h ? 0.0 : (h - from_head) / h;
+      still *= f;
+      recent *= f;
+      older *= f;
+      background *= f;
+    }
+    n -= from_head;
+    const double from_zero = std::min(n, zero);
+    zero -= from_zero;
+    n -= from_zero;
+    tail = std::max(0.0, tail - n);
   }
 };
 
@@ -47,6 +66,10 @@ class PrecopySimulation {
         first_pass_bytes_per_ms_(
             (sc.host.first_pass_mibps > 0 ? std::min(sc.host.first_pass_mibps, sc.host.link_mibps)
                                           : sc.host.link_mibps) *
+            kMiB / 1000.0),
+        live_bytes_per_ms_(
+            (sc.host.live_copy_mibps > 0 ? std::min(sc.host.live_copy_mibps, sc.host.link_mibps)
+                                         : sc.host.link_mibps) *
             kMiB / 1000.0),
         sync_cost_ms_(sc.host.sync_ms_per_gib * sc.memory.ram_mib / 1024.0),
         horizon_ms_(sc.options.horizon_s * 1000.0) {}
@@ -72,16 +95,13 @@ class PrecopySimulation {
   void end_iteration();
 
   double pending_bytes() const { return pending_.total() * kPageBytes; }
-  double zero_share() const {
-    const double p = pending_.total();
-    return p > 0 ? pending_.zero / p : 0.0;
-  }
+  double zero_share() const { return pending_.next_zero_share(); }
   double wire_bytes_per_page(double zs) const {
     return zs * kZeroPageWireBytes + (1.0 - zs) * kNormalPageWireBytes;
   }
   // Time per page in the pre-copy passes (the first pass has its own ceiling) ...
   double ms_per_page(double zs) const {
-    return ms_per_page_at(zs, out_.dirty_syncs <= 1 ? first_pass_bytes_per_ms_ : link_bytes_per_ms_);
+    return ms_per_page_at(zs, out_.dirty_syncs <= 1 ? first_pass_bytes_per_ms_ : live_bytes_per_ms_);
   }
   // ... and in the stop-and-copy (vCPUs stopped, rate limit lifted: the link's speed).
   double ms_per_page_stopped(double zs) const { return ms_per_page_at(zs, link_bytes_per_ms_); }
@@ -97,6 +117,7 @@ class PrecopySimulation {
   double window_budget_;
   double link_bytes_per_ms_;
   double first_pass_bytes_per_ms_;
+  double live_bytes_per_ms_;
   double sync_cost_ms_;
   double horizon_ms_;
 
@@ -155,7 +176,8 @@ void PrecopySimulation::setup() {
   const double wss_nonzero = std::min(workload_.wss_pages(), nonzero);
   pending_.zero = ram_pages_ - nonzero;
   pending_.older = wss_nonzero;
-  pending_.still = nonzero - wss_nonzero;
+  pending_.tail = std::clamp(sc_.memory.tail_nonzero_mib * kPagesPerMiB, 0.0, nonzero - wss_nonzero);
+  pending_.still = nonzero - wss_nonzero - pending_.tail;
   ++out_.dirty_syncs;
   now_ += sync_cost_ms_;
   last_sync_ms_ = now_;
@@ -227,7 +249,7 @@ void PrecopySimulation::send_pages(double n, double per_page_bytes, double zero_
   const double p = pending_.total();
   if (n <= 0.0 || p <= 0.0) return;
   n = std::min(n, p);
-  pending_.scale((p - n) / p);
+  pending_.drain(n);
   if (n >= p) pending_ = PendingPages{};
   const double bytes = n * per_page_bytes;
   out_.transferred_bytes += bytes;
@@ -241,24 +263,34 @@ void PrecopySimulation::send_pages(double n, double per_page_bytes, double zero_
 }
 
 ChunkEnd PrecopySimulation::send_chunk() {
-  const double zs = zero_share();
-  const double per_page = wire_bytes_per_page(zs);
-  const double per_ms = ms_per_page(zs);
-  const double budget_left = window_budget_ - window_bytes_;
-  const double n_budget = std::isinf(budget_left) ? kInf : std::max(0.0, budget_left) / per_page;
-  const double n_time = kMaxWaitMs / per_ms;
-  const double n_pending = pending_.total();
-  const double n = std::min({n_budget, n_time, n_pending});
-  send_pages(n, per_page, zs);
-  now_ += n * per_ms;
-  // ram_save_iterate ends every call with an 8-byte EOS marker.
-  out_.transferred_bytes += 8.0;
-  window_bytes_ += 8.0;
-  if (n >= n_pending) {
-    window_clean_ = false;
-    return ChunkEnd::Drained;
+  // Pages go in walk order; a chunk may cross from one group (non-zero, zero,
+  // top-of-RAM non-zero) to the next, each with its own cost per page.
+  double elapsed = 0.0;
+  for (;;) {
+    const double zs = zero_share();
+    const double per_page = wire_bytes_per_page(zs);
+    const double per_ms = ms_per_page(zs);
+    const double budget_left = window_budget_ - window_bytes_;
+    const double n_budget = std::isinf(budget_left) ? kInf : std::max(0.0, budget_left) / per_page;
+    const double n_time = std::max(0.0, kMaxWaitMs - elapsed) / per_ms;
+    const double n_group = pending_.next_group();
+    const double n = std::min({n_budget, n_time, n_group});
+    send_pages(n, per_page, zs);
+    elapsed += n * per_ms;
+    if (n >= n_group && pending_.total() > 0.0 && n < n_budget && n < n_time) {
+      window_clean_ = false;  // the mix changes inside this window
+      continue;
+    }
+    now_ += elapsed;
+    // ram_save_iterate ends every call with an 8-byte EOS marker.
+    out_.transferred_bytes += 8.0;
+    window_bytes_ += 8.0;
+    if (pending_.total() <= 0.0) {
+      window_clean_ = false;
+      return ChunkEnd::Drained;
+    }
+    return n >= n_budget ? ChunkEnd::RateLimited : ChunkEnd::MaxWait;
   }
-  return n >= n_budget ? ChunkEnd::RateLimited : ChunkEnd::MaxWait;
 }
 
 void PrecopySimulation::close_window() {
@@ -279,20 +311,21 @@ void PrecopySimulation::close_window() {
 void PrecopySimulation::fast_forward() {
   // Valid only at the start of a window that follows a clean one: the bitmap has not
   // been synced since, so every following window repeats it (same mix, same bytes,
-  // same measured bandwidth, same threshold) until pending nears the threshold.
+  // same measured bandwidth, same threshold) until pending nears the threshold or
+  // the walk reaches the next group of pages.
   if (!last_window_clean_ || window_bytes_ > 0.0 || now_ != window_start_) return;
   if (last_window_pages_ <= 0.0 || last_window_ms_ < kRateWindowMs) return;
   const double p = pending_.total();
   const double thr_pages = threshold_bytes_ / kPageBytes;
   const double by_threshold = std::floor((p - thr_pages) / last_window_pages_) - 1.0;
-  const double by_drain = std::floor(p / last_window_pages_) - 1.0;
+  const double by_drain = std::floor(pending_.next_group() / last_window_pages_) - 1.0;
   const double by_horizon = std::floor((horizon_ms_ - now_) / last_window_ms_);
   const double m = std::min({by_threshold, by_drain, by_horizon});
   if (m < 1.0) return;
   const double zs = zero_share();
   const double sent = m * last_window_pages_;
   const double bytes = m * last_window_bytes_;
-  pending_.scale((p - sent) / p);
+  pending_.drain(sent);
   out_.transferred_bytes += bytes;
   out_.zero_pages += sent * zs;
   out_.normal_pages += sent * (1.0 - zs);
@@ -310,13 +343,18 @@ void PrecopySimulation::complete() {
   const double downtime_start = now_;
   bitmap_sync();
   begin_iteration(true);
-  const double zs = zero_share();
-  const double n = pending_.total();
-  const double per_page = wire_bytes_per_page(zs);
-  const double copy_ms = n * ms_per_page_stopped(zs);
-  send_pages(n, per_page, zs);
+  double copy_ms = 0.0;
+  double copy_bytes = 0.0;
+  while (pending_.total() > 0.0) {
+    const double zs = zero_share();
+    const double n = pending_.next_group();
+    const double per_page = wire_bytes_per_page(zs);
+    copy_ms += n * ms_per_page_stopped(zs);
+    copy_bytes += n * per_page;
+    send_pages(n, per_page, zs);
+  }
   out_.transferred_bytes += 8.0;
-  out_.downtime_bytes = n * per_page + 8.0;
+  out_.downtime_bytes = copy_bytes + 8.0;
   now_ += copy_ms + sc_.host.downtime_overhead_ms;
   end_iteration();
   out_.downtime_ms = now_ - downtime_start;

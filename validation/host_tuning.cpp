@@ -13,33 +13,33 @@ namespace migsim::validation {
 
 namespace {
 
-constexpr int kFree = 6;  // parameters Nelder-Mead fits
-using Vec = std::array<double, kFree>;
+// Stage A (copy phase): first-pass ceiling, later-pass ceiling, zero-page cost,
+// background dirtying, on time/bytes/convergence. Stage B (stop-and-copy): link,
+// downtime overhead, sync cost, on downtime. Parameters in log space.
+constexpr int kCopyParams = 4;
+constexpr int kStopParams = 3;
 
-// Log-space parameter vector <-> host profile.
-models::HostProfile apply(const Vec& x, models::HostProfile h) {
-  h.link_mibps = std::exp(x[0]);
-  h.zero_page_ns = std::exp(x[1]);
-  h.sync_ms_per_gib = std::exp(x[2]);
-  h.downtime_overhead_ms = std::exp(x[3]);
-  h.background_dirty_pages_per_sec = std::exp(x[4]);
-  h.first_pass_mibps = std::exp(x[5]);
+models::HostProfile apply_copy(const std::array<double, kCopyParams>& x, models::HostProfile h) {
+  h.first_pass_mibps = std::exp(x[0]);
+  h.live_copy_mibps = std::exp(x[1]);
+  h.zero_page_ns = std::exp(x[2]);
+  h.background_dirty_pages_per_sec = std::exp(x[3]);
   return h;
 }
 
-Vec start_of(const models::HostProfile& h) {
-  return {std::log(h.link_mibps), std::log(std::max(1.0, h.zero_page_ns)),
-          std::log(std::max(0.05, h.sync_ms_per_gib)), std::log(std::max(1.0, h.downtime_overhead_ms)),
-          std::log(std::max(1.0, h.background_dirty_pages_per_sec)),
-          std::log(h.first_pass_mibps > 0 ? h.first_pass_mibps : h.link_mibps / 4.0)};
+models::HostProfile apply_stop(const std::array<double, kStopParams>& x, models::HostProfile h) {
+  // Bounded to physically sensible ranges (a 2-core host, loopback).
+  h.link_mibps = std::min(std::exp(x[0]), 20000.0);
+  h.downtime_overhead_ms = std::min(std::exp(x[1]), 1000.0);
+  h.sync_ms_per_gib = std::min(std::exp(x[2]), 200.0);
+  return h;
 }
 
-double loss(const std::vector<const MeasuredMigration*>& train, const models::HostProfile& h,
-            const GuestCalibration& g) {
+double copy_loss(const std::vector<const MeasuredMigration*>& train, const models::HostProfile& h,
+                 const GuestCalibration& g) {
   double l = 0;
   for (const auto* m : train) {
-    models::MigrationScenario sc = scenario_for(m->config, h, g);
-    const models::Prediction p = predict_with(kModelName, sc);
+    const models::Prediction p = predict_with(kModelName, scenario_for(m->config, h, g));
     if (p.converged != m->converged) {
       l += 4.0;
       continue;
@@ -47,37 +47,52 @@ double loss(const std::vector<const MeasuredMigration*>& train, const models::Ho
     if (!m->converged) continue;
     const double et = std::log(std::max(1.0, p.total_time_ms) / std::max(1.0, m->total_time_ms));
     const double eb = std::log(std::max(1.0, p.transferred_bytes) / std::max(1.0, m->transferred_bytes));
-    const double ed = (p.downtime_ms - m->downtime_ms) / 30.0;
-    l += et * et + eb * eb + 0.1 * ed * ed;
+    l += et * et + eb * eb;
+  }
+  return l;
+}
+
+// Sum of absolute downtime errors (robust: the target is the median error).
+double stop_loss(const std::vector<const MeasuredMigration*>& train, const models::HostProfile& h,
+                 const GuestCalibration& g) {
+  double l = 0;
+  for (const auto* m : train) {
+    if (!m->converged) continue;
+    const models::Prediction p = predict_with(kModelName, scenario_for(m->config, h, g));
+    l += p.converged ? std::fabs(p.downtime_ms - m->downtime_ms) : 1000.0;
   }
   return l;
 }
 
 // Plain Nelder-Mead with a fixed evaluation budget.
-Vec nelder_mead(const Vec& x0, double step, int max_evals, const std::function<double(const Vec&)>& f,
-                double& best) {
-  std::array<Vec, kFree + 1> s;
-  std::array<double, kFree + 1> fv;
+template <int N>
+std::array<double, N> nelder_mead(const std::array<double, N>& x0, double step, int max_evals,
+                                  const std::function<double(const std::array<double, N>&)>& f,
+                                  double& best) {
+  using Vec = std::array<double, N>;
+  std::array<Vec, N + 1> s;
+  std::array<double, N + 1> fv;
   s[0] = x0;
-  for (int i = 0; i < kFree; ++i) {
+  for (int i = 0; i < N; ++i) {
     s[i + 1] = x0;
     s[i + 1][i] += step;
   }
   int evals = 0;
-  for (int i = 0; i <= kFree; ++i) fv[i] = f(s[i]), ++evals;
+  for (int i = 0; i <= N; ++i) fv[i] = f(s[i]), ++evals;
   while (evals < max_evals) {
-    std::array<int, kFree + 1> idx;
-    for (int i = 0; i <= kFree; ++i) idx[i] = i;
-    std::sort(idx.begin(), idx.end(), [&](int a, int b) { return fv[a] < fv[b] || (fv[a] == fv[b] && a < b); });
-    const int hi = idx[kFree], lo = idx[0];
-    const int second = idx[kFree - 1];
+    std::array<int, N + 1> idx;
+    for (int i = 0; i <= N; ++i) idx[i] = i;
+    std::sort(idx.begin(), idx.end(),
+              [&](int a, int b) { return fv[a] < fv[b] || (fv[a] == fv[b] && a < b); });
+    const int hi = idx[N], lo = idx[0];
+    const int second = idx[N - 1];
     Vec c{};
-    for (int i = 0; i < kFree; ++i) {
-      for (int k = 0; k < kFree; ++k) c[k] += s[idx[i]][k] / kFree;
+    for (int i = 0; i < N; ++i) {
+      for (int k = 0; k < N; ++k) c[k] += s[idx[i]][k] / N;
     }
     auto along = [&](double t) {
       Vec v;
-      for (int k = 0; k < kFree; ++k) v[k] = c[k] + t * (s[hi][k] - c[k]);
+      for (int k = 0; k < N; ++k) v[k] = c[k] + t * (s[hi][k] - c[k]);
       return v;
     };
     const Vec xr = along(-1.0);
@@ -98,9 +113,9 @@ Vec nelder_mead(const Vec& x0, double step, int max_evals, const std::function<d
       if (fc < std::min(fr, fv[hi])) {
         s[hi] = xc, fv[hi] = fc;
       } else {
-        for (int i = 0; i <= kFree; ++i) {
+        for (int i = 0; i <= N; ++i) {
           if (i == lo) continue;
-          for (int k = 0; k < kFree; ++k) s[i][k] = s[lo][k] + 0.5 * (s[i][k] - s[lo][k]);
+          for (int k = 0; k < N; ++k) s[i][k] = s[lo][k] + 0.5 * (s[i][k] - s[lo][k]);
           fv[i] = f(s[i]);
           ++evals;
         }
@@ -108,7 +123,7 @@ Vec nelder_mead(const Vec& x0, double step, int max_evals, const std::function<d
     }
   }
   int b = 0;
-  for (int i = 1; i <= kFree; ++i) {
+  for (int i = 1; i <= N; ++i) {
     if (fv[i] < fv[b]) b = i;
   }
   best = fv[b];
@@ -193,24 +208,53 @@ TunedParameters tune_on_training_split(const std::vector<MeasuredMigration>& dat
     t.notes.push_back("setup-time = a + b*RAM_GiB: least squares on all training runs");
   }
   // 3. The rest through the model itself.
-  // The TCG TLB size is discrete: the best of a few powers of two (0 = all writes logged).
+  // The TCG TLB size is discrete: the best of a few powers of two (0 = all writes
+  // logged); for each, stage A then stage B, alternated twice.
   const GuestCalibration g = t.guest;
   double best_loss = std::numeric_limits<double>::infinity();
   for (const double tlb : {0.0, 4096.0, 8192.0, 16384.0, 32768.0}) {
-    models::HostProfile base = t.host;
-    base.tcg_tlb_entries = tlb;
-    double l = 0;
-    const Vec fitted = nelder_mead(
-        start_of(base), 0.7, 500, [&](const Vec& v) { return loss(train, apply(v, base), g); }, l);
+    models::HostProfile h = t.host;
+    h.tcg_tlb_entries = tlb;
+    h.link_mibps = 1500.0;
+    h.first_pass_mibps = 300.0;
+    h.live_copy_mibps = 300.0;
+    double la = 0, lb = 0;
+    for (int round = 0; round < 2; ++round) {
+      const std::array<double, kCopyParams> xa{std::log(h.first_pass_mibps), std::log(h.live_copy_mibps),
+                                               std::log(std::max(1.0, h.zero_page_ns)),
+                                               std::log(std::max(1.0, h.background_dirty_pages_per_sec))};
+      const models::HostProfile ha = h;
+      h = apply_copy(nelder_mead<kCopyParams>(
+                         xa, 0.7, 300,
+                         [&](const std::array<double, kCopyParams>& v) {
+                           return copy_loss(train, apply_copy(v, ha), g);
+                         },
+                         la),
+                     ha);
+      const std::array<double, kStopParams> xb{std::log(h.link_mibps),
+                                               std::log(std::max(0.5, h.downtime_overhead_ms)),
+                                               std::log(std::max(0.05, h.sync_ms_per_gib))};
+      const models::HostProfile hb = h;
+      h = apply_stop(nelder_mead<kStopParams>(
+                         xb, 0.7, 200,
+                         [&](const std::array<double, kStopParams>& v) {
+                           return stop_loss(train, apply_stop(v, hb), g);
+                         },
+                         lb),
+                     hb);
+    }
+    const double l = copy_loss(train, h, g) + stop_loss(train, h, g) / 100.0;
     if (l < best_loss) {
       best_loss = l;
-      t.host = apply(fitted, base);
+      t.host = h;
     }
   }
   t.training_loss = best_loss;
-  t.notes.push_back("link (stop-and-copy), first-pass ceiling, zero-page cost, sync cost, downtime "
-                    "overhead, background dirtying: Nelder-Mead on the model's log errors, for "
-                    "each TCG TLB size in {0, 4096, 8192, 16384, 32768}, best kept (training runs only)");
+  t.notes.push_back("copy phase (first-pass and later-pass ceilings, zero-page cost, background "
+                    "dirtying): Nelder-Mead on log errors of time and bytes + convergence; "
+                    "stop-and-copy (link, downtime overhead, sync cost): Nelder-Mead on absolute "
+                    "downtime errors; for each TCG TLB size in {0, 4096, 8192, 16384, 32768}, best "
+                    "kept (training runs only)");
   return t;
 }
 
@@ -219,6 +263,7 @@ nlohmann::json to_json(const TunedParameters& t) {
   return {{"host_profile",
            {{"link_mibps", r(t.host.link_mibps)},
             {"first_pass_mibps", r(t.host.first_pass_mibps)},
+            {"live_copy_mibps", r(t.host.live_copy_mibps)},
             {"tcg_tlb_entries", r(t.host.tcg_tlb_entries)},
             {"setup_ms", r(t.host.setup_ms)},
             {"setup_ms_per_gib", r(t.host.setup_ms_per_gib)},

@@ -203,6 +203,7 @@ models::MigrationScenario scenario_for(const ValidationCase& c, const models::Ho
   sc.host = host;
   sc.memory.ram_mib = c.ram_mib;
   sc.memory.nonzero_mib = std::min(c.ram_mib, guest.nonzero_mib(c));
+  sc.memory.tail_nonzero_mib = guest.tail_nonzero_mib(c);
   auto& w = sc.workload;
   w.pattern = models::parse_dirty_pattern(c.dirty_pattern, "dirty_pattern");
   w.pacing = c.pacing == "cpu" ? models::Pacing::CpuTime : models::Pacing::WallClock;

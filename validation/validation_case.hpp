@@ -65,7 +65,11 @@ struct GuestCalibration {
   double os_nonzero_mib = 40.0;         // fixed part
   double os_nonzero_mib_per_gib = 16.0;  // grows with RAM (struct page array, ...)
   double nonzero_mib(const ValidationCase& c) const {
-    return c.fill_mib + os_nonzero_mib + os_nonzero_mib_per_gib * c.ram_mib / 1024.0;
+    return c.fill_mib + os_nonzero_mib + tail_nonzero_mib(c);
+  }
+  // The RAM-proportional part (struct-page array) sits at the top of RAM.
+  double tail_nonzero_mib(const ValidationCase& c) const {
+    return os_nonzero_mib_per_gib * c.ram_mib / 1024.0;
   }
 };
 models::MigrationScenario scenario_for(const ValidationCase& c, const models::HostProfile& host,

@@ -37,6 +37,8 @@ def main():
                     p = c["predicted"].get(model)
                     if c["split"] != split or p is None or not p["converged"]:
                         continue
+                    if c["measured"][key] <= 0 or p[key] <= 0:
+                        continue  # log axes: zero downtimes (baselines) are left out
                     xs.append(c["measured"][key] * scale)
                     ys.append(p[key] * scale)
                 if not xs:

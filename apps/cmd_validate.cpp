@@ -82,8 +82,13 @@ int run_record(const ValidateOptions& o) {
     throw EnvironmentError("case '" + cases.front().name + "': QEMU missing: '" + o.qemu +
                            "' not found (install qemu-system-x86: scripts/setup all)");
   }
-  const auto image = validation::load_guest_image(
-      o.image_dir, validation::source_dir() + "/validation/guest/build-image");
+  validation::GuestImage image;
+  try {
+    image = validation::load_guest_image(
+        o.image_dir, validation::source_dir() + "/validation/guest/build-image");
+  } catch (const EnvironmentError& e) {
+    throw EnvironmentError("case '" + cases.front().name + "': " + e.what());
+  }
   validation::install_interrupt_handlers();
   validation::RunnerOptions ro;
   ro.qemu = o.qemu;
@@ -103,7 +108,14 @@ int run_record(const ValidateOptions& o) {
       c.accel = accel_for["auto"];
     }
     for (int r = 1; r <= c.repeats; ++r) {
-      nlohmann::json rec = validation::run_migration_case(c, r, image, ro);
+      nlohmann::json rec;
+      try {
+        rec = validation::run_migration_case(c, r, image, ro);
+      } catch (const validation::Interrupted& e) {
+        std::cerr << "validate: " << e.what() << "; " << done << " records written to " << o.out
+                  << ", the rest not started\n";
+        return 130;
+      }
       // Checked before it is written: the dataset only ever holds readable records.
       const auto m = validation::measured_from_record(rec, c.name);
       traces::append_lines_atomically(o.out, rec.dump() + "\n");

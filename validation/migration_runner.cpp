@@ -418,6 +418,8 @@ nlohmann::json run_migration_case(const ValidationCase& c, int repeat, const Gue
   } catch (const Interrupted&) {
     throw;
   } catch (const EnvironmentError& e) {
+    // The signal handler killed the QEMUs: whatever failed next is the interruption.
+    if (interrupted()) throw Interrupted();
     throw EnvironmentError(label + ": " + e.what());
   }
 }

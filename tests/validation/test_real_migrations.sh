@@ -61,3 +61,23 @@ assert not cases["smoke-never-converges"]["predicted"]["qemu-precopy"]["converge
     "model says the non-converging case converges"
 print(f"ok: 2 real migrations recorded; converging case predicted x{ratio:.2f} time, x{bratio:.2f} bytes")
 PY
+[ $? -eq 0 ] || exit 1
+
+# Ctrl-C in the middle of a migration: exit 130, both QEMUs gone, the work folder
+# removed, the dataset exactly as before.
+mkdir -p "$T/work"
+cp "$T/smoke.jsonl" "$T/before.jsonl"
+"$M" validate record "$SRC/validation/matrix/ci-smoke.json" --only smoke-never-converges \
+    --out "$T/smoke.jsonl" --work-root "$T/work" 2>"$T/int.log" &
+pid=$!
+for _ in $(seq 1 600); do grep -q "migrating" "$T/int.log" && break; sleep 0.1; done
+kill -INT $pid
+wait $pid; rc=$?
+fail=0
+[ $rc -eq 130 ] || { echo "FAIL: interrupted record exited $rc, expected 130"; cat "$T/int.log"; fail=1; }
+sleep 0.5
+if pgrep -f "$T/work" >/dev/null; then echo "FAIL: QEMU still running after Ctrl-C"; pgrep -af "$T/work"; fail=1; fi
+[ -z "$(ls -A "$T/work")" ] || { echo "FAIL: work folder left behind: $(ls "$T/work")"; fail=1; }
+cmp -s "$T/smoke.jsonl" "$T/before.jsonl" || { echo "FAIL: dataset changed by an interrupted run"; fail=1; }
+[ $fail -eq 0 ] && echo "ok: Ctrl-C kills both QEMUs, cleans up, leaves the dataset untouched"
+exit $fail

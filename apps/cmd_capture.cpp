@@ -2,7 +2,10 @@
 // documented in traces/README-libvirt-trace.md) from one or more libvirt hosts.
 #include <signal.h>
 
+#include <atomic>
 #include <chrono>
+#include <exception>
+#include <mutex>
 #include <cstdio>
 #include <cmath>
 #include <ctime>
@@ -58,10 +61,11 @@ double round_ms(double s) { return std::round(s * 1000.0) / 1000.0; }
 
 struct Host {
   std::string name;
-  std::unique_ptr<traces::LibvirtConnection> ro;  // stats, jobs
+  std::unique_ptr<traces::LibvirtConnection> ro;    // domain stats (sampling thread)
+  std::unique_ptr<traces::LibvirtConnection> jobs;  // job stats (job thread), read-only
   std::unique_ptr<traces::LibvirtConnection> rw;  // only to start dirty-rate measurements
   std::set<std::string> running;                  // running domains at the last tick
-  std::set<std::string> in_job;                   // domains with an active job
+  std::set<std::string> in_job;                   // domains with an active job (under mu_)
   std::map<std::string, double> last_dirty_calc;  // domain -> t of the last calc started
 };
 
@@ -99,6 +103,7 @@ class Capture {
     for (const auto& uri : o_.uris) {
       Host host;
       host.ro = std::make_unique<traces::LibvirtConnection>(uri, true);
+      host.jobs = std::make_unique<traces::LibvirtConnection>(uri, true);
       if (dirty_every > 0) host.rw = std::make_unique<traces::LibvirtConnection>(uri, false);
       const traces::NodeSummary n = host.ro->node();
       host.name = n.hostname;
@@ -117,23 +122,45 @@ class Capture {
 
     using Clock = std::chrono::steady_clock;
     t0_ = Clock::now();
-    double next_sample = 0.0;
-    double next_tick = 0.0;
-    while (!g_stop) {
-      const double now = elapsed();
-      if (duration > 0 && now >= duration) break;
-      poll_jobs();
-      if (now >= next_sample) {
+    // Job stats in their own thread (and connections): a slow stats call during a
+    // migration must not stretch the <= job_interval cadence.
+    std::atomic<bool> done{false};
+    std::exception_ptr job_error;
+    std::thread job_thread([&] {
+      try {
+        double next_poll = 0.0;
+        while (!g_stop && !done) {
+          poll_jobs();
+          next_poll += job_interval;
+          if (next_poll <= elapsed()) next_poll = elapsed() + job_interval;
+          while (!g_stop && !done && elapsed() < next_poll) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+          }
+        }
+      } catch (...) {
+        job_error = std::current_exception();
+        done = true;
+      }
+    });
+    try {
+      double next_sample = 0.0;
+      while (!g_stop && !done) {
+        if (duration > 0 && elapsed() >= duration) break;
         sample_all(dirty_every, static_cast<int>(dirty_calc));
         next_sample += interval;
-        if (next_sample < elapsed()) next_sample = elapsed() + interval;  // fell behind
+        if (next_sample <= elapsed()) next_sample = elapsed() + interval;
+        while (!g_stop && !done && elapsed() < next_sample) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
       }
-      next_tick += job_interval;
-      while (!g_stop && elapsed() < std::min(next_tick, next_sample)) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-      if (elapsed() > next_tick + job_interval) next_tick = elapsed();
+    } catch (...) {
+      done = true;
+      job_thread.join();
+      throw;
     }
+    done = true;
+    job_thread.join();
+    if (job_error) std::rethrow_exception(job_error);
     w_.finish();
     if (!o_.quiet) {
       std::cerr << "migsim capture: " << w_.lines() << " records in " << w_.path()
@@ -143,6 +170,27 @@ class Capture {
   }
 
  private:
+  // Writes one record; its t is taken under the lock, so t never goes backwards
+  // in the file although two threads write.
+  template <class Rec, class Fn>
+  void emit(Rec rec, Fn line_of) {
+    std::lock_guard<std::mutex> lock(mu_);
+    rec.t = round_ms(elapsed());
+    w_.write_line(line_of(rec));
+  }
+  bool in_job(Host& host, const std::string& d) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return host.in_job.count(d) != 0;
+  }
+  void set_in_job(Host& host, const std::string& d, bool on) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (on) {
+      host.in_job.insert(d);
+    } else {
+      host.in_job.erase(d);
+    }
+  }
+
   double elapsed() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
   }
@@ -157,26 +205,24 @@ class Capture {
   void event(const Host& host, const std::string& d, const std::string& what,
              nlohmann::json detail = nlohmann::json::object()) {
     traces::EventRecord e;
-    e.t = round_ms(elapsed());
     e.host = host.name;
     e.domain = d;
     e.event = what;
     e.detail = std::move(detail);
-    w_.write_line(traces::event_line(e));
+    emit(std::move(e), [](const traces::EventRecord& r) { return traces::event_line(r); });
   }
 
   void write_completed(Host& host, const std::string& d) {
     try {
-      const traces::JobStatsRecord c = host.ro->job_stats(d, true);
+      const traces::JobStatsRecord c = host.jobs->job_stats(d, true);
       if (c.type == 0 || c.stats.numbers.empty()) return;
       traces::JobRecord j;
-      j.t = round_ms(elapsed());
       j.host = host.name;
       j.domain = d;
       j.completed = true;
       j.stats = c.stats;
       j.stats.numbers["job_type"] = c.type;
-      w_.write_line(traces::job_line(j));
+      emit(std::move(j), [](const traces::JobRecord& r) { return traces::job_line(r); });
     } catch (const std::exception&) {
       // The domain is gone (undefined after migrating away): nothing to read.
     }
@@ -186,7 +232,7 @@ class Capture {
   nlohmann::json migration_settings(const Host& host, const std::string& d) const {
     nlohmann::json j = nlohmann::json::object();
     try {
-      j["max_downtime_ms"] = host.ro->max_downtime_ms(d);
+      j["max_downtime_ms"] = host.jobs->max_downtime_ms(d);
       if (host.rw) {
         const double bw = host.rw->max_speed_mibps(d);
         // libvirt reports "unlimited" as a huge number (LLONG_MAX bytes in MiB).
@@ -200,11 +246,11 @@ class Capture {
   // After a job ends on one host: its completed stats there, and the incoming
   // side's completed stats on every other host where the domain now is.
   void job_ended(Host& host, const std::string& d) {
-    host.in_job.erase(d);
+    set_in_job(host, d, false);
     event(host, d, "job-ended");
     write_completed(host, d);
     for (auto& other : hosts_) {
-      if (&other != &host && other.ro->has_domain(d)) write_completed(other, d);
+      if (&other != &host && other.jobs->has_domain(d)) write_completed(other, d);
     }
   }
 
@@ -212,7 +258,7 @@ class Capture {
     for (auto& host : hosts_) {
       std::vector<std::string> now_running;
       try {
-        now_running = host.ro->domain_names(true);
+        now_running = host.jobs->domain_names(true);
       } catch (const EnvironmentError& e) {
         throw EnvironmentError(std::string(e.what()) + " (host " + host.name + " went away?)");
       }
@@ -224,28 +270,27 @@ class Capture {
         }
         traces::JobStatsRecord js;
         try {
-          js = host.ro->job_stats(d, false);
+          js = host.jobs->job_stats(d, false);
         } catch (const std::exception&) {
           continue;  // vanished between the listing and the call
         }
         if (js.active()) {
-          if (!host.in_job.count(d)) event(host, d, "job-started", migration_settings(host, d));
-          host.in_job.insert(d);
+          if (!in_job(host, d)) event(host, d, "job-started", migration_settings(host, d));
+          set_in_job(host, d, true);
           traces::JobRecord j;
-          j.t = round_ms(elapsed());
           j.host = host.name;
           j.domain = d;
           j.completed = false;
           j.stats = js.stats;
           j.stats.numbers["job_type"] = js.type;
-          w_.write_line(traces::job_line(j));
-        } else if (host.in_job.count(d)) {
+          emit(std::move(j), [](const traces::JobRecord& r) { return traces::job_line(r); });
+        } else if (in_job(host, d)) {
           job_ended(host, d);
         }
       }
       for (const auto& d : host.running) {
         if (now.count(d)) continue;
-        if (host.in_job.count(d)) job_ended(host, d);
+        if (in_job(host, d)) job_ended(host, d);
         event(host, d, "domain-stopped");
       }
       host.running = now;
@@ -256,19 +301,18 @@ class Capture {
   void sample_all(double dirty_every, int dirty_calc) {
     for (auto& host : hosts_) {
       const auto recs = host.ro->all_domain_stats(true);
-      const double t = round_ms(elapsed());
       for (const auto& r : recs) {
         if (!wanted(r.name)) continue;
         traces::DomainSample s;
-        s.t = t;
         s.host = host.name;
         s.domain = r.name;
         s.uuid = r.uuid;
         s.stats = r.stats;
-        w_.write_line(traces::sample_line(s));
-        if (dirty_every <= 0 || !host.rw || host.in_job.count(r.name)) continue;
+        emit(std::move(s), [](const traces::DomainSample& x) { return traces::sample_line(x); });
+        if (dirty_every <= 0 || !host.rw || in_job(host, r.name)) continue;
+        const double t = elapsed();
         const auto it = host.last_dirty_calc.find(r.name);
-        if (it != host.last_dirty_calc.end() && t - it->second < dirty_every - 1e-6) continue;
+        if (it != host.last_dirty_calc.end() && t - it->second < dirty_every - 0.1) continue;
         const auto st = r.stats.numbers.find("dirtyrate.calc_status");
         if (st != r.stats.numbers.end() && st->second == 1) continue;  // still measuring
         try {
@@ -287,6 +331,7 @@ class Capture {
   std::vector<Host> hosts_;
   std::chrono::steady_clock::time_point t0_;
   bool started_ = false;
+  std::mutex mu_;
 };
 
 int run_capture(const CaptureOptions& o) {

@@ -160,8 +160,12 @@ assert max(gaps) <= 0.75, ("job stats cadence", gaps)
 done = [j for j in jobs if j["completed"] and j["domain"] == "m1"]
 assert done, "no completed job stats for m1"
 m1 = json.load(open(sys.argv[2]))
-assert any(d["stats"]["time_elapsed"] == m1["total_ms"] and d["stats"]["downtime"] == m1["downtime_ms"] for d in done), \
-    "trace's completed job stats differ from live-migrate's report"
+# Source or destination side (the source definition may be gone before the capture
+# reads it): the same job, so the same pages, iterations and a close elapsed time.
+assert any(d["stats"]["memory_processed"] == m1["memory_processed_bytes"]
+           and d["stats"]["memory_iteration"] == m1["iterations"]
+           and abs(d["stats"]["time_elapsed"] - m1["total_ms"]) < 200 for d in done), \
+    ("trace's completed job stats differ from live-migrate's report", [d["stats"] for d in done], m1)
 ev = [(r["event"], r["domain"], r["host"]) for r in recs if r["type"] == "event"]
 assert ("job-started", "m1", "migsim-ci-a") in ev and ("job-started", "c1", "migsim-ci-a") in ev, ev
 start = [r for r in recs if r["type"] == "event" and r["event"] == "job-started" and r["domain"] == "m1"][0]

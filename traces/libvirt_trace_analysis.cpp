@@ -120,10 +120,10 @@ TraceSeries utilization_series(const LibvirtTrace& tr, const std::string& origin
       double& u = b[k];
       if (k < first_bin || k > last_bin) {
         u = 0.0;
-      } else if (std::isnan(u)) {
-        u = prev;
+      } else {
+        if (std::isnan(u)) u = prev;
+        prev = u;
       }
-      prev = u;
       sum += u;
     }
     v.util = b;

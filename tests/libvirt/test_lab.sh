@@ -192,7 +192,8 @@ import json, sys
 r = json.load(open(sys.argv[1])); m1 = json.load(open(sys.argv[2]))
 rec = {m["domain"]: m for m in r["recorded_migrations"]}
 assert set(rec) == {"m1", "c1"}, list(rec)
-assert rec["m1"]["recorded"]["total_ms"] == m1["total_ms"]
+assert abs(rec["m1"]["recorded"]["total_ms"] - m1["total_ms"]) < 200  # source or destination side
+assert rec["m1"]["recorded"]["iterations"] == m1["iterations"]
 assert rec["m1"]["inputs"]["max_bandwidth_mibps"] == 40
 for m in rec.values():
     p = m["predicted"]

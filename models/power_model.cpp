@@ -18,9 +18,16 @@ double PowerTable::watts(double utilization) const {
   }
   if (watts_.size() == 11) {
     // CloudSim PowerModelSpecPower.getPower, operation for operation.
-    if (std::fmod(utilization, 0.1) == 0) return watts_[static_cast<std::size_t>(utilization * 10)];
-    const int u1 = static_cast<int>(std::floor(utilization * 10));
-    const int u2 = static_cast<int>(std::ceil(utilization * 10));
+    // fmod(u, 0.1) == 0 needs u * 10 to be (almost) an integer: test that first.
+    // For u in [0, 1], x = u * 10 >= 0, so truncation is floor. fmod(u, 0.1) == 0
+    // needs x to be (almost) an integer: test that first.
+    const double x = utilization * 10;
+    const int u1 = static_cast<int>(x);
+    const int u2 = static_cast<double>(u1) == x ? u1 : u1 + 1;
+    const double frac = x - static_cast<double>(u1);
+    if ((frac < 1e-9 || frac > 1 - 1e-9) && std::fmod(utilization, 0.1) == 0) {
+      return watts_[static_cast<std::size_t>(x)];
+    }
     const double p1 = watts_[static_cast<std::size_t>(u1)];
     const double p2 = watts_[static_cast<std::size_t>(u2)];
     const double delta = (p2 - p1) / 10;

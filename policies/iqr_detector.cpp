@@ -1,4 +1,6 @@
 // Inter-quartile range (IQR) adaptive threshold.
+#include <array>
+
 #include "policies/overload_detector.hpp"
 #include "policies/statistics.hpp"
 
@@ -9,11 +11,12 @@ class IqrDetector final : public OverloadDetector {
  public:
   IqrDetector(double s, std::unique_ptr<OverloadDetector> fb) : safety_(s), fallback_(std::move(fb)) {}
   std::string name() const override { return "iqr"; }
-  bool overloaded(const sim::Placement& p, int host) const override {
-    const std::vector<double> h = p.host_utilization_history(host);
-    if (h.size() < 12) return fallback_->overloaded(p, host);
-    const double upper = 1 - safety_ * stats::iqr(h);
-    return requested_utilization(p, host) > upper;
+  bool overloaded_with(const sim::Placement& p, int host, int extra) const override {
+    std::array<double, 64> buf;
+    const int n = p.host_utilization_history(host, extra, buf);
+    if (n < 12) return fallback_->overloaded_with(p, host, extra);
+    const double upper = 1 - safety_ * stats::iqr(std::span<const double>(buf.data(), static_cast<std::size_t>(n)));
+    return requested_utilization(p, host, extra) > upper;
   }
 
  private:

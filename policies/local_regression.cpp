@@ -40,11 +40,12 @@ stats::Line weighted_fit(std::span<const double> x, std::span<const double> y,
 }
 }  // namespace
 
-LocalPrediction predict_host_utilization(const sim::Placement& p, int host, double interval_s,
-                                         bool robust) {
+LocalPrediction predict_host_utilization(const sim::Placement& p, int host, int extra_vm,
+                                         double interval_s, bool robust) {
   LocalPrediction out;
-  const std::vector<double> h = p.host_utilization_history(host);
-  if (static_cast<int>(h.size()) < kLength) return out;
+  std::array<double, 64> h;
+  const int n = p.host_utilization_history(host, extra_vm, h);
+  if (n < kLength) return out;
   std::array<double, kLength> x{}, y{};
   for (int i = 0; i < kLength; ++i) {
     x[i] = i + 1;
@@ -72,6 +73,7 @@ LocalPrediction predict_host_utilization(const sim::Placement& p, int host, doub
   // Longest migration time of the host's VMs: RAM / (BW / 2).
   double max_ram = static_cast<double>(INT_MIN);
   for (int v : p.vms_on(host)) max_ram = std::max(max_ram, p.vm(v).ram_mib);
+  if (extra_vm >= 0) max_ram = std::max(max_ram, p.vm(extra_vm).ram_mib);
   const double bw = p.host(host).bw_mbps * 1000.0;
   const double migration_s = max_ram / (bw / (2 * 8000));
   const double intervals = std::ceil(migration_s / interval_s);

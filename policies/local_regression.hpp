@@ -13,7 +13,8 @@ struct LocalPrediction {
   bool ok = false;
 };
 // `robust` selects the bisquare re-weighted fit (CloudSim getRobustLoessParameterEstimates).
-LocalPrediction predict_host_utilization(const sim::Placement& p, int host, double interval_s,
-                                         bool robust);
+// `extra_vm` (>= 0) counts as if it were on the host.
+LocalPrediction predict_host_utilization(const sim::Placement& p, int host, int extra_vm,
+                                         double interval_s, bool robust);
 
 }  // namespace migsim::policies

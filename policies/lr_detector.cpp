@@ -10,9 +10,9 @@ class LrDetector final : public OverloadDetector {
   LrDetector(double s, double interval, std::unique_ptr<OverloadDetector> fb)
       : safety_(s), interval_(interval), fallback_(std::move(fb)) {}
   std::string name() const override { return "lr"; }
-  bool overloaded(const sim::Placement& p, int host) const override {
-    const LocalPrediction pr = predict_host_utilization(p, host, interval_, false);
-    if (!pr.ok) return fallback_->overloaded(p, host);
+  bool overloaded_with(const sim::Placement& p, int host, int extra) const override {
+    const LocalPrediction pr = predict_host_utilization(p, host, extra, interval_, false);
+    if (!pr.ok) return fallback_->overloaded_with(p, host, extra);
     return pr.utilization * safety_ >= 1;
   }
 

@@ -1,4 +1,6 @@
 // Median absolute deviation (MAD) adaptive threshold.
+#include <array>
+
 #include "policies/overload_detector.hpp"
 #include "policies/statistics.hpp"
 
@@ -9,11 +11,12 @@ class MadDetector final : public OverloadDetector {
  public:
   MadDetector(double s, std::unique_ptr<OverloadDetector> fb) : safety_(s), fallback_(std::move(fb)) {}
   std::string name() const override { return "mad"; }
-  bool overloaded(const sim::Placement& p, int host) const override {
-    const std::vector<double> h = p.host_utilization_history(host);
-    if (h.size() < 12) return fallback_->overloaded(p, host);
-    const double upper = 1 - safety_ * stats::mad(h);
-    return requested_utilization(p, host) > upper;
+  bool overloaded_with(const sim::Placement& p, int host, int extra) const override {
+    std::array<double, 64> buf;
+    const int n = p.host_utilization_history(host, extra, buf);
+    if (n < 12) return fallback_->overloaded_with(p, host, extra);
+    const double upper = 1 - safety_ * stats::mad(std::span<const double>(buf.data(), static_cast<std::size_t>(n)));
+    return requested_utilization(p, host, extra) > upper;
   }
 
  private:

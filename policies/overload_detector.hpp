@@ -14,11 +14,14 @@ class OverloadDetector {
  public:
   virtual ~OverloadDetector() = default;
   virtual std::string name() const = 0;
-  virtual bool overloaded(const sim::Placement& p, int host) const = 0;
+  bool overloaded(const sim::Placement& p, int host) const { return overloaded_with(p, host, -1); }
+  // As if VM `extra_vm` (>= 0; -1: none) were added to the host after its VMs:
+  // what CloudSim computes by creating the VM there, testing and destroying it.
+  virtual bool overloaded_with(const sim::Placement& p, int host, int extra_vm) const = 0;
 };
 
-// Sum of the host's VMs' requested MIPS / host MIPS (may exceed 1).
-double requested_utilization(const sim::Placement& p, int host);
+// Sum of the host's VMs' requested MIPS (plus extra_vm's) / host MIPS (may exceed 1).
+double requested_utilization(const sim::Placement& p, int host, int extra_vm = -1);
 
 // THR: requested utilisation > threshold.
 std::unique_ptr<OverloadDetector> make_thr_detector(double threshold);

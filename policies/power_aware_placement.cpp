@@ -12,24 +12,42 @@ void sort_by_utilization_decreasing(const sim::Placement& p, std::vector<int>& v
 }
 
 bool PowerAwareBestFit::overloaded_after_allocation(sim::Placement& p, int host, int vm) const {
-  if (!p.create(host, vm)) return true;
-  const bool over = detector_.overloaded(p, host);
-  p.destroy(host, vm);
-  return over;
+  // CloudSim creates the VM on the host, asks the detector and destroys it
+  // again; creation cannot fail on a suitable host and leaves no trace, so
+  // asking the detector with the VM added is the same.
+  return detector_.overloaded_with(p, host, vm);
 }
+
+namespace {
+// Two idle, empty hosts with the same specification score the same, and a later
+// host wins only with a strictly lower score: only the first of each kind counts.
+bool same_kind(const sim::HostSpec& a, const sim::HostSpec& b) {
+  return a.power == b.power && a.pes == b.pes && a.pe_mips == b.pe_mips && a.ram_mib == b.ram_mib &&
+         a.bw_mbps == b.bw_mbps;
+}
+}  // namespace
 
 int PowerAwareBestFit::find_host(sim::Placement& p, int vm, const std::vector<char>& excluded) const {
   double min_power = std::numeric_limits<double>::max();
   int best = -1;
+  int seen_empty[8];
+  int n_seen = 0;
   for (int h = 0; h < p.host_count(); ++h) {
     if (excluded[h]) continue;
+    const bool empty = p.vms_on(h).empty() && p.utilization_mips(h) == 0 &&
+                       p.cpu(h).available() == p.host(h).total_mips() && p.migrating_in(h).empty();
+    if (empty) {
+      bool dup = false;
+      for (int i = 0; i < n_seen && !dup; ++i) dup = same_kind(p.host(seen_empty[i]), p.host(h));
+      if (dup) continue;
+      if (n_seen < 8) seen_empty[n_seen++] = h;
+    }
     if (!p.suitable(h, vm)) continue;
     const double allocated = p.allocated_mips_for_policy(h);
     if (allocated != 0 && overloaded_after_allocation(p, h, vm)) continue;
     const double after = (allocated + p.requested_mips(vm)) / p.host(h).total_mips();
     if (after < 0 || after > 1) continue;  // CloudSim would abort here
-    const sim::PowerCurve& curve = *p.host(h).power;
-    const double diff = curve.watts(after) - curve.watts(std::min(p.utilization(h), 1.0));
+    const double diff = p.host(h).power->watts(after) - p.power_now(h);
     if (diff < min_power) {
       min_power = diff;
       best = h;

@@ -12,9 +12,10 @@
 namespace migsim::policies {
 
 namespace {
-double mem_fraction(const sim::Placement& p, int host) {
+double mem_fraction(const sim::Placement& p, int host, int extra) {
   double ram = 0;
   for (int v : p.vms_on(host)) ram += p.vm(v).ram_mib;
+  if (extra >= 0) ram += p.vm(extra).ram_mib;
   return ram / p.host(host).ram_mib;
 }
 
@@ -23,9 +24,9 @@ class AnyCondition final : public OverloadDetector {
  public:
   explicit AnyCondition(std::vector<HostCondition> c) : conds_(std::move(c)) {}
   std::string name() const override { return "rules"; }
-  bool overloaded(const sim::Placement& p, int host) const override {
+  bool overloaded_with(const sim::Placement& p, int host, int extra) const override {
     for (const auto& c : conds_) {
-      if (c.holds(p, host)) return true;
+      if (c.holds(p, host, extra)) return true;
     }
     return false;
   }
@@ -92,10 +93,10 @@ HostCondition HostCondition::parse(const std::string& text, const std::string& w
   return c;
 }
 
-bool HostCondition::holds(const sim::Placement& p, int host) const {
-  if (p.vms_on(host).empty()) return false;
-  const double cpu = requested_utilization(p, host);
-  const double mem = mem_fraction(p, host);
+bool HostCondition::holds(const sim::Placement& p, int host, int extra) const {
+  if (p.vms_on(host).empty() && extra < 0) return false;
+  const double cpu = requested_utilization(p, host, extra);
+  const double mem = mem_fraction(p, host, extra);
   for (const auto& group : any_of_) {
     bool all = true;
     for (const Term& t : group) {

@@ -20,7 +20,7 @@ namespace migsim::policies {
 class HostCondition {
  public:
   static HostCondition parse(const std::string& text, const std::string& where);
-  bool holds(const sim::Placement& p, int host) const;
+  bool holds(const sim::Placement& p, int host, int extra_vm = -1) const;
   const std::string& text() const { return text_; }
 
  private:

@@ -3,9 +3,9 @@
 
 namespace migsim::policies {
 
-double requested_utilization(const sim::Placement& p, int host) {
-  double total = 0;
-  for (int v : p.vms_on(host)) total += p.requested_mips(v);
+double requested_utilization(const sim::Placement& p, int host, int extra_vm) {
+  double total = p.requested_mips_on(host);  // in list order, as CloudSim sums
+  if (extra_vm >= 0) total += p.requested_mips(extra_vm);
   return total / p.host(host).total_mips();
 }
 
@@ -14,8 +14,8 @@ class ThrDetector final : public OverloadDetector {
  public:
   explicit ThrDetector(double t) : threshold_(t) {}
   std::string name() const override { return "thr"; }
-  bool overloaded(const sim::Placement& p, int host) const override {
-    return requested_utilization(p, host) > threshold_;
+  bool overloaded_with(const sim::Placement& p, int host, int extra) const override {
+    return requested_utilization(p, host, extra) > threshold_;
   }
 
  private:

@@ -33,7 +33,10 @@ ClusterEngine::ClusterEngine(ClusterSpec spec, ConsolidationPolicy& policy,
   }
   for (const auto& h : spec_.hosts) {
     if (!h.power) throw std::invalid_argument("ClusterEngine: host without a power model");
+    max_watts_.push_back(h.power->max_watts());
   }
+  skip_.assign(spec_.hosts.size(), 0);
+  idle_recorded_.assign(spec_.hosts.size(), 0);
 }
 
 void ClusterEngine::initial_placement() {
@@ -81,6 +84,7 @@ void ClusterEngine::update_host(int h, double t) {
   }
   p.set_utilization_mips(h, util);
   sla_.host_entry(h, t, util, requested, util > 0);
+  idle_recorded_[h] = util > 0 ? 0 : 1;
 }
 
 double ClusterEngine::host_energy(int h, double dt) const {
@@ -108,26 +112,30 @@ void ClusterEngine::force_update(double t) {
   Placement& p = placement_;
   const double dt = t - last_process_;
   ++steps_;
-  for (int h = 0; h < p.host_count(); ++h) update_host(h, t);
-  if (dt > 0) {
-    for (int h = 0; h < p.host_count(); ++h) energy_ws_ += host_energy(h, dt);
+  // An empty host that is already recorded idle (0 MIPS now and before) has
+  // nothing to update and draws nothing: skipping it changes no result.
+  const int n = p.host_count();
+  for (int h = 0; h < n; ++h) {
+    skip_[h] = p.vms_on(h).empty() && p.utilization_mips(h) == 0 &&
+               p.previous_utilization_mips(h) == 0 && idle_recorded_[h];
+    if (!skip_[h]) update_host(h, t);
   }
-  if (spec_.options.cloudsim_compat) {
-    // CloudSim: a VM whose cloudlet requests nothing has "finished" and is deallocated.
-    std::vector<int> done;
-    for (int h = 0; h < p.host_count(); ++h) {
-      done.clear();
-      for (int v : p.vms_on(h)) {
-        if (!p.in_migration(v) && p.requested_mips(v) == 0) done.push_back(v);
-      }
-      for (int v : done) {
-        p.destroy(h, v);
-        p.retire(v);
-        ++retired_;
+  if (dt > 0) {
+    // CloudSim sums the hosts' energies of the frame, then adds the frame.
+    double frame = 0;
+    for (int h = 0; h < n; ++h) {
+      if (!policy_.power_aware()) {
+        frame += max_watts_[h] * dt;
+      } else if (!skip_[h]) {
+        frame += host_energy(h, dt);
       }
     }
+    energy_ws_ += frame;
   }
-  for (int h = 0; h < p.host_count(); ++h) host_had_vms_[h] = p.vms_on(h).empty() ? 0 : 1;
+  all_hosts_.resize(static_cast<std::size_t>(n));
+  for (int h = 0; h < n; ++h) all_hosts_[h] = h;
+  retire_idle_vms(all_hosts_);
+  for (int h = 0; h < n; ++h) host_had_vms_[h] = p.vms_on(h).empty() ? 0 : 1;
   last_process_ = t;
 }
 
@@ -186,19 +194,51 @@ void ClusterEngine::complete_migration(const PendingMigration& m, double t) {
 void ClusterEngine::process_migrations(double t) {
   if (t > last_process_) force_update(t);
   auto cmp = [](const auto& a, const auto& b) { return later(a, b); };
+  std::vector<int> touched;
   while (!heap_.empty() && heap_.front().at == t) {
     std::pop_heap(heap_.begin(), heap_.end(), cmp);
     const PendingMigration m = heap_.back();
     heap_.pop_back();
+    const int source = placement_.host_of(m.vm);
+    if (source >= 0) touched.push_back(source);
+    touched.push_back(m.target);
     complete_migration(m, t);
   }
-  force_update(t);
+  // CloudSim updates every host again at the same instant. For a host the
+  // completions did not touch that repeats the update it just had (same time,
+  // same VMs, same requests): nothing changes, so only touched hosts are redone.
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+  ++steps_;
+  for (int h : touched) update_host(h, t);
+  retire_idle_vms(touched);
+  for (int h : touched) host_had_vms_[h] = placement_.vms_on(h).empty() ? 0 : 1;
+  last_process_ = t;
+}
+
+void ClusterEngine::retire_idle_vms(const std::vector<int>& hosts) {
+  if (!spec_.options.cloudsim_compat) return;
+  // CloudSim: a VM whose cloudlet requests nothing has "finished" and is deallocated.
+  Placement& p = placement_;
+  std::vector<int> done;
+  for (int h : hosts) {
+    done.clear();
+    for (int v : p.vms_on(h)) {
+      if (!p.in_migration(v) && p.requested_mips(v) == 0) done.push_back(v);
+    }
+    for (int v : done) {
+      p.destroy(h, v);
+      p.retire(v);
+      ++retired_;
+    }
+  }
 }
 
 ClusterResult ClusterEngine::run() {
   Placement& p = placement_;
   const EngineOptions& o = spec_.options;
   initial_placement();
+  for (int h = 0; h < p.host_count(); ++h) host_had_vms_[h] = p.vms_on(h).empty() ? 0 : 1;
   double grid = o.first_offset_s + o.scheduling_interval_s;
   while (true) {
     const double next_mig = heap_.empty() ? std::numeric_limits<double>::infinity() : heap_.front().at;

@@ -56,6 +56,7 @@ class ClusterEngine {
   void process_migrations(double t);
   void complete_migration(const PendingMigration& m, double t);
   double host_energy(int h, double dt) const;
+  void retire_idle_vms(const std::vector<int>& hosts);
 
   ClusterSpec spec_;
   ConsolidationPolicy& policy_;
@@ -64,6 +65,9 @@ class ClusterEngine {
   SlaAccounting sla_;
   std::vector<double> vm_history_time_;
   std::vector<char> host_had_vms_;
+  std::vector<char> skip_, idle_recorded_;
+  std::vector<double> max_watts_;
+  std::vector<int> all_hosts_;
   std::vector<PendingMigration> heap_;
   long long seq_ = 0;
   double last_process_ = 0;

@@ -36,9 +36,19 @@ void CpuShare::allocate_vm(int vm, double requested_total, int vm_pes, bool in_m
   allocate_entry(vm, requested_total, vm_pes);
 }
 
-void CpuShare::allocate_entry(int vm, double requested_total, int vm_pes) {
+void CpuShare::allocate_new_vm(int vm, double requested_total, int vm_pes, bool in_migration) {
+  if (in_migration) {
+    if (!contains(migrating_in_, vm) && !contains(migrating_out_, vm)) migrating_out_.push_back(vm);
+  } else if (!migrating_out_.empty()) {
+    erase_value(migrating_out_, vm);
+  }
+  allocate_entry(vm, requested_total, vm_pes, true);
+}
+
+void CpuShare::allocate_entry(int vm, double requested_total, int vm_pes, bool known_new) {
   double total = capped(requested_total, vm_pes);
-  auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.vm == vm; });
+  auto it = known_new ? entries_.end()
+                      : std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.vm == vm; });
   if (it == entries_.end()) {
     entries_.push_back({vm, vm_pes, requested_total, 0.0});
     it = entries_.end() - 1;
@@ -46,8 +56,8 @@ void CpuShare::allocate_entry(int vm, double requested_total, int vm_pes) {
     it->requested = requested_total;
     it->pes = vm_pes;
   }
-  const bool in = contains(migrating_in_, vm);
-  const bool out = contains(migrating_out_, vm);
+  const bool in = !migrating_in_.empty() && contains(migrating_in_, vm);
+  const bool out = !migrating_out_.empty() && contains(migrating_out_, vm);
   if (in) total *= 0.1;
   if (available_ >= total) {
     const double per_pe = requested_total / vm_pes;
@@ -105,7 +115,7 @@ void CpuShare::deallocate(int vm) {
   available_ = total_mips();
   std::vector<Entry> rest;
   rest.swap(entries_);
-  for (const Entry& e : rest) allocate_entry(e.vm, e.requested, e.pes);
+  for (const Entry& e : rest) allocate_entry(e.vm, e.requested, e.pes, true);
 }
 
 void CpuShare::clear() {

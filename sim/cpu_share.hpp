@@ -15,6 +15,8 @@ class CpuShare {
 
   // allocatePesForVm(Vm): records migrating-out status, then allocates.
   void allocate_vm(int vm, double requested_total, int vm_pes, bool in_migration);
+  // allocate_vm for a VM known not to be allocated here (after clear()).
+  void allocate_new_vm(int vm, double requested_total, int vm_pes, bool in_migration);
   // deallocatePesForVm: removes the VM and re-allocates the others.
   void deallocate(int vm);
   // deallocatePesForAllVms (the migration status lists are kept).
@@ -37,7 +39,7 @@ class CpuShare {
     double requested;  // total requested MIPS when allocated
     double allocated;
   };
-  void allocate_entry(int vm, double requested_total, int vm_pes);
+  void allocate_entry(int vm, double requested_total, int vm_pes, bool known_new = false);
   void redistribute();
   double capped(double requested_total, int vm_pes) const;
 

@@ -50,19 +50,26 @@ void Placement::push_history(int v, double utilization) {
 }
 
 std::vector<double> Placement::host_utilization_history(int h) const {
-  std::vector<double> out(static_cast<std::size_t>(history_length_), 0.0);
+  std::array<double, 64> buf{};
+  const int n = host_utilization_history(h, -1, buf);
+  return std::vector<double>(buf.begin(), buf.begin() + n);
+}
+
+int Placement::host_utilization_history(int h, int extra_vm, std::array<double, 64>& out) const {
+  for (int i = 0; i < history_length_; ++i) out[i] = 0.0;
   const double host_mips = hosts_[h].spec.total_mips();
-  for (int v : hosts_[h].vms) {
+  auto add = [&](int v) {
     const VmState& vs = vms_[v];
     for (int i = 0; i < vs.history_size; ++i) out[i] += vs.history[i] * vs.spec.mips / host_mips;
-  }
+  };
+  for (int v : hosts_[h].vms) add(v);
+  if (extra_vm >= 0) add(extra_vm);
   // MathUtil.trimZeroTail / countNonZeroBeginning
-  int i = static_cast<int>(out.size()) - 1;
+  int i = history_length_ - 1;
   while (i >= 0) {
     if (out[i--] != 0) break;
   }
-  out.resize(static_cast<std::size_t>(i + 2));
-  return out;
+  return i + 2;
 }
 
 bool Placement::is_migrating_in(int h, int v) const { return contains(hosts_[h].migrating_in, v); }
@@ -76,22 +83,39 @@ double Placement::utilization(int h) const {
 void Placement::set_utilization_mips(int h, double mips) {
   hosts_[h].prev_util_mips = hosts_[h].util_mips;
   hosts_[h].util_mips = mips;
+  hosts_[h].power_cached = false;
+}
+
+double Placement::power_now(int h) const {
+  const HostState& hs = hosts_[h];
+  if (!hs.power_cached) {
+    hs.power = hs.spec.power->watts(std::min(utilization(h), 1.0));
+    hs.power_cached = true;
+  }
+  return hs.power;
 }
 
 double Placement::allocated_mips_for_policy(int h) const {
   const HostState& hs = hosts_[h];
+  if (hs.alloc_cached) return hs.alloc_policy;
   double sum = 0;
   for (int v : hs.vms) {
     const double a = hs.cpu.allocated(v);
     if (contains(hs.migrating_in, v)) sum += a * 0.9 / 0.1;
     sum += a;
   }
+  hs.alloc_policy = sum;
+  hs.alloc_cached = true;
   return sum;
 }
 
 double Placement::requested_mips_on(int h) const {
+  const HostState& hs = hosts_[h];
+  if (hs.req_epoch == demand_epoch_) return hs.req_sum;
   double sum = 0;
-  for (int v : hosts_[h].vms) sum += requested_mips(v);
+  for (int v : hs.vms) sum += requested_mips(v);
+  hs.req_sum = sum;
+  hs.req_epoch = demand_epoch_;
   return sum;
 }
 
@@ -107,6 +131,8 @@ double Placement::requested_bw(int v) const {
 }
 
 bool Placement::ram_bw_suitable(const HostState& hs, int v) const {
+  const double ram = requested_ram(v), bw = requested_bw(v);
+  if (ram == 0 && bw == 0) return true;
   double ram_free = hs.ram_free, bw_free = hs.bw_free;
   for (const auto& e : hs.ram_bw) {
     if (static_cast<int>(e[0]) == v) {
@@ -114,7 +140,7 @@ bool Placement::ram_bw_suitable(const HostState& hs, int v) const {
       bw_free += e[2];
     }
   }
-  return ram_free >= requested_ram(v) && bw_free >= requested_bw(v);
+  return ram_free >= ram && bw_free >= bw;
 }
 
 bool Placement::allocate_ram_bw(HostState& hs, int v) {
@@ -148,6 +174,7 @@ bool Placement::suitable(int h, int v) const {
 
 bool Placement::create(int h, int v) {
   HostState& hs = hosts_[h];
+  touch(h);
   if (!allocate_ram_bw(hs, v)) return false;
   VmState& vs = vms_[v];
   hs.cpu.allocate_vm(v, requested_mips(v), vs.spec.pes, vs.in_migration);
@@ -158,6 +185,7 @@ bool Placement::create(int h, int v) {
 
 void Placement::destroy(int h, int v) {
   HostState& hs = hosts_[h];
+  touch(h);
   free_ram_bw(hs, v);
   hs.cpu.deallocate(v);
   erase_value(hs.vms, v);
@@ -166,6 +194,7 @@ void Placement::destroy(int h, int v) {
 
 void Placement::destroy_all(int h) {
   HostState& hs = hosts_[h];
+  touch(h);
   hs.cpu.clear();
   hs.ram_free = hs.spec.ram_mib;
   hs.bw_free = hs.spec.bw_mbps;
@@ -176,6 +205,7 @@ void Placement::destroy_all(int h) {
 
 void Placement::add_migrating_in(int h, int v) {
   HostState& hs = hosts_[h];
+  touch(h);
   VmState& vs = vms_[v];
   vs.in_migration = true;
   if (contains(hs.migrating_in, v)) return;
@@ -188,6 +218,7 @@ void Placement::add_migrating_in(int h, int v) {
 
 void Placement::remove_migrating_in(int h, int v) {
   HostState& hs = hosts_[h];
+  touch(h);
   free_ram_bw(hs, v);
   hs.cpu.deallocate(v);
   erase_value(hs.migrating_in, v);
@@ -198,6 +229,7 @@ void Placement::remove_migrating_in(int h, int v) {
 
 void Placement::reallocate_migrating_in(int h) {
   HostState& hs = hosts_[h];
+  touch(h);
   for (int v : hs.migrating_in) {
     if (!contains(hs.vms, v)) hs.vms.push_back(v);
     hs.cpu.mark_migrating_in(v);
@@ -208,9 +240,10 @@ void Placement::reallocate_migrating_in(int h) {
 
 void Placement::reallocate_cpu(int h) {
   HostState& hs = hosts_[h];
+  touch(h);
   hs.cpu.clear();
   for (int v : hs.vms) {
-    hs.cpu.allocate_vm(v, requested_mips(v), vms_[v].spec.pes, vms_[v].in_migration);
+    hs.cpu.allocate_new_vm(v, requested_mips(v), vms_[v].spec.pes, vms_[v].in_migration);
   }
 }
 

@@ -34,9 +34,15 @@ class Placement {
   // ---- demand (set by the engine or a live controller) ----
   // Current requested MIPS of the VM (CloudSim: utilisation at its last update x MIPS).
   double requested_mips(int v) const;
-  void set_requested_mips(int v, double mips) { vms_[v].requested = mips; }
+  void set_requested_mips(int v, double mips) {
+    vms_[v].requested = mips;
+    ++demand_epoch_;
+  }
   // A VM being created asks for its full MIPS and RAM (CloudSim isBeingInstantiated).
-  void set_instantiating(int v, bool on) { vms_[v].instantiating = on; }
+  void set_instantiating(int v, bool on) {
+    vms_[v].instantiating = on;
+    ++demand_epoch_;
+  }
   // Utilisation (fraction of VM MIPS) at the decision instant: MU selection and
   // the decreasing-utilisation sort of placement use it.
   double utilization_now(int v) const { return vms_[v].util_now; }
@@ -49,6 +55,9 @@ class Placement {
   // CloudSim PowerHostUtilizationHistory: sum over the host's VMs of
   // history x VM MIPS / host MIPS, zero tail trimmed. Most recent first.
   std::vector<double> host_utilization_history(int h) const;
+  // Same, as if VM `extra_vm` (>= 0) were on the host too (after its VMs);
+  // writes into `out` and returns the length. No allocation.
+  int host_utilization_history(int h, int extra_vm, std::array<double, 64>& out) const;
 
   // ---- placement state ----
   int host_of(int v) const { return vms_[v].host; }
@@ -67,6 +76,8 @@ class Placement {
   // CloudSim getUtilizationOfCpuMips (policy view): allocated MIPS with a VM
   // migrating in counted at its full request.
   double allocated_mips_for_policy(int h) const;
+  // Power at the host's current utilisation (cached until the host changes).
+  double power_now(int h) const;
   double requested_mips_on(int h) const;  // sum of requested MIPS of the host's VMs
 
   // ---- operations (CloudSim Host semantics) ----
@@ -96,7 +107,17 @@ class Placement {
     double ram_free = 0, bw_free = 0;
     std::vector<std::array<double, 3>> ram_bw;  // {vm, ram, bw} allocated here
     double util_mips = 0, prev_util_mips = 0;
+    // Caches, invalidated by every change to the host.
+    mutable bool alloc_cached = false, power_cached = false;
+    mutable double alloc_policy = 0, power = 0;
+    mutable long long req_epoch = -1;
+    mutable double req_sum = 0;
   };
+  void touch(int h) {
+    hosts_[h].alloc_cached = false;
+    hosts_[h].req_epoch = -1;
+  }
+  long long demand_epoch_ = 0;
   struct VmState {
     VmSpec spec;
     int host = -1;

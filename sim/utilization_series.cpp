@@ -20,11 +20,12 @@ double UtilizationSeries::sample(long long i) const {
 
 double UtilizationSeries::at(double time) const {
   const double si = interval_s_;
-  if (std::fmod(time, si) == 0) {
-    return sample(static_cast<long long>(std::llround(time / si)));
-  }
-  const long long t1 = static_cast<long long>(std::floor(time / si));
-  const long long t2 = static_cast<long long>(std::ceil(time / si));
+  const double q = time / si;
+  // floor/ceil of q (q >= 0 here, so truncation is floor).
+  const long long t1 = q >= 0 ? static_cast<long long>(q) : static_cast<long long>(std::floor(q));
+  const long long t2 = static_cast<double>(t1) == q ? t1 : t1 + 1;
+  // fmod(t, si) == 0 implies t / si is an integer: the cheap test first.
+  if (t1 == t2 && std::fmod(time, si) == 0) return sample(t1);
   const double u1 = sample(t1);
   const double u2 = sample(t2);
   const double delta = (u2 - u1) / (static_cast<double>(t2 - t1) * si);

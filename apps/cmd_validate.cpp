@@ -38,7 +38,8 @@ struct ValidateOptions {
   std::string image_dir = validation::source_dir() + "/validation/guest/build";
   std::string work_root = "/tmp";
   bool keep_work = false, dry_run = false;
-  std::string dataset, plot, cases_json, profile_out, train_on;
+  std::vector<std::string> datasets;
+  std::string plot, cases_json, profile_out, train_on;
   std::string accel = "tcg";
   double probe_timeout_s = 60;
   bool json = false, no_tune = false;
@@ -150,7 +151,14 @@ void print_score_line(std::ostream& out, const std::string& name, const validati
 }
 
 int run_report(const ValidateOptions& o, bool tune_only) {
-  const auto data = validation::read_dataset(o.dataset);
+  // Several files (e.g. two recordings of one matrix) are read as one dataset.
+  std::vector<MeasuredMigration> data;
+  std::string dataset_names;
+  for (const auto& f : o.datasets) {
+    auto part = validation::read_dataset(f);
+    data.insert(data.end(), part.begin(), part.end());
+    dataset_names += (dataset_names.empty() ? "" : " + ") + f;
+  }
   if (!o.train_on.empty() && o.no_tune) throw InputError("--train-on and --no-tune exclude each other");
   validation::TunedParameters tuned;
   if (o.no_tune) {
@@ -162,7 +170,7 @@ int run_report(const ValidateOptions& o, bool tune_only) {
   }
   if (tune_only) {
     nlohmann::json doc{{"format", "migsim-host-profile/1"},
-                       {"fitted_on", o.dataset},
+                       {"fitted_on", dataset_names},
                        {"report", validation::to_json(tuned)},
                        {"profile", models::to_json(tuned.host)}};
     traces::write_file_atomically(o.profile_out, doc.dump(2) + "\n");
@@ -212,7 +220,7 @@ int run_report(const ValidateOptions& o, bool tune_only) {
       }
       detail.push_back(j);
     }
-    nlohmann::json doc{{"dataset", o.dataset}, {"tuned", validation::to_json(tuned)}, {"cases", detail}};
+    nlohmann::json doc{{"dataset", dataset_names}, {"tuned", validation::to_json(tuned)}, {"cases", detail}};
     if (!o.cases_json.empty()) traces::write_file_atomically(o.cases_json, doc.dump(1) + "\n");
     if (!o.plot.empty()) {
       const std::string tmp = o.plot + ".cases.json.tmp";
@@ -231,7 +239,7 @@ int run_report(const ValidateOptions& o, bool tune_only) {
     std::cout << j.dump(2) << "\n";
     return 0;
   }
-  std::cout << "dataset " << o.dataset << ": " << data.size() << " real migrations, "
+  std::cout << "dataset " << dataset_names << ": " << data.size() << " real migrations, "
             << tuned.training_cases << " used for tuning (split=train), "
             << data.size() - static_cast<std::size_t>(tuned.training_cases) << " reported only\n\n";
   char head[400];
@@ -329,7 +337,9 @@ void add_validate_command(CLI::App& app, Action& action) {
   CLI::App* rep = v->add_subcommand(
       "report", "Predict every recorded migration with the model (host profile tuned on the "
                 "dataset's split=train cases) and the baselines; print the accuracy.");
-  rep->add_option("dataset", o->dataset, "Dataset (JSON lines) from 'validate record'")->required();
+  rep->add_option("dataset", o->datasets,
+                  "Dataset(s) (JSON lines) from 'validate record'; several are read as one")
+      ->required();
   rep->add_flag("--json", o->json,
                 "Print one object: cases, convergence_correct, total_time_mape_pct, "
                 "bytes_mape_pct, downtime_median_abs_err_ms, baselines{...}");
@@ -353,7 +363,7 @@ void add_validate_command(CLI::App& app, Action& action) {
   CLI::App* tune = v->add_subcommand(
       "tune", "Fit the host profile on the dataset's split=train cases and write it "
               "(usable as 'migsim predict --profile').");
-  tune->add_option("dataset", o->dataset, "Dataset (JSON lines)")->required();
+  tune->add_option("dataset", o->datasets, "Dataset(s) (JSON lines)")->required();
   tune->add_option("--out", o->profile_out, "Profile JSON to write")->required();
   tune->callback([o, &action] { action = [o] { return run_report(*o, true); }; });
 }

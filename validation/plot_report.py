@@ -59,7 +59,7 @@ def main():
         ax.set_title(label)
         ax.grid(True, which="both", lw=0.3)
     axes[0].legend(fontsize=7)
-    fig.suptitle("migsim vs real QEMU 7.2 migrations (" + os.path.basename(doc["dataset"]) + ")")
+    fig.suptitle("migsim vs real QEMU 7.2 migrations (" + " + ".join(os.path.basename(d) for d in doc["dataset"].split(" + ")) + ")")
     fig.tight_layout()
     out = sys.argv[2]
     tmp = out + ".tmp.png"

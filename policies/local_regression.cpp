@@ -29,14 +29,19 @@ stats::Line weighted_fit(std::span<const double> x, std::span<const double> y,
                          const std::vector<double>& w) {
   int zero = 0;
   for (double v : w) zero += v <= 0 ? 1 : 0;
-  std::vector<double> xw(x.begin(), x.end()), yw(y.begin(), y.end());
-  if (zero >= 0.4 * static_cast<double>(w.size())) {
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      xw[i] = std::sqrt(w[i]) * x[i];
-      yw[i] = std::sqrt(w[i]) * y[i];
-    }
+  if (zero < 0.4 * static_cast<double>(w.size())) return stats::simple_regression(x, y);
+  std::array<double, kLength> xw{}, yw{};
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    xw[i] = std::sqrt(w[i]) * x[i];
+    yw[i] = std::sqrt(w[i]) * y[i];
   }
-  return stats::simple_regression(xw, yw);
+  return stats::simple_regression(std::span<const double>(xw.data(), x.size()),
+                                  std::span<const double>(yw.data(), y.size()));
+}
+
+const std::vector<double>& tricube10() {
+  static const std::vector<double> w = tricube(kLength);
+  return w;
 }
 }  // namespace
 
@@ -51,14 +56,14 @@ LocalPrediction predict_host_utilization(const sim::Placement& p, int host, int 
     x[i] = i + 1;
     y[i] = h[static_cast<std::size_t>(kLength - i - 1)];
   }
-  stats::Line line = weighted_fit(x, y, tricube(kLength));
+  stats::Line line = weighted_fit(x, y, tricube10());
   if (robust && line.ok) {
     std::vector<double> residuals(kLength), absr(kLength);
     for (int i = 0; i < kLength; ++i) {
       residuals[i] = y[i] - (line.intercept + line.slope * x[i]);
       absr[i] = std::fabs(residuals[i]);
     }
-    const std::vector<double> w = tricube(kLength);
+    const std::vector<double>& w = tricube10();
     std::vector<double> w2(kLength, 0.0);
     const double s6 = stats::median(absr) * 6;
     for (int i = 2; i < kLength; ++i) {

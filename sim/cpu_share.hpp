@@ -47,7 +47,15 @@ class CpuShare {
   double pe_mips_ = 0;
   double available_ = 0;
   std::vector<Entry> entries_;
-  std::vector<int> migrating_in_, migrating_out_;
+  // Membership flags by VM id. A VM stays "migrating out" of a host after it
+  // left (CloudSim keeps it in the list until the VM is allocated there again
+  // outside a migration), which changes its share if it ever migrates back.
+  bool flag(const std::vector<char>& f, int vm) const {
+    return vm < static_cast<int>(f.size()) && f[static_cast<std::size_t>(vm)];
+  }
+  void set_flag(std::vector<char>& f, int vm, bool on);
+  std::vector<char> migrating_in_, migrating_out_;
+  int n_in_ = 0, n_out_ = 0;
 };
 
 }  // namespace migsim::sim

@@ -42,6 +42,7 @@ double Placement::requested_mips(int v) const {
 }
 
 void Placement::push_history(int v, double utilization) {
+  ++history_epoch_;
   VmState& vs = vms_[v];
   const int n = std::min(vs.history_size, history_length_ - 1);
   for (int i = n; i > 0; --i) vs.history[i] = vs.history[i - 1];
@@ -56,14 +57,20 @@ std::vector<double> Placement::host_utilization_history(int h) const {
 }
 
 int Placement::host_utilization_history(int h, int extra_vm, std::array<double, 64>& out) const {
-  for (int i = 0; i < history_length_; ++i) out[i] = 0.0;
-  const double host_mips = hosts_[h].spec.total_mips();
-  auto add = [&](int v) {
+  const HostState& hs = hosts_[h];
+  const double host_mips = hs.spec.total_mips();
+  auto add = [&](std::array<double, 64>& acc, int v) {
     const VmState& vs = vms_[v];
-    for (int i = 0; i < vs.history_size; ++i) out[i] += vs.history[i] * vs.spec.mips / host_mips;
+    for (int i = 0; i < vs.history_size; ++i) acc[i] += vs.history[i] * vs.spec.mips / host_mips;
   };
-  for (int v : hosts_[h].vms) add(v);
-  if (extra_vm >= 0) add(extra_vm);
+  if (hs.hist_epoch != history_epoch_) {
+    // The sum over the host's VMs in list order, as CloudSim adds them.
+    for (int i = 0; i < history_length_; ++i) hs.hist_sum[i] = 0.0;
+    for (int v : hs.vms) add(hs.hist_sum, v);
+    hs.hist_epoch = history_epoch_;
+  }
+  for (int i = 0; i < history_length_; ++i) out[i] = hs.hist_sum[i];
+  if (extra_vm >= 0) add(out, extra_vm);
   // MathUtil.trimZeroTail / countNonZeroBeginning
   int i = history_length_ - 1;
   while (i >= 0) {
@@ -249,9 +256,10 @@ void Placement::reallocate_cpu(int h) {
 
 void Placement::retire(int v) { vms_[v].alive = false; }
 
-std::vector<Placement::SavedEntry> Placement::save() const {
+std::vector<Placement::SavedEntry> Placement::save() {
   std::vector<SavedEntry> out;
   for (int h = 0; h < host_count(); ++h) {
+    hosts_[h].changed = false;
     for (int v : hosts_[h].vms) {
       if (contains(hosts_[h].migrating_in, v)) continue;
       out.push_back({h, v});
@@ -260,12 +268,32 @@ std::vector<Placement::SavedEntry> Placement::save() const {
   return out;
 }
 
+bool Placement::canonical_order(int h) const {
+  // restore() rebuilds a host as [its VMs migrating in..., the others in order].
+  const HostState& hs = hosts_[h];
+  if (hs.migrating_in.size() > hs.vms.size()) return false;
+  for (std::size_t i = 0; i < hs.migrating_in.size(); ++i) {
+    if (hs.vms[i] != hs.migrating_in[i]) return false;
+  }
+  return true;
+}
+
 void Placement::restore(const std::vector<SavedEntry>& saved) {
+  // A host nobody touched since save() whose list is already in the order the
+  // rebuild produces would be rebuilt into the same state (same VMs, same
+  // requests, same allocation order): it is left as it is.
+  std::vector<char> rebuild(hosts_.size(), 0);
   for (int h = 0; h < host_count(); ++h) {
+    rebuild[h] = hosts_[h].changed || !canonical_order(h) ? 1 : 0;
+    if (!rebuild[h]) continue;
     destroy_all(h);
     reallocate_migrating_in(h);
   }
   for (const SavedEntry& e : saved) {
+    if (!rebuild[e.host]) {
+      vms_[e.vm].host = e.host;
+      continue;
+    }
     if (!create(e.host, e.vm)) {
       throw std::logic_error("Placement::restore: a saved VM no longer fits its host");
     }

@@ -95,7 +95,7 @@ class Placement {
   struct SavedEntry {
     int host, vm;
   };
-  std::vector<SavedEntry> save() const;               // saveAllocation
+  std::vector<SavedEntry> save();                     // saveAllocation
   void restore(const std::vector<SavedEntry>& saved);  // restoreAllocation
 
  private:
@@ -111,13 +111,20 @@ class Placement {
     mutable bool alloc_cached = false, power_cached = false;
     mutable double alloc_policy = 0, power = 0;
     mutable long long req_epoch = -1;
+    mutable long long hist_epoch = -1;  // cached history sum (without any extra VM)
+    mutable std::array<double, 64> hist_sum{};
+    bool changed = true;  // VM list or CPU shares changed since the last save()
     mutable double req_sum = 0;
   };
   void touch(int h) {
     hosts_[h].alloc_cached = false;
     hosts_[h].req_epoch = -1;
+    hosts_[h].hist_epoch = -1;
+    hosts_[h].changed = true;
   }
+  bool canonical_order(int h) const;
   long long demand_epoch_ = 0;
+  long long history_epoch_ = 0;
   struct VmState {
     VmSpec spec;
     int host = -1;

@@ -1,6 +1,7 @@
 // migsim: discrete-event simulation of virtual clusters and QEMU live migration.
 #include <algorithm>
 #include <iostream>
+#include <string>
 
 #include "apps/commands.hpp"
 #include "sim/input_error.hpp"
@@ -11,6 +12,25 @@ std::vector<CommandEntry>& command_registry() {
   return registry;
 }
 }  // namespace migsim::cli
+
+namespace {
+// Every error is one line on stderr (scripts grep it): text that carries a
+// process log or a console excerpt has its line breaks folded into " | ".
+std::string one_line(const char* what) {
+  std::string s(what);
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  std::string out;
+  for (char c : s) {
+    if (c == '\r') continue;
+    if (c == '\n') {
+      out += " | ";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace migsim;
@@ -39,23 +59,23 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::string where = "migsim";
     for (const auto* sub : app.get_subcommands()) where += " " + sub->get_name();
-    std::cerr << where << ": error: " << e.what() << " (see '" << where << " --help')\n";
+    std::cerr << where << ": error: " << one_line(e.what()) << " (see '" << where << " --help')\n";
     return 2;
   } catch (const InputError& e) {  // raised by option callbacks
-    std::cerr << "migsim: error: " << e.what() << "\n";
+    std::cerr << "migsim: error: " << one_line(e.what()) << "\n";
     return 2;
   }
   if (!action) return 0;
   try {
     return action();
   } catch (const InputError& e) {
-    std::cerr << "migsim: error: " << e.what() << "\n";
+    std::cerr << "migsim: error: " << one_line(e.what()) << "\n";
     return 2;
   } catch (const EnvironmentError& e) {
-    std::cerr << "migsim: failed: " << e.what() << "\n";
+    std::cerr << "migsim: failed: " << one_line(e.what()) << "\n";
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "migsim: internal error: " << e.what() << "\n";
+    std::cerr << "migsim: internal error: " << one_line(e.what()) << "\n";
     return 1;
   }
 }

@@ -67,8 +67,9 @@ bad "unknown case for --only" 2 "--only|zz" record "$m_ok" --only zz --out "$T/d
 # QEMU missing, or a "QEMU" that fails at once: exit 1 naming the case; the
 # dataset keeps exactly its previous content.
 cp "$TINY" "$T/keep.jsonl"
-bad "QEMU missing" 1 "c1|QEMU missing|/nonexistent/qemu" record "$m_ok" --qemu /nonexistent/qemu --out "$T/keep.jsonl"
-bad "QEMU failing" 1 "case 'c1'|QEMU" record "$m_ok" --qemu /bin/false --out "$T/keep.jsonl"
+mkdir -p "$T/work"  # its own work root: the real-migration test may run at the same time
+bad "QEMU missing" 1 "c1|QEMU missing|/nonexistent/qemu" record "$m_ok" --qemu /nonexistent/qemu --out "$T/keep.jsonl" --work-root "$T/work"
+bad "QEMU failing" 1 "case 'c1'|QEMU" record "$m_ok" --qemu /bin/false --out "$T/keep.jsonl" --work-root "$T/work"
 check "dataset untouched after failures" "cmp -s '$TINY' '$T/keep.jsonl'"
-check "no work folders left behind" "! ls /tmp/migsim-val.* >/dev/null 2>&1 || [ -z \"\$(find /tmp -maxdepth 1 -name 'migsim-val.*' -newer '$T/keep.jsonl' 2>/dev/null)\" ]"
+check "no work folders left behind" "[ -z \"\$(ls -A '$T/work')\" ]"
 exit $fail

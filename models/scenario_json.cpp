@@ -33,6 +33,9 @@ HostProfile host_profile_from_json(JsonObject& o, const HostProfile& b) {
   using R = NumberRule;
   HostProfile h = b;
   h.link_mibps = o.number("link_mibps", b.link_mibps, R::Positive);
+  h.first_pass_mibps = o.number("first_pass_mibps", b.first_pass_mibps, R::NonNegative);
+  h.live_copy_mibps = o.number("live_copy_mibps", b.live_copy_mibps, R::NonNegative);
+  h.tcg_tlb_entries = o.number("tcg_tlb_entries", b.tcg_tlb_entries, R::NonNegative);
   h.setup_ms = o.number("setup_ms", b.setup_ms, R::NonNegative);
   h.setup_ms_per_gib = o.number("setup_ms_per_gib", b.setup_ms_per_gib, R::NonNegative);
   h.zero_page_ns = o.number("zero_page_ns", b.zero_page_ns, R::NonNegative);
@@ -72,6 +75,9 @@ HostProfile read_host_profile_file(const std::string& path) {
 
 nlohmann::json to_json(const HostProfile& h) {
   return {{"link_mibps", h.link_mibps},
+          {"first_pass_mibps", h.first_pass_mibps},
+          {"live_copy_mibps", h.live_copy_mibps},
+          {"tcg_tlb_entries", h.tcg_tlb_entries},
           {"setup_ms", h.setup_ms},
           {"setup_ms_per_gib", h.setup_ms_per_gib},
           {"zero_page_ns", h.zero_page_ns},
@@ -91,6 +97,8 @@ MigrationScenario scenario_from_json(JsonObject& o, const MigrationScenario& bas
       o.number("nonzero_mib", o.has("ram_mib") && !o.has("nonzero_mib") ? sc.memory.ram_mib
                                                                          : base.memory.nonzero_mib,
                R::NonNegative);
+  sc.memory.tail_nonzero_mib =
+      o.number("tail_nonzero_mib", base.memory.tail_nonzero_mib, R::NonNegative);
   auto& w = sc.workload;
   w.wss_mib = o.number("wss_mib", base.workload.wss_mib, R::NonNegative);
   w.pages_per_sec = o.number("dirty_pages_per_sec", base.workload.pages_per_sec, R::NonNegative);
@@ -166,6 +174,11 @@ void check_scenario(const MigrationScenario& sc,
   if (m.nonzero_mib > m.ram_mib) {
     throw InputError(name_of("nonzero_mib") + ": " + fmt(m.nonzero_mib) +
                      " MiB of non-zero memory is more than the " + fmt(m.ram_mib) + " MiB of RAM");
+  }
+  if (m.tail_nonzero_mib > m.nonzero_mib) {
+    throw InputError(name_of("tail_nonzero_mib") + ": " + fmt(m.tail_nonzero_mib) +
+                     " MiB at the top of RAM is more than the " + fmt(m.nonzero_mib) +
+                     " MiB of non-zero memory");
   }
   if (w.wss_mib > m.ram_mib) {
     throw InputError(name_of("wss_mib") + ": a working set of " + fmt(w.wss_mib) +

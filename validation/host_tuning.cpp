@@ -7,6 +7,7 @@
 #include <functional>
 #include <limits>
 
+#include "models/scenario_json.hpp"
 #include "validation/accuracy_report.hpp"
 
 namespace migsim::validation {
@@ -260,20 +261,9 @@ TunedParameters tune_on_training_split(const std::vector<MeasuredMigration>& dat
 
 nlohmann::json to_json(const TunedParameters& t) {
   auto r = [](double v) { return std::round(v * 1000.0) / 1000.0; };
-  return {{"host_profile",
-           {{"link_mibps", r(t.host.link_mibps)},
-            {"first_pass_mibps", r(t.host.first_pass_mibps)},
-            {"live_copy_mibps", r(t.host.live_copy_mibps)},
-            {"tcg_tlb_entries", r(t.host.tcg_tlb_entries)},
-            {"setup_ms", r(t.host.setup_ms)},
-            {"setup_ms_per_gib", r(t.host.setup_ms_per_gib)},
-            {"zero_page_ns", r(t.host.zero_page_ns)},
-            {"normal_page_ns", r(t.host.normal_page_ns)},
-            {"sync_ms_per_gib", r(t.host.sync_ms_per_gib)},
-            {"downtime_overhead_ms", r(t.host.downtime_overhead_ms)},
-            {"background_dirty_pages_per_sec", r(t.host.background_dirty_pages_per_sec)},
-            {"background_wss_mib", r(t.host.background_wss_mib)},
-            {"guest_max_write_pages_per_sec", r(t.host.guest_max_write_pages_per_sec)}}},
+  nlohmann::json host = models::to_json(t.host);
+  for (auto& v : host) v = r(v.get<double>());
+  return {{"host_profile", host},
           {"guest_calibration",
            {{"os_nonzero_mib", r(t.guest.os_nonzero_mib)},
             {"os_nonzero_mib_per_gib", r(t.guest.os_nonzero_mib_per_gib)}}},

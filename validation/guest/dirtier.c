@@ -279,7 +279,11 @@ int main(void) {
       } else {
         page = (size_t)(rng_next() % wss_pages);
       }
-      mem[page * PAGE + (writes & 511) * 8] = (unsigned char)(writes | 1);
+      /* A 64-bit store of the write counter: the page's content really changes on
+       * every pass (a byte store repeated the same value at the same offset when the
+       * WSS was a multiple of 2 MiB, which content-based dirty-rate sampling, QEMU's
+       * calc-dirty-rate page-sampling, cannot see). */
+      *(volatile uint64_t*)(mem + page * PAGE + (writes & 511) * 8) = writes | 1;
       ++writes;
       if (cpu_pacing) {
         volatile uint64_t x = 0;

@@ -28,8 +28,10 @@ double default_parameter(const std::string& d) {
 
 std::unique_ptr<sim::ConsolidationPolicy> make_policy(const std::string& name, const PolicyOptions& o,
                                                       const std::string& flag) {
-  if (name == "npa") return make_npa_policy();
-  if (name == "dvfs") return make_dvfs_policy();
+  if (name == "npa" || name == "dvfs") {
+    if (o.parameter) throw InputError("--param: policy '" + name + "' takes no parameter");
+    return name == "npa" ? make_npa_policy() : make_dvfs_policy();
+  }
   const auto dash = name.find('-');
   const std::string d = dash == std::string::npos ? name : name.substr(0, dash);
   const std::string s = dash == std::string::npos ? "" : name.substr(dash + 1);

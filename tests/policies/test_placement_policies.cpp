@@ -99,4 +99,5 @@ TEST(PolicyFactory, KnowsEveryCloudSimCombinationAndRejectsOthers) {
   EXPECT_THROW(make_policy("foo", PolicyOptions{}), InputError);
   EXPECT_THROW(make_policy("thr-mmt", PolicyOptions{1.5, 42, 300}), InputError);
   EXPECT_THROW(make_policy("mad-mmt", PolicyOptions{-1.0, 42, 300}), InputError);
+  EXPECT_THROW(make_policy("npa", PolicyOptions{0.5, 42, 300}), InputError);
 }

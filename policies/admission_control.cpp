@@ -1,5 +1,7 @@
 #include "policies/admission_control.hpp"
 
+#include <algorithm>
+
 namespace migsim::policies {
 
 AdmissionControl::AdmissionControl(AdmissionLimits limits, int vm_count, const sim::MigrationTimer* timer)
@@ -46,7 +48,9 @@ std::vector<sim::MigrationOrder> AdmissionControl::admit(const sim::Placement& p
       r.source_host = src;
       r.target_host = o.target_host;
       r.ram_mib = p.vm(o.vm).ram_mib;
-      r.link_mbps = p.host(o.target_host).bw_mbps;
+      // Its fair share of the busier NIC once it starts (as the migsim engine times it).
+      r.link_mbps = p.host(o.target_host).bw_mbps / (per_host[o.target_host] + 1);
+      if (src >= 0) r.link_mbps = std::min(r.link_mbps, p.host(src).bw_mbps / (per_host[src] + 1));
       r.cpu_utilization = p.utilization_now(o.vm);
       r.dirty_pages_per_sec = p.vm(o.vm).dirty_pages_per_sec_at_full_cpu * r.cpu_utilization;
       r.wss_mib = p.vm(o.vm).wss_mib;

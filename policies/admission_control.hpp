@@ -14,7 +14,8 @@ namespace migsim::policies {
 //  - at most `max_total` in flight in the cluster,
 //  - a VM that finished a migration less than `vm_cooldown_s` ago stays put,
 //  - a migration whose predicted downtime exceeds `max_downtime_ms`, or that
-//    is predicted not to converge, is refused (needs a MigrationTimer).
+//    is predicted not to converge, is refused (needs a MigrationTimer); the
+//    prediction uses its fair share of the source/target NICs.
 struct AdmissionLimits {
   int max_per_host = std::numeric_limits<int>::max();
   int max_total = std::numeric_limits<int>::max();

@@ -150,20 +150,49 @@ void ClusterEngine::start_migration(const MigrationOrder& o, double t) {
     if (source >= 0) update_host(source, t);
   }
   ++migrations_;
-  MigrationRequest req;
-  req.vm = v;
-  req.source_host = source;
-  req.target_host = o.target_host;
-  req.ram_mib = p.vm(v).ram_mib;
-  req.link_mbps = p.host(o.target_host).bw_mbps;
-  const double u = spec_.demand[v].at(t);
-  req.cpu_utilization = u;
-  req.dirty_pages_per_sec = p.vm(v).dirty_pages_per_sec_at_full_cpu * u;
-  req.wss_mib = p.vm(v).wss_mib;
-  const MigrationTiming timing = timer_.time(req);
-  migration_time_sum_ += timing.duration_s;
-  heap_.push_back({t + timing.duration_s, seq_++, v, o.target_host, timing.downtime_s, timing.converged});
-  std::push_heap(heap_.begin(), heap_.end(), [](const auto& a, const auto& b) { return later(a, b); });
+  starting_.push_back({v, source, o.target_host});
+}
+
+void ClusterEngine::schedule_started(double t) {
+  // Timed once every migration of the instant is registered, so concurrent
+  // ones see each other on the hosts' NICs (migsim semantics).
+  Placement& p = placement_;
+  for (const Starting& s : starting_) {
+    const int v = s.vm;
+    MigrationRequest req;
+    req.vm = v;
+    req.source_host = s.source;
+    req.target_host = s.target;
+    req.ram_mib = p.vm(v).ram_mib;
+    req.link_mbps = p.host(s.target).bw_mbps;
+    if (!spec_.options.cloudsim_compat) {
+      // Migrations in flight share the hosts' NICs equally; this one gets its
+      // fair share of the busier end at its start, for its whole duration.
+      const double src_share = s.source >= 0 ? p.host(s.source).bw_mbps / nic_users(s.source) : req.link_mbps;
+      const double dst_share = p.host(s.target).bw_mbps / nic_users(s.target);
+      req.link_mbps = std::min(src_share, dst_share);
+    }
+    const double u = spec_.demand[v].at(t);
+    req.cpu_utilization = u;
+    req.dirty_pages_per_sec = p.vm(v).dirty_pages_per_sec_at_full_cpu * u;
+    req.wss_mib = p.vm(v).wss_mib;
+    const MigrationTiming timing = timer_.time(req);
+    migration_time_sum_ += timing.duration_s;
+    heap_.push_back({t + timing.duration_s, seq_++, v, s.target, timing.downtime_s, timing.converged});
+    std::push_heap(heap_.begin(), heap_.end(), [](const auto& a, const auto& b) { return later(a, b); });
+  }
+  starting_.clear();
+}
+
+double ClusterEngine::nic_users(int h) const {
+  // Migrations in flight into or out of host h (this one included: it is
+  // already registered as migrating in at its target).
+  const Placement& p = placement_;
+  int n = static_cast<int>(p.migrating_in(h).size());
+  for (int v : p.vms_on(h)) {
+    if (p.in_migration(v) && !p.is_migrating_in(h, v)) ++n;
+  }
+  return std::max(n, 1);
 }
 
 void ClusterEngine::complete_migration(const PendingMigration& m, double t) {
@@ -256,6 +285,7 @@ ClusterResult ClusterEngine::run() {
       }
       const auto orders = policy_.optimize(p, t);
       for (const auto& order : orders) start_migration(order, t);
+      schedule_started(t);
     }
     grid = grid + o.scheduling_interval_s;
   }

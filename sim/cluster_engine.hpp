@@ -56,6 +56,12 @@ class ClusterEngine {
   void process_migrations(double t);
   void complete_migration(const PendingMigration& m, double t);
   double host_energy(int h, double dt) const;
+  double nic_users(int h) const;
+  void schedule_started(double t);
+  struct Starting {
+    int vm, source, target;
+  };
+  std::vector<Starting> starting_;
   void retire_idle_vms(const std::vector<int>& hosts);
 
   ClusterSpec spec_;

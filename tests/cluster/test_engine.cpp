@@ -120,6 +120,54 @@ TEST(ClusterEngine, OverloadTriggersAMigrationWithCloudSimDuration) {
   EXPECT_EQ(engine.placement().host_of(0), 0);
 }
 
+namespace {
+// Puts every VM on host 0, then at the first decision moves the first `moves`
+// VMs to hosts 1, 2, ... at the same instant.
+class ScriptedPolicy final : public sim::ConsolidationPolicy {
+ public:
+  explicit ScriptedPolicy(int moves) : moves_(moves) {}
+  std::string name() const override { return "scripted"; }
+  int place_new(sim::Placement&, int) override { return 0; }
+  std::vector<sim::MigrationOrder> optimize(sim::Placement&, double) override {
+    std::vector<sim::MigrationOrder> o;
+    if (done_) return o;
+    done_ = true;
+    for (int i = 0; i < moves_; ++i) o.push_back({i, i + 1});
+    return o;
+  }
+
+ private:
+  int moves_;
+  bool done_ = false;
+};
+}  // namespace
+
+TEST(ClusterEngine, MigsimModeConcurrentMigrationsShareTheNic) {
+  sim::ClusterSpec spec;
+  spec.hosts = {g4(), g4(), g4()};
+  for (int i = 0; i < 2; ++i) {
+    spec.vms.push_back(vm(1240, 1000));
+    spec.demand.push_back(flat(0.5));
+  }
+  spec.options.cloudsim_compat = false;
+  spec.options.first_offset_s = 0;
+  models::PrecopyMigrationTimer timer;
+  ScriptedPolicy one(1), two(2);
+  const auto alone = sim::ClusterEngine(spec, one, timer).run();
+  const auto both = sim::ClusterEngine(spec, two, timer).run();
+  ASSERT_EQ(alone.migrations, 1);
+  ASSERT_EQ(both.migrations, 2);
+  // Two at once share host 0's 1 Gbit/s NIC: each takes about twice as long.
+  EXPECT_GT(both.mean_migration_s, 1.8 * alone.mean_migration_s);
+  // CloudSim semantics ignore the sharing (RAM / (BW/2) per migration).
+  spec.options.cloudsim_compat = true;
+  spec.options.first_offset_s = 0.1;
+  models::CloudSimMigrationTimer cs;
+  ScriptedPolicy one_c(1), two_c(2);
+  EXPECT_DOUBLE_EQ(sim::ClusterEngine(spec, one_c, cs).run().mean_migration_s,
+                   sim::ClusterEngine(spec, two_c, cs).run().mean_migration_s);
+}
+
 TEST(ClusterEngine, SameInputsSameResults) {
   sim::ClusterSpec spec;
   spec.hosts = {g4(), g4(), g4()};

@@ -52,8 +52,9 @@ sim::UtilizationSeries parse_planetlab_file(const std::string& path, const std::
 std::vector<sim::UtilizationSeries> read_planetlab_day(const std::string& dir, const PlanetLabOptions& o) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    throw InputError(dir + ": trace directory does not exist (expected one file per VM, e.g. "
-                           "../shared/traces/planetlab/20110303)");
+    const bool exists = fs::exists(dir, ec);
+    throw InputError(dir + (exists ? ": is not a directory" : ": trace directory does not exist") +
+                     " (expected a directory with one file per VM, e.g. ../shared/traces/planetlab/20110303)");
   }
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(dir, ec)) {

@@ -159,6 +159,10 @@ TEST(ClusterEngine, MigsimModeConcurrentMigrationsShareTheNic) {
   ASSERT_EQ(both.migrations, 2);
   // Two at once share host 0's 1 Gbit/s NIC: each takes about twice as long.
   EXPECT_GT(both.mean_migration_s, 1.8 * alone.mean_migration_s);
+  // The pre-copy model's downtime is counted as degradation due to migration.
+  EXPECT_GT(alone.total_downtime_s, 0);
+  EXPECT_GT(alone.pdm, 0);
+  EXPECT_NEAR(alone.mean_downtime_ms, 1000 * alone.total_downtime_s, 1e-9);
   // CloudSim semantics ignore the sharing (RAM / (BW/2) per migration).
   spec.options.cloudsim_compat = true;
   spec.options.first_offset_s = 0.1;

@@ -8,8 +8,7 @@ namespace migsim::policies {
 
 // Decides whether a host is overloaded, from the Placement snapshot (the VMs'
 // current requests and utilisation histories). One implementation per file:
-// thr_detector.cpp, iqr_detector.cpp, mad_detector.cpp, lr_detector.cpp,
-// lrr_detector.cpp.
+// thr_detector.cpp, iqr_detector.cpp, mad_detector.cpp, lr_detector.cpp (LR and LRR).
 class OverloadDetector {
  public:
   virtual ~OverloadDetector() = default;

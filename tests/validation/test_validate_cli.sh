@@ -42,6 +42,10 @@ check "table lists every case" "grep -q hand-converged <<<\"\$table\" && grep -q
 check "table names the baselines" "grep -q geometric <<<\"\$table\" && grep -q cloudsim <<<\"\$table\""
 "$M" validate tune "$TINY" --out "$T/profile.json" >/dev/null
 check "tuned profile usable by predict" "'$M' predict --ram-mib 512 --profile '$T/profile.json' --json >/dev/null"
+# The same runs as if booted with pti=on: the TLB size is then not observable, so not fitted.
+sed 's/"config": {/"config": {"pti": true, /' "$TINY" >"$T/tiny-pti.jsonl"
+"$M" validate tune "$T/tiny-pti.jsonl" --out "$T/profile-pti.json" >/dev/null
+check "pti-only training: no TCG TLB size fitted" "python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))[\"profile\"]; assert p[\"tcg_tlb_entries\"] == 0, p' '$T/profile-pti.json'"
 
 bad() {  # name, expected exit code, expected texts (|-separated), args...
   local name=$1 want_rc=$2 want=$3; shift 3

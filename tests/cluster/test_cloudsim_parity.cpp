@@ -1,12 +1,13 @@
 // CloudSim 3.0.3 parity on PlanetLab days. The expected values were produced
 // by CloudSim 3.0.3 (modules/cloudsim-examples, power.planetlab runner) with
 // PlanetLabHelper patched to take the files sorted by name and RS selection
-// using one java.util.Random(42); see docs (readme-cluster) for the procedure.
+// using one java.util.Random(42); see the README (Parity with CloudSim 3.0.3) for the procedure.
 // Skips when ../shared/traces/planetlab is absent.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <filesystem>
+#include <ostream>
 #include <string>
 
 #include "apps/cluster_setup.hpp"
@@ -24,6 +25,11 @@ struct Reference {
   double slatah, pdm, slav;
   long long shutdowns;
 };
+// How gtest (and so ctest's test list) shows a case: "20110303 thr-mmt 0.8".
+void PrintTo(const Reference& r, std::ostream* os) {
+  *os << r.day << ' ' << r.policy;
+  if (r.param != 0) *os << ' ' << r.param;
+}
 
 const Reference kReferences[] = {
     {"20110303", "npa", 0, 2410.802800, 0, 0.0000000000e+00, 0.0000000000e+00, 0.0000000000e+00, 455},

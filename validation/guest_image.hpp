@@ -15,8 +15,9 @@ struct GuestImage {
 // The source tree migsim was built from (guest scripts, plot script).
 std::string source_dir();
 
-// Reads DIR/image.env; when it is missing and `build_script` is given, runs the
-// script first (it is idempotent). EnvironmentError when neither works.
+// Reads DIR/image.env. With `build_script`, runs the script first (it is idempotent)
+// when the image is missing or was made by that script, so a changed workload is
+// rebuilt. EnvironmentError when neither works.
 GuestImage load_guest_image(const std::string& dir, const std::string& build_script);
 
 }  // namespace migsim::validation

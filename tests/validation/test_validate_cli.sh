@@ -74,6 +74,11 @@ cp "$TINY" "$T/keep.jsonl"
 mkdir -p "$T/work"  # its own work root: the real-migration test may run at the same time
 bad "QEMU missing" 1 "c1|QEMU missing|/nonexistent/qemu" record "$m_ok" --qemu /nonexistent/qemu --out "$T/keep.jsonl" --work-root "$T/work"
 bad "QEMU failing" 1 "case 'c1'|QEMU" record "$m_ok" --qemu /bin/false --out "$T/keep.jsonl" --work-root "$T/work"
+# The same on a machine whose guest image is not built yet (a fresh clone): record
+# builds it first, and stderr still carries the one error line only.
+mkdir -p "$T/fresh-image"
+bad "QEMU failing, image built first" 1 "case 'c1'|QEMU" record "$m_ok" --qemu /bin/false --out "$T/keep.jsonl" --work-root "$T/work" --image-dir "$T/fresh-image"
+check "image built by record" "[ -f '$T/fresh-image/image.env' ]"
 check "dataset untouched after failures" "cmp -s '$TINY' '$T/keep.jsonl'"
 check "no work folders left behind" "[ -z \"\$(ls -A '$T/work')\" ]"
 exit $fail

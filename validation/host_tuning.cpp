@@ -153,12 +153,8 @@ bool fit_line(const std::vector<double>& x, const std::vector<double>& y, double
 }  // namespace
 
 TunedParameters default_parameters() {
-  TunedParameters t;
-  t.host.link_mibps = 1192.0;
-  t.host.setup_ms = 5.0;
-  t.host.zero_page_ns = 60.0;
-  t.host.sync_ms_per_gib = 0.5;
-  t.host.downtime_overhead_ms = 5.0;
+  TunedParameters t;  // t.host starts from HostProfile's generic defaults
+  // The guest OS writes a little on its own: the starting point of the search.
   t.host.background_dirty_pages_per_sec = 50.0;
   t.host.background_wss_mib = 16.0;
   return t;

@@ -157,8 +157,12 @@ assert [x["name"] for x in h["hosts"]] == ["migsim-ci-a", "migsim-ci-b"], h["hos
 ts = [r["t"] for r in recs[1:]]
 assert ts == sorted(ts), "timestamps not monotonic"
 samples = [r for r in recs if r["type"] == "sample"]
-for need in ("cpu.time", "balloon.current", "balloon.rss", "state.state"):
+for need in ("cpu.time", "balloon.current", "state.state"):
     assert all(need in s["stats"] for s in samples), need
+# balloon.rss is read from the QEMU process: libvirt leaves it out of a sample taken while a
+# domain is not running (e.g. the source's QEMU exiting at the end of a migration).
+missing = [s for s in samples if s["stats"]["state.state"] == 1 and "balloon.rss" not in s["stats"]]
+assert not missing, ("balloon.rss", missing[:2])
 # vCPU stats exist while the guest runs (not on an incoming, paused destination).
 assert all("vcpu.0.time" in s["stats"] for s in samples if s["stats"]["state.state"] == 1), "vcpu.0.time"
 assert {(s["domain"], s["host"]) for s in samples} >= {("m1", "migsim-ci-a"), ("m1", "migsim-ci-b"), ("c1", "migsim-ci-a"), ("c1", "migsim-ci-b")}

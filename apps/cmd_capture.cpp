@@ -8,7 +8,6 @@
 #include <mutex>
 #include <cstdio>
 #include <cmath>
-#include <ctime>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -20,6 +19,7 @@
 #include "sim/input_error.hpp"
 #include "traces/libvirt_client.hpp"
 #include "traces/libvirt_trace.hpp"
+#include "traces/utc_timestamp.hpp"
 
 namespace migsim::cli {
 
@@ -46,15 +46,6 @@ double parse_duration_s(const std::string& flag, const std::string& text) {
     num = text.substr(0, text.size() - 1);
   }
   return parse_non_negative(flag, num) * scale;
-}
-
-std::string utc_now_iso() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 double round_ms(double s) { return std::round(s * 1000.0) / 1000.0; }
@@ -93,7 +84,7 @@ class Capture {
     const double duration = o_.duration.empty() ? 0.0 : parse_duration_s("--duration", o_.duration);
 
     traces::LibvirtTraceHeader h;
-    h.created_utc = utc_now_iso();
+    h.created_utc = traces::utc_now_iso();
     h.tool = "migsim 0.1.0";
     h.interval_s = interval;
     h.job_interval_s = job_interval;

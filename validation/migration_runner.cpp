@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cmath>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -13,6 +12,7 @@
 #include <sstream>
 
 #include "sim/input_error.hpp"
+#include "traces/utc_timestamp.hpp"
 #include "validation/interrupt.hpp"
 #include "validation/monotonic_clock.hpp"
 #include "validation/qemu_process.hpp"
@@ -92,15 +92,6 @@ int free_loopback_port() {
   const int port = ntohs(a.sin_port);
   ::close(fd);
   return port;
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 double load_average_1min() {
@@ -279,7 +270,7 @@ nlohmann::json run_migration_case(const ValidationCase& c, int repeat, const Gue
     rec["repeat"] = repeat;
     rec["split"] = c.split;
     rec["config"] = c.to_json();
-    rec["env"] = {{"recorded_at", utc_now()},
+    rec["env"] = {{"recorded_at", traces::utc_now_iso()},
                   {"accel", accel},
                   {"transport", "tcp-loopback"},
                   {"kernel_version", image.kernel_version},

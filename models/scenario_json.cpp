@@ -1,19 +1,10 @@
 #include "models/scenario_json.hpp"
 
 #include <cmath>
-#include <sstream>
 
 #include "sim/input_error.hpp"
 
 namespace migsim::models {
-
-namespace {
-std::string fmt(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
-}  // namespace
 
 DirtyPattern parse_dirty_pattern(const std::string& s, const std::string& field) {
   if (s == "sequential") return DirtyPattern::Sequential;
@@ -170,31 +161,31 @@ void check_scenario(const MigrationScenario& sc,
   const auto& m = sc.memory;
   const auto& w = sc.workload;
   const auto& q = sc.qemu;
-  if (!(m.ram_mib > 0)) throw InputError(name_of("ram_mib") + ": must be > 0, got " + fmt(m.ram_mib));
+  if (!(m.ram_mib > 0)) throw InputError(name_of("ram_mib") + ": must be > 0, got " + number_text(m.ram_mib));
   if (m.nonzero_mib > m.ram_mib) {
-    throw InputError(name_of("nonzero_mib") + ": " + fmt(m.nonzero_mib) +
-                     " MiB of non-zero memory is more than the " + fmt(m.ram_mib) + " MiB of RAM");
+    throw InputError(name_of("nonzero_mib") + ": " + number_text(m.nonzero_mib) +
+                     " MiB of non-zero memory is more than the " + number_text(m.ram_mib) + " MiB of RAM");
   }
   if (m.tail_nonzero_mib > m.nonzero_mib) {
-    throw InputError(name_of("tail_nonzero_mib") + ": " + fmt(m.tail_nonzero_mib) +
-                     " MiB at the top of RAM is more than the " + fmt(m.nonzero_mib) +
+    throw InputError(name_of("tail_nonzero_mib") + ": " + number_text(m.tail_nonzero_mib) +
+                     " MiB at the top of RAM is more than the " + number_text(m.nonzero_mib) +
                      " MiB of non-zero memory");
   }
   if (w.wss_mib > m.ram_mib) {
-    throw InputError(name_of("wss_mib") + ": a working set of " + fmt(w.wss_mib) +
-                     " MiB is larger than the " + fmt(m.ram_mib) + " MiB of RAM");
+    throw InputError(name_of("wss_mib") + ": a working set of " + number_text(w.wss_mib) +
+                     " MiB is larger than the " + number_text(m.ram_mib) + " MiB of RAM");
   }
   const bool writes = w.pages_per_sec > 0 || !w.series.empty();
   if (writes && !(w.wss_mib > 0)) {
     throw InputError(name_of("wss_mib") + ": must be > 0 when the guest dirties pages, got " +
-                     fmt(w.wss_mib));
+                     number_text(w.wss_mib));
   }
   if (w.pattern == DirtyPattern::HotCold &&
       (w.hot_fraction <= 0 || w.hot_fraction >= 1 || w.hot_write_share < 0 ||
        w.hot_write_share > 1)) {
     throw InputError(name_of("hot_fraction") + ": hot/cold needs 0 < hot_fraction < 1 and " +
-                     "0 <= hot_write_share <= 1, got " + fmt(w.hot_fraction) + " and " +
-                     fmt(w.hot_write_share));
+                     "0 <= hot_write_share <= 1, got " + number_text(w.hot_fraction) + " and " +
+                     number_text(w.hot_write_share));
   }
   if (q.max_cpu_throttle_pct > 100 || q.cpu_throttle_initial_pct > 100 ||
       q.cpu_throttle_increment_pct > 100) {
@@ -202,7 +193,7 @@ void check_scenario(const MigrationScenario& sc,
   }
   if (q.max_cpu_throttle_pct >= 100) {
     throw InputError(name_of("max_cpu_throttle_pct") + ": must be < 100 (QEMU allows 1..99), got " +
-                     fmt(q.max_cpu_throttle_pct));
+                     number_text(q.max_cpu_throttle_pct));
   }
 }
 

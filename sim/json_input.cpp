@@ -18,6 +18,12 @@ const char* rule_text(NumberRule r) {
 }
 }  // namespace
 
+std::string number_text(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
 std::string json_snippet(const nlohmann::json& v) {
   std::string s = v.dump();
   if (s.size() > 60) s = s.substr(0, 57) + "...";

@@ -61,5 +61,7 @@ class JsonObject {
 
 // Compact rendering of a JSON value for error messages (truncated).
 std::string json_snippet(const nlohmann::json& v);
+// A number as error messages show it: ostream's default form ("512", "0.25", "1e+06").
+std::string number_text(double v);
 
 }  // namespace migsim

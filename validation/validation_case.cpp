@@ -12,12 +12,6 @@ namespace migsim::validation {
 
 namespace {
 
-std::string fmt(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
-
 bool valid_name(const std::string& n) {
   if (n.empty() || n.size() > 64) return false;
   return std::all_of(n.begin(), n.end(), [](char ch) {
@@ -132,26 +126,26 @@ void check_case(const ValidationCase& c, const std::string& where) {
   }
   if (c.repeats > 50) bad("repeats", "at most 50, got " + std::to_string(c.repeats));
   if (c.ram_mib < 128 || c.ram_mib > 16384) {
-    bad("ram_mib", "the guest needs 128..16384 MiB, got " + fmt(c.ram_mib));
+    bad("ram_mib", "the guest needs 128..16384 MiB, got " + number_text(c.ram_mib));
   }
-  if (std::fmod(c.ram_mib, 1.0) != 0.0) bad("ram_mib", "must be whole MiB, got " + fmt(c.ram_mib));
+  if (std::fmod(c.ram_mib, 1.0) != 0.0) bad("ram_mib", "must be whole MiB, got " + number_text(c.ram_mib));
   if (c.wss_mib > c.ram_mib) {
-    bad("wss_mib", "a working set of " + fmt(c.wss_mib) + " MiB does not fit in " +
-                       fmt(c.ram_mib) + " MiB of RAM");
+    bad("wss_mib", "a working set of " + number_text(c.wss_mib) + " MiB does not fit in " +
+                       number_text(c.ram_mib) + " MiB of RAM");
   }
   if (c.fill_mib < c.wss_mib) {
-    bad("fill_mib", fmt(c.fill_mib) + " MiB is less than wss_mib " + fmt(c.wss_mib) +
+    bad("fill_mib", number_text(c.fill_mib) + " MiB is less than wss_mib " + number_text(c.wss_mib) +
                         " (the WSS is part of the non-zero fill)");
   }
   if (c.fill_mib + kGuestOsReserveMib > c.ram_mib) {
-    bad("fill_mib", fmt(c.fill_mib) + " MiB of fill leaves the guest OS less than " +
-                        fmt(kGuestOsReserveMib) + " MiB of its " + fmt(c.ram_mib) + " MiB RAM");
+    bad("fill_mib", number_text(c.fill_mib) + " MiB of fill leaves the guest OS less than " +
+                        number_text(kGuestOsReserveMib) + " MiB of its " + number_text(c.ram_mib) + " MiB RAM");
   }
   if (c.dirty_pages_per_sec > 0 && c.wss_mib <= 0) {
-    bad("wss_mib", "must be > 0 when dirty_pages_per_sec is " + fmt(c.dirty_pages_per_sec));
+    bad("wss_mib", "must be > 0 when dirty_pages_per_sec is " + number_text(c.dirty_pages_per_sec));
   }
   if (c.dirty_pages_per_sec > 5e6) {
-    bad("dirty_pages_per_sec", fmt(c.dirty_pages_per_sec) + " is beyond what the guest can write");
+    bad("dirty_pages_per_sec", number_text(c.dirty_pages_per_sec) + " is beyond what the guest can write");
   }
   if (c.hot_fraction >= 1 || c.hot_write_share > 1) {
     bad("hot_fraction", "hot/cold needs hot_fraction < 1 and hot_write_share <= 1");
@@ -160,12 +154,12 @@ void check_case(const ValidationCase& c, const std::string& where) {
     bad("cpuload", "'" + c.cpuload + "' is not PCT@SECONDS[,PCT@SECONDS...] with PCT in 0..100");
   }
   if (c.max_bandwidth_mibps > 100000) {
-    bad("max_bandwidth_mibps", fmt(c.max_bandwidth_mibps) + " MiB/s is above 100000");
+    bad("max_bandwidth_mibps", number_text(c.max_bandwidth_mibps) + " MiB/s is above 100000");
   }
   if (c.downtime_limit_ms > 2000000) {
-    bad("downtime_limit_ms", fmt(c.downtime_limit_ms) + " ms is above QEMU's limit of 2000000");
+    bad("downtime_limit_ms", number_text(c.downtime_limit_ms) + " ms is above QEMU's limit of 2000000");
   }
-  if (c.horizon_s > 3600) bad("horizon_s", "at most 3600 s, got " + fmt(c.horizon_s));
+  if (c.horizon_s > 3600) bad("horizon_s", "at most 3600 s, got " + number_text(c.horizon_s));
   if (c.calc_dirty_rate_s > 60) {
     bad("calc_dirty_rate_s", "at most 60 s, got " + std::to_string(c.calc_dirty_rate_s));
   }

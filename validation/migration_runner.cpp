@@ -13,6 +13,7 @@
 
 #include "sim/input_error.hpp"
 #include "traces/utc_timestamp.hpp"
+#include "validation/foreign_cpu_meter.hpp"
 #include "validation/interrupt.hpp"
 #include "validation/monotonic_clock.hpp"
 #include "validation/qemu_process.hpp"
@@ -306,6 +307,7 @@ nlohmann::json run_migration_case(const ValidationCase& c, int repeat, const Gue
     src.serial->refresh();
     const std::size_t hb_from = src.serial->text().size();
     const double t0 = monotonic_s();
+    const ForeignCpuMeter foreign_cpu({src.proc->pid(), dst.proc->pid()});
     src.qmp.execute("migrate", {{"uri", uri}});
     say("migrating (horizon " + std::to_string(static_cast<int>(c.horizon_s)) + " s)");
 
@@ -341,6 +343,12 @@ nlohmann::json run_migration_case(const ValidationCase& c, int repeat, const Gue
         throw EnvironmentError("migration did not end 120 s after the horizon (status " + status + ")");
       }
       wait_briefly_ms(static_cast<int>(opt.poll_interval_ms));
+    }
+    const double foreign_cores = foreign_cpu.cores();
+    rec["env"]["foreign_cpu_cores"] = foreign_cores;
+    if (foreign_cores > kBusyHostCores) {
+      say("WARNING: other processes used " + std::to_string(foreign_cores).substr(0, 4) +
+          " cores during this migration: its timings measure a busy host");
     }
     rec["trajectory"] = {{"columns", columns}, {"rows", rows}};
     rec["qemu"] = final_reply;

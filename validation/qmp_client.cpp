@@ -51,7 +51,9 @@ void QmpClient::connect_impl(const std::string& path, double timeout_s, bool (*a
     wait_briefly_ms(20);
   }
   const nlohmann::json greeting = read_message(monotonic_s() + timeout_s);
-  if (!greeting.contains("QMP")) throw EnvironmentError("QMP " + path + ": unexpected greeting");
+  if (!greeting.contains("QMP")) {
+    throw EnvironmentError("QMP " + path + ": unexpected greeting: " + greeting.dump().substr(0, 200));
+  }
   execute("qmp_capabilities", nullptr, timeout_s);
 }
 

@@ -77,7 +77,10 @@ MeasuredMigration measured_from_record(const nlohmann::json& rec, const std::str
     }
   }
   if (rec.contains("env") && rec["env"].contains("host_load_1min_start")) {
-    m.host_load_1min = rec["env"]["host_load_1min_start"].get<double>();
+    m.host_load_1min = number(rec["env"], "host_load_1min_start", where + ": env");
+  }
+  if (rec.contains("env") && rec["env"].contains("foreign_cpu_cores")) {
+    m.foreign_cpu_cores = number(rec["env"], "foreign_cpu_cores", where + ": env");
   }
   return m;
 }

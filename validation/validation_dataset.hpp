@@ -26,6 +26,7 @@ struct MeasuredMigration {
   double guest_rate_pages_per_sec = 0;  // mean heartbeat rate during the migration (0 if none)
   double calc_dirty_rate_mbps = -1;     // QEMU's calc-dirty-rate (MB/s), -1 if not measured
   double host_load_1min = 0;
+  double foreign_cpu_cores = -1;  // other processes' CPU use during the migration; -1 if not recorded
   bool training() const { return config.split == "train"; }
 };
 

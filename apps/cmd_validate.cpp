@@ -3,18 +3,21 @@
 // profile tuned on a dataset's training split (tune).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <sstream>
+#include <vector>
 
 #include "apps/commands.hpp"
 #include "models/scenario_json.hpp"
 #include "sim/input_error.hpp"
 #include "traces/atomic_file.hpp"
 #include "validation/accuracy_report.hpp"
+#include "validation/foreign_cpu_meter.hpp"
 #include "validation/guest_image.hpp"
 #include "validation/host_tuning.hpp"
 #include "validation/interrupt.hpp"
@@ -39,7 +42,8 @@ struct ValidateOptions {
   std::string work_root = "/tmp";
   bool keep_work = false, dry_run = false;
   std::vector<std::string> datasets;
-  std::string plot, cases_json, profile_out, train_on;
+  std::string plot, cases_json, profile_out;
+  std::vector<std::string> train_on;
   std::string accel = "tcg";
   double probe_timeout_s = 60;
   bool json = false, no_tune = false;
@@ -141,6 +145,38 @@ std::string opt_num(const std::optional<double>& v, const char* f) {
   return v ? fmt(f, *v) : std::string("n/a");
 }
 
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : " + ") + s;
+  return out;
+}
+
+// How quiet the host was while the dataset was recorded: other processes' CPU use
+// during each migration (recorded since format additions of 2026-11; older records lack it).
+void print_host_quietness(std::ostream& out, const std::vector<MeasuredMigration>& data) {
+  std::vector<double> cores;
+  for (const auto& m : data) {
+    if (m.foreign_cpu_cores >= 0) cores.push_back(m.foreign_cpu_cores);
+  }
+  if (cores.empty()) {
+    // Older records only have the 1-min load average, which counts the run's own QEMUs too.
+    std::vector<double> load;
+    for (const auto& m : data) load.push_back(m.host_load_1min);
+    std::sort(load.begin(), load.end());
+    out << "host load while recording: other processes' CPU use not recorded (older records); "
+        << "1-min load average at the start of each run (its own QEMUs included): median "
+        << fmt("%.2f", load[load.size() / 2]) << ", max " << fmt("%.2f", load.back()) << "\n";
+    return;
+  }
+  std::sort(cores.begin(), cores.end());
+  const auto busy = std::count_if(cores.begin(), cores.end(),
+                                  [](double c) { return c > validation::kBusyHostCores; });
+  out << "host load while recording: other processes used a median " << fmt("%.2f", cores[cores.size() / 2])
+      << " cores (max " << fmt("%.2f", cores.back()) << ") during the " << cores.size()
+      << " migrations that recorded it; " << busy << " above " << validation::kBusyHostCores
+      << " cores (busy host)\n";
+}
+
 void print_score_line(std::ostream& out, const std::string& name, const validation::AccuracyScore& s) {
   char line[256];
   std::snprintf(line, sizeof line, "  %-14s %5d %6d/%-3d %10s %10s %14s\n", name.c_str(), s.cases,
@@ -164,7 +200,12 @@ int run_report(const ValidateOptions& o, bool tune_only) {
   if (o.no_tune) {
     tuned = validation::default_parameters();
   } else if (!o.train_on.empty()) {
-    tuned = validation::tune_on_training_split(validation::read_dataset(o.train_on));
+    std::vector<MeasuredMigration> train_data;
+    for (const auto& f : o.train_on) {
+      auto part = validation::read_dataset(f);
+      train_data.insert(train_data.end(), part.begin(), part.end());
+    }
+    tuned = validation::tune_on_training_split(train_data);
   } else {
     tuned = validation::tune_on_training_split(data);
   }
@@ -209,7 +250,8 @@ int run_report(const ValidateOptions& o, bool tune_only) {
                          {"transferred_bytes", r.m->transferred_bytes},
                          {"dirty_syncs", r.m->dirty_syncs},
                          {"downtime_bytes", r.m->downtime_bytes},
-                         {"throttle_pct", r.m->throttle_pct}}}};
+                         {"throttle_pct", r.m->throttle_pct},
+                         {"foreign_cpu_cores", r.m->foreign_cpu_cores}}}};
       for (const auto& [n, p] : r.pred) {
         j["predicted"][n] = {{"converged", p.converged},
                              {"total_time_ms", p.total_time_ms},
@@ -239,9 +281,14 @@ int run_report(const ValidateOptions& o, bool tune_only) {
     std::cout << j.dump(2) << "\n";
     return 0;
   }
-  std::cout << "dataset " << dataset_names << ": " << data.size() << " real migrations, "
-            << tuned.training_cases << " used for tuning (split=train), "
-            << data.size() - static_cast<std::size_t>(tuned.training_cases) << " reported only\n\n";
+  const auto reported = std::count_if(data.begin(), data.end(), [](const auto& m) { return !m.training(); });
+  std::cout << "dataset " << dataset_names << ": " << data.size() << " real migrations, " << reported
+            << " reported only (split=test); host profile tuned on " << tuned.training_cases
+            << " split=train cases"
+            << (o.train_on.empty() ? std::string(" of the same dataset") : " of --train-on " + join(o.train_on))
+            << "\n";
+  print_host_quietness(std::cout, data);
+  std::cout << "\n";
   char head[400];
   std::snprintf(head, sizeof head,
                 "%-22s %2s %-5s %5s %5s %5s %7s %4s %5s %2s | %-5s %8s %8s %6s | %7s %7s %6s | %6s %6s | %5s\n",
@@ -278,8 +325,11 @@ int run_report(const ValidateOptions& o, bool tune_only) {
             << "                      predicted converged   predicted not\n"
             << "  really converged    " << fmt("%19.0f", s.confusion[1][1]) << fmt("%16.0f", s.confusion[1][0]) << "\n"
             << "  really not          " << fmt("%19.0f", s.confusion[0][1]) << fmt("%16.0f", s.confusion[0][0]) << "\n";
-  std::cout << "\nFit quality on the " << train[validation::kModelName].cases
-            << " training cases (for reference, not the reported accuracy):\n";
+  std::cout << "\n"
+            << (o.train_on.empty() ? "Fit quality on the " : "For reference, this dataset's ")
+            << train[validation::kModelName].cases
+            << (o.train_on.empty() ? " training cases (for reference, not the reported accuracy):\n"
+                                   : " split=train cases (not used: tuned on --train-on):\n");
   print_score_line(std::cout, validation::kModelName, train[validation::kModelName]);
   std::cout << "\nTuned parameters: " << validation::to_json(tuned).dump() << "\n";
   return 0;
@@ -317,8 +367,8 @@ void add_validate_command(CLI::App& app, Action& action) {
   v->footer(
       "Examples:\n"
       "  migsim validate record validation/matrix/ci-smoke.json --out /tmp/smoke.jsonl\n"
-      "  migsim validate report validation/data/tcg-loopback.jsonl\n"
-      "  migsim validate report validation/data/tcg-loopback.jsonl --json --plot out.png\n");
+      "  migsim validate report validation/data/tcg-loopback-quiet*.jsonl\n"
+      "  migsim validate report validation/data/tcg-loopback-quiet1.jsonl --json --plot out.png\n");
   CLI::App* rec = v->add_subcommand(
       "record", "Run every case of MATRIX as a real migration between two local QEMUs (TCG, "
                 "loopback TCP); append one JSON line per migration to the dataset.");
@@ -347,7 +397,7 @@ void add_validate_command(CLI::App& app, Action& action) {
   rep->add_option("--cases-json", o->cases_json, "Write per-case predictions and measurements");
   rep->add_flag("--no-tune", o->no_tune, "Use the generic host profile instead of tuning");
   rep->add_option("--train-on", o->train_on,
-                  "Tune on the split=train cases of this other dataset instead");
+                  "Tune on the split=train cases of these other dataset(s) instead");
   rep->callback([o, &action] { action = [o] { return run_report(*o, false); }; });
 
   CLI::App* probe = v->add_subcommand(

@@ -18,7 +18,10 @@ echo "$probe"
 "$M" validate record "$SRC/validation/matrix/ci-smoke.json" --out "$T/smoke.jsonl" || {
   echo "FAIL: validate record exited $?"; exit 1; }
 train=()
-[ -f "$SRC/validation/data/tcg-loopback.jsonl" ] && train=(--train-on "$SRC/validation/data/tcg-loopback.jsonl")
+for f in "$SRC"/validation/data/tcg-loopback-quiet*.jsonl; do
+  [ -f "$f" ] && train+=("$f")
+done
+[ ${#train[@]} -gt 0 ] && train=(--train-on "${train[@]}")
 "$M" validate report "$T/smoke.jsonl" "${train[@]}" --cases-json "$T/cases.json" || {
   echo "FAIL: validate report exited $?"; exit 1; }
 python3 - "$T/smoke.jsonl" "$T/cases.json" <<'PY'
@@ -35,6 +38,7 @@ for r in recs:
     assert r["guest"]["calc_dirty_rate"]["status"] == "measured"
     assert len(r["trajectory"]["rows"]) >= 2, "trajectory too short"
     assert r["guest_alive_after"]["alive"], f"{r['case']}: guest not running after the migration"
+    assert r["env"]["foreign_cpu_cores"] >= 0, "env.foreign_cpu_cores not measured"
     p = r["parameters"]
     assert p["max-bandwidth"] == round(r["config"]["max_bandwidth_mibps"] * 1048576)
     assert p["downtime-limit"] == r["config"]["downtime_limit_ms"]

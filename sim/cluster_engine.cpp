@@ -4,6 +4,9 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <utility>
+
+#include "sim/network_topology.hpp"
 
 namespace migsim::sim {
 
@@ -34,6 +37,9 @@ ClusterEngine::ClusterEngine(ClusterSpec spec, ConsolidationPolicy& policy,
   for (const auto& h : spec_.hosts) {
     if (!h.power) throw std::invalid_argument("ClusterEngine: host without a power model");
     max_watts_.push_back(h.power->max_watts());
+  }
+  if (spec_.network && spec_.network->host_count() != static_cast<int>(spec_.hosts.size())) {
+    throw std::invalid_argument("ClusterEngine: the network has a different number of hosts");
   }
   skip_.assign(spec_.hosts.size(), 0);
   idle_recorded_.assign(spec_.hosts.size(), 0);
@@ -157,7 +163,10 @@ void ClusterEngine::schedule_started(double t) {
   // Timed once every migration of the instant is registered, so concurrent
   // ones see each other on the hosts' NICs (migsim semantics).
   Placement& p = placement_;
-  for (const Starting& s : starting_) {
+  const bool network = spec_.network && !spec_.options.cloudsim_compat;
+  const std::vector<double> network_rates = network ? network_rates_of_starting() : std::vector<double>{};
+  for (std::size_t i = 0; i < starting_.size(); ++i) {
+    const Starting& s = starting_[i];
     const int v = s.vm;
     MigrationRequest req;
     req.vm = v;
@@ -165,7 +174,10 @@ void ClusterEngine::schedule_started(double t) {
     req.target_host = s.target;
     req.ram_mib = p.vm(v).ram_mib;
     req.link_mbps = p.host(s.target).bw_mbps;
-    if (!spec_.options.cloudsim_compat) {
+    if (network) {
+      // Its max-min fair rate over its route, fixed for its whole duration.
+      if (std::isfinite(network_rates[i])) req.link_mbps = network_rates[i];
+    } else if (!spec_.options.cloudsim_compat) {
       // Migrations in flight share the hosts' NICs equally; this one gets its
       // fair share of the busier end at its start, for its whole duration.
       const double src_share = s.source >= 0 ? p.host(s.source).bw_mbps / nic_users(s.source) : req.link_mbps;
@@ -182,6 +194,21 @@ void ClusterEngine::schedule_started(double t) {
     std::push_heap(heap_.begin(), heap_.end(), [](const auto& a, const auto& b) { return later(a, b); });
   }
   starting_.clear();
+}
+
+std::vector<double> ClusterEngine::network_rates_of_starting() const {
+  // Max-min fair rates of every migration in flight (those timed earlier, in
+  // start order, and those starting now) over their routes; the starting
+  // ones' rates. The earlier ones keep the rate they started with: only the
+  // new ones are timed with these rates.
+  std::vector<const PendingMigration*> running;
+  for (const auto& m : heap_) running.push_back(&m);
+  std::sort(running.begin(), running.end(), [](const auto* a, const auto* b) { return a->seq < b->seq; });
+  std::vector<std::pair<int, int>> transfers;
+  for (const auto* m : running) transfers.emplace_back(placement_.host_of(m->vm), m->target);
+  for (const Starting& s : starting_) transfers.emplace_back(s.source, s.target);
+  const std::vector<double> rates = fair_transfer_rates(*spec_.network, transfers);
+  return std::vector<double>(rates.end() - static_cast<std::ptrdiff_t>(starting_.size()), rates.end());
 }
 
 double ClusterEngine::nic_users(int h) const {

@@ -30,7 +30,12 @@ namespace migsim::sim {
 //  - RAM/bandwidth constrain only the initial placement.
 // migsim semantics: processing at k*interval, RAM always constrains placement,
 // idle VMs stay, a host draws power whenever it has a VM, and each migration's
-// downtime (from the pre-copy model) counts as SLA degradation.
+// downtime (from the pre-copy model) counts as SLA degradation. Concurrent
+// migrations share bandwidth: without a network each gets an equal share of
+// its two hosts' NICs; with ClusterSpec::network, its max-min fair rate over
+// the links of its route, among all migrations in flight. Either way the rate
+// is taken when the migration starts and kept to its end: migrations already
+// running are not re-timed when others start or finish.
 class ClusterEngine {
  public:
   ClusterEngine(ClusterSpec spec, ConsolidationPolicy& policy, const MigrationTimer& timer);
@@ -57,6 +62,7 @@ class ClusterEngine {
   void complete_migration(const PendingMigration& m, double t);
   double host_energy(int h, double dt) const;
   double nic_users(int h) const;
+  std::vector<double> network_rates_of_starting() const;
   void schedule_started(double t);
   struct Starting {
     int vm, source, target;

@@ -4,8 +4,38 @@
 
 #include "sim/input_error.hpp"
 #include "sim/json_input.hpp"
+#include "sim/network_scenario.hpp"
 
 namespace migsim::sim {
+
+namespace {
+// Host i's index into host_types, by host_order.
+std::vector<int> host_type_of(const ClusterScenario& sc) {
+  std::vector<int> out;
+  const int types = static_cast<int>(sc.host_types.size());
+  if (sc.host_order == "blocks") {
+    for (int ti = 0; ti < types; ++ti) {
+      for (int k = 0; k < sc.host_types[ti].count; ++k) out.push_back(ti);
+    }
+    return out;
+  }
+  // Host i gets type i % types while that type has hosts left (CloudSim: i % HOST_TYPES).
+  int total = 0;
+  std::vector<int> left;
+  for (const auto& t : sc.host_types) {
+    total += t.count;
+    left.push_back(t.count);
+  }
+  int ti = 0;
+  for (int i = 0; i < total; ++i) {
+    while (left[ti] == 0) ti = (ti + 1) % types;
+    out.push_back(ti);
+    --left[ti];
+    ti = (ti + 1) % types;
+  }
+  return out;
+}
+}  // namespace
 
 ClusterScenario parse_cluster_scenario(const nlohmann::json& doc, const std::string& path) {
   ClusterScenario sc;
@@ -88,6 +118,16 @@ ClusterScenario parse_cluster_scenario(const nlohmann::json& doc, const std::str
       throw InputError(top.path("policy") + ": expected an object, got " + json_snippet(sc.policy));
     }
   }
+  if (top.has("network")) {
+    JsonObject net = top.object("network");
+    if (sc.cloudsim_compat) {
+      throw InputError(net.where() + ": needs semantics \"migsim\" (CloudSim 3.0.3 has no network), got \"" +
+                       sem + "\"");
+    }
+    std::vector<double> nic_mbps;
+    for (int ti : host_type_of(sc)) nic_mbps.push_back(sc.host_types[ti].bw_mbps);
+    sc.network = parse_network(net, nic_mbps);
+  }
   top.finish();
   return sc;
 }
@@ -101,11 +141,6 @@ ClusterSpec build_cluster_spec(const ClusterScenario& sc, std::vector<Utilizatio
   ClusterSpec spec;
   std::vector<std::shared_ptr<const PowerCurve>> curves;
   for (const auto& t : sc.host_types) curves.push_back(power(t.power, t.where + ".power_model"));
-  int total = 0;
-  for (const auto& t : sc.host_types) total += t.count;
-  std::vector<int> left;
-  for (const auto& t : sc.host_types) left.push_back(t.count);
-  const int types = static_cast<int>(sc.host_types.size());
   auto make_host = [&](int ti) {
     const HostTypeSpec& t = sc.host_types[ti];
     HostSpec h;
@@ -117,20 +152,7 @@ ClusterSpec build_cluster_spec(const ClusterScenario& sc, std::vector<Utilizatio
     h.power = curves[ti];
     return h;
   };
-  if (sc.host_order == "blocks") {
-    for (int ti = 0; ti < types; ++ti) {
-      for (int k = 0; k < sc.host_types[ti].count; ++k) spec.hosts.push_back(make_host(ti));
-    }
-  } else {
-    // Host i gets type i % types while that type has hosts left (CloudSim: i % HOST_TYPES).
-    int ti = 0;
-    for (int i = 0; i < total; ++i) {
-      while (left[ti] == 0) ti = (ti + 1) % types;
-      spec.hosts.push_back(make_host(ti));
-      --left[ti];
-      ti = (ti + 1) % types;
-    }
-  }
+  for (int ti : host_type_of(sc)) spec.hosts.push_back(make_host(ti));
   const int n = static_cast<int>(demand.size());
   const int vt = static_cast<int>(sc.vm_types.size());
   const int block = static_cast<int>(std::ceil(static_cast<double>(n) / vt));
@@ -152,6 +174,7 @@ ClusterSpec build_cluster_spec(const ClusterScenario& sc, std::vector<Utilizatio
   spec.options.scheduling_interval_s = sc.scheduling_interval_s;
   spec.options.duration_s = sc.duration_s;
   spec.options.first_offset_s = sc.cloudsim_compat ? 0.1 : 0.0;
+  spec.network = sc.network;
   return spec;
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/cluster_spec.hpp"
+#include "sim/network_topology.hpp"
 
 namespace migsim::sim {
 
@@ -65,6 +66,9 @@ struct ClusterScenario {
   MigrationSettings migration;
   nlohmann::json policy;  // optional default policy object (e.g. rules); null when absent
   std::uint64_t seed = 42;  // RS selection and other policy randomness
+  // Optional "network" (migsim semantics only; see sim/network_scenario.hpp).
+  // Null: concurrent migrations split the hosts' NICs equally, as before.
+  std::shared_ptr<const NetworkTopology> network;
 };
 
 ClusterScenario read_cluster_scenario(const std::string& path);

@@ -9,6 +9,8 @@
 
 namespace migsim::sim {
 
+class NetworkTopology;  // sim/network_topology.hpp
+
 struct HostSpec {
   std::string type;
   int pes = 1;
@@ -50,6 +52,9 @@ struct ClusterSpec {
   std::vector<VmSpec> vms;
   std::vector<UtilizationSeries> demand;
   EngineOptions options;
+  // migsim semantics: links shared by concurrent migrations (max-min fair).
+  // Null: each migration gets an equal share of its two hosts' NICs.
+  std::shared_ptr<const NetworkTopology> network;
 };
 
 }  // namespace migsim::sim

@@ -1,0 +1,129 @@
+// The cluster engine with a network: concurrent migrations get max-min fair
+// rates over their routes; without a network, the equal NIC split of before.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+
+#include "models/power_model.hpp"
+#include "sim/cluster_engine.hpp"
+#include "sim/network_topology.hpp"
+
+using namespace migsim;
+
+namespace {
+// Records the bandwidth each migration was timed with; every migration takes
+// `duration_s` and converges.
+class RecordingTimer final : public sim::MigrationTimer {
+ public:
+  explicit RecordingTimer(double duration_s) : duration_s_(duration_s) {}
+  std::string name() const override { return "recording"; }
+  sim::MigrationTiming time(const sim::MigrationRequest& r) const override {
+    link_mbps[r.vm] = r.link_mbps;
+    sim::MigrationTiming t;
+    t.duration_s = duration_s_;
+    return t;
+  }
+  mutable std::map<int, double> link_mbps;  // by VM
+
+ private:
+  double duration_s_;
+};
+
+// VM i starts on host `start[i]`; decision k (0-based) orders `steps[k]`.
+class ScriptedPolicy final : public sim::ConsolidationPolicy {
+ public:
+  ScriptedPolicy(std::vector<int> start, std::vector<std::vector<sim::MigrationOrder>> steps)
+      : start_(std::move(start)), steps_(std::move(steps)) {}
+  std::string name() const override { return "scripted"; }
+  int place_new(sim::Placement&, int vm) override { return start_[static_cast<std::size_t>(vm)]; }
+  std::vector<sim::MigrationOrder> optimize(sim::Placement&, double) override {
+    return step_ < steps_.size() ? steps_[step_++] : std::vector<sim::MigrationOrder>{};
+  }
+
+ private:
+  std::vector<int> start_;
+  std::vector<std::vector<sim::MigrationOrder>> steps_;
+  std::size_t step_ = 0;
+};
+
+enum class Net { None, TwoRacks, Star };
+
+// Six hosts with 1000 Mbit/s NICs. TwoRacks: rack a = hosts 0-3 on tor-a
+// (vertex 6), rack b = hosts 4-5 on tor-b (vertex 7), a 1000 Mbit/s core link
+// between them. Star: all six on one switch. None: no network.
+sim::ClusterSpec cluster(int vms, Net net) {
+  sim::ClusterSpec spec;
+  for (int h = 0; h < 6; ++h) {
+    sim::HostSpec host;
+    host.pes = 2;
+    host.pe_mips = 1860;
+    host.ram_mib = 4096;
+    host.bw_mbps = 1000;
+    host.power = models::builtin_power_model("hp-ml110-g4");
+    spec.hosts.push_back(host);
+  }
+  for (int v = 0; v < vms; ++v) {
+    sim::VmSpec vm;
+    vm.mips = 500;
+    vm.ram_mib = 1000;
+    spec.vms.push_back(vm);
+    spec.demand.emplace_back("v", 300, std::vector<double>(12, 0.5));
+  }
+  spec.options.cloudsim_compat = false;
+  spec.options.first_offset_s = 0;
+  spec.options.duration_s = 3600;
+  if (net == Net::TwoRacks) {
+    std::vector<sim::NetworkLink> links;
+    for (int h = 0; h < 6; ++h) links.push_back({h, h < 4 ? 6 : 7, 1000});
+    links.push_back({6, 7, 1000});
+    spec.network = std::make_shared<const sim::NetworkTopology>(6, std::vector<std::string>{"tor-a", "tor-b"},
+                                                                links);
+  } else if (net == Net::Star) {
+    std::vector<sim::NetworkLink> links;
+    for (int h = 0; h < 6; ++h) links.push_back({h, 6, 1000});
+    spec.network = std::make_shared<const sim::NetworkTopology>(6, std::vector<std::string>{"switch"}, links);
+  }
+  return spec;
+}
+
+std::map<int, double> rates_of(const sim::ClusterSpec& spec, ScriptedPolicy policy, double duration_s) {
+  RecordingTimer timer(duration_s);
+  const auto r = sim::ClusterEngine(spec, policy, timer).run();
+  EXPECT_EQ(r.migrations, static_cast<long long>(timer.link_mbps.size()));
+  return timer.link_mbps;
+}
+}  // namespace
+
+TEST(NetworkEngine, MigrationsSharingTheCoreGetHalfADisjointOneItsNic) {
+  // At t=300: vm0 host0->host4 and vm1 host1->host5 cross the core; vm2
+  // host2->host3 stays in rack a.
+  const ScriptedPolicy policy({0, 1, 2}, {{{0, 4}, {1, 5}, {2, 3}}});
+  const auto with = rates_of(cluster(3, Net::TwoRacks), policy, 10);
+  EXPECT_EQ(with, (std::map<int, double>{{0, 500}, {1, 500}, {2, 1000}}));
+  // Without a network the hosts' NICs alone: no host is shared, full speed.
+  const auto without = rates_of(cluster(3, Net::None), policy, 10);
+  EXPECT_EQ(without, (std::map<int, double>{{0, 1000}, {1, 1000}, {2, 1000}}));
+}
+
+TEST(NetworkEngine, AMigrationInFlightCountsWhenTheNextStarts) {
+  // vm0 starts alone at t=300 (1000) and runs 1000 s; vm1 starts at t=600 and
+  // shares the core with it (500). vm0 is not re-timed (a snapshot at start).
+  const ScriptedPolicy policy({0, 1}, {{{0, 4}}, {{1, 5}}});
+  EXPECT_EQ(rates_of(cluster(2, Net::TwoRacks), policy, 1000), (std::map<int, double>{{0, 1000}, {1, 500}}));
+  // Once vm0 is done (100 s), vm1 has the core to itself.
+  EXPECT_EQ(rates_of(cluster(2, Net::TwoRacks), policy, 100), (std::map<int, double>{{0, 1000}, {1, 1000}}));
+  EXPECT_EQ(rates_of(cluster(2, Net::None), policy, 1000), (std::map<int, double>{{0, 1000}, {1, 1000}}));
+}
+
+TEST(NetworkEngine, AStarReproducesTheEqualNicSplit) {
+  // vm0 host0->host1 and vm1 host0->host4 share host 0's NIC (500 each);
+  // vm2 host2->host5 shares nothing. On a star, as without a network; on
+  // the two racks vm1 and vm2 also share the core: vm2 gets the 500 vm1 leaves.
+  const ScriptedPolicy policy({0, 0, 2}, {{{0, 1}, {1, 4}, {2, 5}}});
+  const std::map<int, double> nic_split{{0, 500}, {1, 500}, {2, 1000}};
+  EXPECT_EQ(rates_of(cluster(3, Net::None), policy, 10), nic_split);
+  EXPECT_EQ(rates_of(cluster(3, Net::Star), policy, 10), nic_split);
+  EXPECT_EQ(rates_of(cluster(3, Net::TwoRacks), policy, 10),
+            (std::map<int, double>{{0, 500}, {1, 500}, {2, 500}}));
+}

@@ -8,9 +8,19 @@
 namespace migsim::traces {
 
 std::optional<double> CpuUsageMeter::update(const DomainSample& s, const std::string& where) {
+  const auto key = std::make_pair(s.host, s.domain);
+  // A shut-off or crashed domain has no QEMU process: its cpu.time is not the
+  // running counter (libvirt reports e.g. 0.5 s for a domain just destroyed),
+  // and if it starts again there, a new process counts from 0.
+  if (s.stats.has("state.state")) {
+    const double state = s.stats.at("state.state", where);
+    if (state == kDomainShutoff || state == kDomainCrashed) {
+      last_.erase(key);
+      return std::nullopt;
+    }
+  }
   const double ns = s.stats.at("cpu.time", where);
   const double vcpus = sample_vcpus(s, where);
-  const auto key = std::make_pair(s.host, s.domain);
   // Back on a host it had left: a new QEMU process, whose cpu.time starts again.
   auto seen = last_host_.find(s.domain);
   if (seen != last_host_.end() && seen->second != s.host) last_.erase(key);

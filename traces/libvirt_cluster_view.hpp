@@ -37,12 +37,17 @@ struct ViewVm {
 
 // cpu.time deltas -> utilisation. Keyed by (host, domain): a migrated domain
 // starts a new QEMU process (and cpu.time) on its new host.
+// virDomainState values (libvirt-domain.h) a sample's "state.state" may hold.
+inline constexpr double kDomainShutoff = 5;
+inline constexpr double kDomainCrashed = 6;
+
 class CpuUsageMeter {
  public:
   // Utilisation of the domain's vCPUs between its previous sample on the same
   // host and this one (cpu.time counts every QEMU thread, so it is capped at 1);
-  // nullopt for the first sample. Errors (InputError) name `where`: a missing
-  // cpu.time, cpu.time going backwards.
+  // nullopt for the first sample and for a shut-off or crashed domain (whose
+  // next run starts a new count). Errors (InputError) name `where`: a missing
+  // cpu.time, cpu.time going backwards while the domain runs.
   std::optional<double> update(const DomainSample& s, const std::string& where);
 
  private:

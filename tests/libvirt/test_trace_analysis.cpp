@@ -48,6 +48,20 @@ TEST(CpuUsageMeter, UtilisationFromCpuTimeDeltas) {
   EXPECT_FALSE(m.update(sample(6, "ha", "g", 0.1, 7), "x").has_value());
 }
 
+// Seen in the lab: a domain destroyed at the end of a run was sampled once more, shut
+// off (state 5), with cpu.time 0.5 s after 15.23 s; that is no error, and no utilisation.
+TEST(CpuUsageMeter, AShutOffDomainIsSkippedAndCountsAfreshWhenItRunsAgain) {
+  CpuUsageMeter m;
+  m.update(sample(0, "ha", "g", 15.0, 2), "x");
+  EXPECT_NEAR(*m.update(sample(1, "ha", "g", 15.23, 3), "x"), 0.23, 1e-9);
+  DomainSample off = sample(2, "ha", "g", 0.5, 4);
+  off.stats.numbers["state.state"] = kDomainShutoff;
+  EXPECT_FALSE(m.update(off, "x").has_value());
+  // Started again on the same host: a new QEMU, its counter from 0, no delta with 15.23 s.
+  EXPECT_FALSE(m.update(sample(3, "ha", "g", 0.1, 5), "x").has_value());
+  EXPECT_NEAR(*m.update(sample(4, "ha", "g", 0.6, 6), "x"), 0.5, 1e-9);
+}
+
 TEST(CpuUsageMeter, CpuTimeGoingBackwardsOnOneHostIsAnError) {
   CpuUsageMeter m;
   m.update(sample(0, "ha", "g", 10.0, 2), "t.jsonl:2");

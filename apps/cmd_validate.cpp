@@ -371,7 +371,9 @@ void add_validate_command(CLI::App& app, Action& action) {
       "  migsim validate report validation/data/tcg-loopback-quiet1.jsonl --json --plot out.png\n");
   CLI::App* rec = v->add_subcommand(
       "record", "Run every case of MATRIX as a real migration between two local QEMUs (TCG, "
-                "loopback TCP); append one JSON line per migration to the dataset.");
+                "loopback TCP); append one JSON line per migration to the dataset. Run it with "
+                "nothing else busy: the QEMUs' threads need the cores, and each record notes the CPU "
+                "other processes took (env.foreign_cpu_cores; a warning above 0.25 cores).");
   rec->add_option("matrix", o->matrix, "Matrix JSON file ({\"defaults\":{...},\"cases\":[...]})")
       ->required();
   rec->add_option("--out", o->out, "Dataset (JSON lines) to append to")->capture_default_str();

@@ -106,7 +106,11 @@ double JsonObject::number(const std::string& key, NumberRule rule) {
 }
 
 double JsonObject::number(const std::string& key, double fallback, NumberRule rule) {
-  return has(key) ? number(key, rule) : fallback;
+  if (!has(key)) {
+    used_.insert(key);  // an optional key: known here, for unknown-key messages
+    return fallback;
+  }
+  return number(key, rule);
 }
 
 std::int64_t JsonObject::integer(const std::string& key, NumberRule rule) {
@@ -117,7 +121,11 @@ std::int64_t JsonObject::integer(const std::string& key, NumberRule rule) {
 }
 
 std::int64_t JsonObject::integer(const std::string& key, std::int64_t fallback, NumberRule rule) {
-  return has(key) ? integer(key, rule) : fallback;
+  if (!has(key)) {
+    used_.insert(key);  // an optional key: known here, for unknown-key messages
+    return fallback;
+  }
+  return integer(key, rule);
 }
 
 bool JsonObject::boolean(const std::string& key) {
@@ -127,7 +135,11 @@ bool JsonObject::boolean(const std::string& key) {
 }
 
 bool JsonObject::boolean(const std::string& key, bool fallback) {
-  return has(key) ? boolean(key) : fallback;
+  if (!has(key)) {
+    used_.insert(key);  // an optional key: known here, for unknown-key messages
+    return fallback;
+  }
+  return boolean(key);
 }
 
 std::string JsonObject::string(const std::string& key) {
@@ -137,7 +149,11 @@ std::string JsonObject::string(const std::string& key) {
 }
 
 std::string JsonObject::string(const std::string& key, const std::string& fallback) {
-  return has(key) ? string(key) : fallback;
+  if (!has(key)) {
+    used_.insert(key);  // an optional key: known here, for unknown-key messages
+    return fallback;
+  }
+  return string(key);
 }
 
 std::string JsonObject::choice(const std::string& key, std::initializer_list<const char*> allowed) {
@@ -152,7 +168,11 @@ std::string JsonObject::choice(const std::string& key, std::initializer_list<con
 
 std::string JsonObject::choice(const std::string& key, std::initializer_list<const char*> allowed,
                                const std::string& fallback) {
-  return has(key) ? choice(key, allowed) : fallback;
+  if (!has(key)) {
+    used_.insert(key);  // an optional key: known here, for unknown-key messages
+    return fallback;
+  }
+  return choice(key, allowed);
 }
 
 const nlohmann::json& JsonObject::raw(const std::string& key) { return at(key); }

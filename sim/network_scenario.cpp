@@ -128,7 +128,7 @@ std::shared_ptr<const NetworkTopology> parse_network(JsonObject& network,
     const int sw = a.hosts ? b.first : a.first;
     const std::string field = l.path(a.hosts ? "a" : "b");
     const bool given = l.has("capacity_mbps");
-    const double capacity = given ? l.number("capacity_mbps", NumberRule::Positive) : 0.0;
+    const double capacity = l.number("capacity_mbps", 0.0, NumberRule::Positive);
     for (int host = h.first; host <= h.last; ++host) {
       std::string& nic = nic_of[static_cast<std::size_t>(host)];
       if (!nic.empty()) {

@@ -34,6 +34,21 @@ TEST(JsonInput, UnknownKeyIsNamed) {
   EXPECT_NE(msg.find("s.json: rma_mib: unknown key"), std::string::npos) << msg;
 }
 
+// A typo of an optional key that was left out must list that key among the known ones.
+TEST(JsonInput, UnknownKeyMessageListsTheOptionalKeysToo) {
+  const auto j = nlohmann::json::parse(R"({"a": "x", "capacty": 5})");
+  const auto msg = error_of([&] {
+    JsonObject o(j, "n.json");
+    o.string("a");
+    o.number("capacity_mbps", 0.0, NumberRule::Positive);
+    o.boolean("shared", false);
+    o.finish();
+  });
+  EXPECT_NE(msg.find("n.json: capacty: unknown key (known here: a, capacity_mbps, shared)"),
+            std::string::npos)
+      << msg;
+}
+
 TEST(JsonInput, WrongTypeAndRangeNameFieldAndValue) {
   const auto j = nlohmann::json::parse(R"({"hosts": [{"ram": "big"}, {"ram": -3}]})");
   JsonObject o(j, "c.json");

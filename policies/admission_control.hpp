@@ -14,8 +14,15 @@ namespace migsim::policies {
 //  - at most `max_total` in flight in the cluster,
 //  - a VM that finished a migration less than `vm_cooldown_s` ago stays put,
 //  - a migration whose predicted downtime exceeds `max_downtime_ms`, or that
-//    is predicted not to converge, is refused (needs a MigrationTimer); the
-//    prediction uses its fair share of the source/target NICs.
+//    is predicted not to converge, is refused (needs a MigrationTimer).
+// With the engine's StartRates (use_start_rates) the prediction uses the rate
+// the migration will be timed with if it starts now with the migrations in
+// flight and those admitted before it at this instant (NIC split or max-min
+// over its route); these same-instant ones get slower with each newcomer, so
+// they are predicted again at their new rates and the newcomer is refused if
+// any of them would then break the budget or not converge. Without
+// StartRates: its fair share of the source/target NICs, counting the
+// migrations in flight and those admitted before it (not re-checked).
 struct AdmissionLimits {
   int max_per_host = std::numeric_limits<int>::max();
   int max_total = std::numeric_limits<int>::max();
@@ -28,7 +35,8 @@ struct AdmissionStats {
   long long refused_host_limit = 0;
   long long refused_total_limit = 0;
   long long refused_cooldown = 0;
-  long long refused_downtime = 0;
+  long long refused_downtime = 0;       // itself predicted over budget or not converging
+  long long refused_slows_admitted = 0;  // would push one admitted at this instant over
 };
 
 class AdmissionControl {
@@ -38,13 +46,26 @@ class AdmissionControl {
   std::vector<sim::MigrationOrder> admit(const sim::Placement& p,
                                          const std::vector<sim::MigrationOrder>& proposed, double now);
   void migration_ended(int vm, double now);
+  // Rates from the engine running the policy, or null (see above). Not owned.
+  void use_start_rates(const sim::StartRates* rates) { rates_ = rates; }
   const AdmissionStats& stats() const { return stats_; }
   const AdmissionLimits& limits() const { return limits_; }
 
  private:
+  // Predicted timing of `o` at `link_mbps`.
+  sim::MigrationTiming predict(const sim::Placement& p, const sim::MigrationOrder& o, double link_mbps) const;
+  bool within_budget(const sim::MigrationTiming& t) const;
+  // Whether `o` and every migration admitted earlier at this instant (`step`,
+  // each last predicted within budget at `checked_mbps`) stay within budget
+  // at their rates with `o` started too; on success appends `o` and updates
+  // the rates. Counts the refusal's reason otherwise.
+  bool admit_with_step(const sim::Placement& p, const sim::MigrationOrder& o, std::vector<sim::MigrationOrder>& step,
+                       std::vector<double>& checked_mbps);
+
   AdmissionLimits limits_;
   std::vector<double> last_end_;
   const sim::MigrationTimer* timer_;
+  const sim::StartRates* rates_ = nullptr;
   AdmissionStats stats_;
 };
 

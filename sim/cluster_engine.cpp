@@ -163,8 +163,7 @@ void ClusterEngine::schedule_started(double t) {
   // Timed once every migration of the instant is registered, so concurrent
   // ones see each other on the hosts' NICs (migsim semantics).
   Placement& p = placement_;
-  const bool network = spec_.network && !spec_.options.cloudsim_compat;
-  const std::vector<double> network_rates = network ? network_rates_of_starting() : std::vector<double>{};
+  const std::vector<double> rates = start_rates(starting_, true);
   for (std::size_t i = 0; i < starting_.size(); ++i) {
     const Starting& s = starting_[i];
     const int v = s.vm;
@@ -173,17 +172,7 @@ void ClusterEngine::schedule_started(double t) {
     req.source_host = s.source;
     req.target_host = s.target;
     req.ram_mib = p.vm(v).ram_mib;
-    req.link_mbps = p.host(s.target).bw_mbps;
-    if (network) {
-      // Its max-min fair rate over its route, fixed for its whole duration.
-      if (std::isfinite(network_rates[i])) req.link_mbps = network_rates[i];
-    } else if (!spec_.options.cloudsim_compat) {
-      // Migrations in flight share the hosts' NICs equally; this one gets its
-      // fair share of the busier end at its start, for its whole duration.
-      const double src_share = s.source >= 0 ? p.host(s.source).bw_mbps / nic_users(s.source) : req.link_mbps;
-      const double dst_share = p.host(s.target).bw_mbps / nic_users(s.target);
-      req.link_mbps = std::min(src_share, dst_share);
-    }
+    req.link_mbps = rates[i];
     const double u = spec_.demand[v].at(t);
     req.cpu_utilization = u;
     req.dirty_pages_per_sec = p.vm(v).dirty_pages_per_sec_at_full_cpu * u;
@@ -196,7 +185,45 @@ void ClusterEngine::schedule_started(double t) {
   starting_.clear();
 }
 
-std::vector<double> ClusterEngine::network_rates_of_starting() const {
+std::vector<double> ClusterEngine::start_rates(const std::vector<Starting>& starting, bool registered) const {
+  const Placement& p = placement_;
+  const bool network = spec_.network && !spec_.options.cloudsim_compat;
+  const std::vector<double> network_rates = network ? network_rates_of(starting) : std::vector<double>{};
+  std::vector<double> out;
+  out.reserve(starting.size());
+  for (std::size_t i = 0; i < starting.size(); ++i) {
+    const Starting& s = starting[i];
+    double link = p.host(s.target).bw_mbps;
+    if (network) {
+      // Its max-min fair rate over its route, fixed for its whole duration.
+      if (std::isfinite(network_rates[i])) link = network_rates[i];
+    } else if (!spec_.options.cloudsim_compat) {
+      // Migrations in flight share the hosts' NICs equally; this one gets its
+      // fair share of the busier end at its start, for its whole duration.
+      auto users = [&](int h) {
+        int n = nic_transfers(h);
+        if (!registered) {
+          for (const Starting& o : starting) n += (o.source == h) + (o.target == h);
+        }
+        return static_cast<double>(std::max(n, 1));
+      };
+      const double src_share = s.source >= 0 ? p.host(s.source).bw_mbps / users(s.source) : link;
+      const double dst_share = p.host(s.target).bw_mbps / users(s.target);
+      link = std::min(src_share, dst_share);
+    }
+    out.push_back(link);
+  }
+  return out;
+}
+
+std::vector<double> ClusterEngine::rates_if_started(const std::vector<MigrationOrder>& orders) const {
+  std::vector<Starting> s;
+  s.reserve(orders.size());
+  for (const MigrationOrder& o : orders) s.push_back({o.vm, placement_.host_of(o.vm), o.target_host});
+  return start_rates(s, false);
+}
+
+std::vector<double> ClusterEngine::network_rates_of(const std::vector<Starting>& starting) const {
   // Max-min fair rates of every migration in flight (those timed earlier, in
   // start order, and those starting now) over their routes; the starting
   // ones' rates. The earlier ones keep the rate they started with: only the
@@ -206,20 +233,20 @@ std::vector<double> ClusterEngine::network_rates_of_starting() const {
   std::sort(running.begin(), running.end(), [](const auto* a, const auto* b) { return a->seq < b->seq; });
   std::vector<std::pair<int, int>> transfers;
   for (const auto* m : running) transfers.emplace_back(placement_.host_of(m->vm), m->target);
-  for (const Starting& s : starting_) transfers.emplace_back(s.source, s.target);
+  for (const Starting& s : starting) transfers.emplace_back(s.source, s.target);
   const std::vector<double> rates = fair_transfer_rates(*spec_.network, transfers);
-  return std::vector<double>(rates.end() - static_cast<std::ptrdiff_t>(starting_.size()), rates.end());
+  return std::vector<double>(rates.end() - static_cast<std::ptrdiff_t>(starting.size()), rates.end());
 }
 
-double ClusterEngine::nic_users(int h) const {
-  // Migrations in flight into or out of host h (this one included: it is
-  // already registered as migrating in at its target).
+int ClusterEngine::nic_transfers(int h) const {
+  // Migrations in flight into or out of host h (a starting one included once
+  // it is registered as migrating in at its target).
   const Placement& p = placement_;
   int n = static_cast<int>(p.migrating_in(h).size());
   for (int v : p.vms_on(h)) {
     if (p.in_migration(v) && !p.is_migrating_in(h, v)) ++n;
   }
-  return std::max(n, 1);
+  return n;
 }
 
 void ClusterEngine::complete_migration(const PendingMigration& m, double t) {
@@ -293,6 +320,13 @@ void ClusterEngine::retire_idle_vms(const std::vector<int>& hosts) {
 ClusterResult ClusterEngine::run() {
   Placement& p = placement_;
   const EngineOptions& o = spec_.options;
+  // The policy may ask for start rates during this run (migsim semantics only:
+  // CloudSim runs keep their own rule), and not after it.
+  struct RatesForRun {
+    ConsolidationPolicy& policy;
+    ~RatesForRun() { policy.use_start_rates(nullptr); }
+  } rates_for_run{policy_};
+  if (!o.cloudsim_compat) policy_.use_start_rates(this);
   initial_placement();
   for (int h = 0; h < p.host_count(); ++h) host_had_vms_[h] = p.vms_on(h).empty() ? 0 : 1;
   double grid = o.first_offset_s + o.scheduling_interval_s;

@@ -35,8 +35,11 @@ namespace migsim::sim {
 // its two hosts' NICs; with ClusterSpec::network, its max-min fair rate over
 // the links of its route, among all migrations in flight. Either way the rate
 // is taken when the migration starts and kept to its end: migrations already
-// running are not re-timed when others start or finish.
-class ClusterEngine {
+// running are not re-timed when others start or finish. In migsim semantics
+// the policy may ask (StartRates) what rates migrations it considers would
+// get if they started now: the same rule, so admission control predicts each
+// migration with the rate it is then timed with.
+class ClusterEngine final : private StartRates {
  public:
   ClusterEngine(ClusterSpec spec, ConsolidationPolicy& policy, const MigrationTimer& timer);
 
@@ -61,12 +64,17 @@ class ClusterEngine {
   void process_migrations(double t);
   void complete_migration(const PendingMigration& m, double t);
   double host_energy(int h, double dt) const;
-  double nic_users(int h) const;
-  std::vector<double> network_rates_of_starting() const;
-  void schedule_started(double t);
   struct Starting {
     int vm, source, target;
   };
+  // Migrations into or out of host h registered in the placement.
+  int nic_transfers(int h) const;
+  // Bandwidth each of `s` is timed with when they start now; `registered`:
+  // they are already in the placement as migrating (else counted on top).
+  std::vector<double> start_rates(const std::vector<Starting>& s, bool registered) const;
+  std::vector<double> network_rates_of(const std::vector<Starting>& s) const;
+  std::vector<double> rates_if_started(const std::vector<MigrationOrder>& orders) const override;
+  void schedule_started(double t);
   std::vector<Starting> starting_;
   void retire_idle_vms(const std::vector<int>& hosts);
 

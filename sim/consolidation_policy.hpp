@@ -11,6 +11,16 @@ struct MigrationOrder {
   int target_host = -1;
 };
 
+// What a policy may ask the engine while it decides at `now`: the bandwidth
+// (Mbit/s) each of `orders` would be timed with if all of them started now,
+// together with the migrations already in flight (the engine's own rule: the
+// hosts' NIC split, or max-min fair rates over the routes of a network).
+class StartRates {
+ public:
+  virtual ~StartRates() = default;
+  virtual std::vector<double> rates_if_started(const std::vector<MigrationOrder>& orders) const = 0;
+};
+
 // What the cluster engine asks a consolidation policy (implementations in
 // policies/). Policies see only a Placement snapshot, so a live controller can
 // call them too.
@@ -28,6 +38,10 @@ class ConsolidationPolicy {
   virtual bool power_aware() const { return true; }
   // Called when a migration the policy ordered ends (admission control, cooldowns).
   virtual void on_migration_end(int /*vm*/, double /*now*/) {}
+  // The engine running the policy (migsim semantics) passes its StartRates
+  // for the run and null at its end; without them (CloudSim semantics, a live
+  // controller) a policy estimates rates itself.
+  virtual void use_start_rates(const StartRates* /*rates*/) {}
 };
 
 }  // namespace migsim::sim

@@ -210,11 +210,8 @@ int run_report(const ValidateOptions& o, bool tune_only) {
     tuned = validation::tune_on_training_split(data);
   }
   if (tune_only) {
-    nlohmann::json doc{{"format", "migsim-host-profile/1"},
-                       {"fitted_on", dataset_names},
-                       {"report", validation::to_json(tuned)},
-                       {"profile", models::to_json(tuned.host)}};
-    traces::write_file_atomically(o.profile_out, doc.dump(2) + "\n");
+    traces::write_file_atomically(o.profile_out,
+                                  validation::profile_document(tuned, dataset_names).dump(2) + "\n");
     std::cout << "tuned on " << tuned.training_cases << " training runs; profile written to "
               << o.profile_out << "\n";
     return 0;

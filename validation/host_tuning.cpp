@@ -28,7 +28,7 @@ models::HostProfile apply_copy(const std::array<double, kCopyParams>& x, models:
   h.first_pass_mibps = std::min(std::exp(x[0]), 20000.0);
   h.live_copy_mibps = std::min(std::exp(x[1]), 20000.0);
   h.zero_page_ns = std::exp(x[2]);
-  h.background_dirty_pages_per_sec = std::exp(x[3]);
+  h.background_dirty_pages_per_sec = std::min(std::exp(x[3]), h.guest_max_write_pages_per_sec);
   return h;
 }
 
@@ -284,6 +284,13 @@ nlohmann::json to_json(const TunedParameters& t) {
           {"training_cases", t.training_cases},
           {"training_loss", r(t.training_loss)},
           {"notes", t.notes}};
+}
+
+nlohmann::json profile_document(const TunedParameters& t, const std::string& fitted_on) {
+  return {{"format", "migsim-host-profile/1"},
+          {"fitted_on", fitted_on},
+          {"report", to_json(t)},
+          {"profile", models::to_json(t.host)}};
 }
 
 }  // namespace migsim::validation

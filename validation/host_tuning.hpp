@@ -26,13 +26,18 @@ TunedParameters default_parameters();
 //  1. guest OS non-zero memory = a + b x RAM (linear least squares, Eigen) on
 //     idle training runs' ram.normal minus the configured fill;
 //  2. setup-time = setup_ms + setup_ms_per_gib x RAM (linear least squares);
-//  3. link speed (stop-and-copy), live-copy ceiling, zero-page cost, sync cost, downtime overhead and the guest's
-//     background dirtying by Nelder-Mead on the model's squared log errors of
-//     total time and bytes, downtime error and convergence mismatches.
-// Deterministic (fixed start, fixed iteration budget). With no training
+//  3. first-pass and later-pass copy ceilings, zero-page cost and the guest's
+//     background dirtying by Nelder-Mead on the model's absolute log errors of
+//     total time and bytes (L1, like the reported MAPE) and convergence mismatches;
+//     link speed (stop-and-copy), sync cost and downtime overhead on the absolute
+//     downtime errors; from 5 starting points, the best kept.
+// Deterministic (fixed starts, fixed iteration budget). With no training
 // records it returns default_parameters() with a note saying so.
 TunedParameters tune_on_training_split(const std::vector<MeasuredMigration>& data);
 
 nlohmann::json to_json(const TunedParameters& t);
+// The host-profile file `migsim predict --profile` reads ("migsim-host-profile/1"):
+// the profile, how it was fitted, and on what (`fitted_on`).
+nlohmann::json profile_document(const TunedParameters& t, const std::string& fitted_on);
 
 }  // namespace migsim::validation

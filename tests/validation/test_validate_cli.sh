@@ -68,6 +68,27 @@ printf '%s\n{broken\n' "$(head -n 1 "$TINY")" >"$T/broken.jsonl"
 bad "broken dataset line" 2 "broken.jsonl:2" report "$T/broken.jsonl"
 bad "unknown case for --only" 2 "--only|zz" record "$m_ok" --only zz --out "$T/ds.jsonl"
 
+# migsim calibrate: a profile fitted on every record, written atomically and usable by
+# predict; the cross-validation object; bad input exits 2 on one line.
+cj=$("$M" calibrate "$TINY" --out "$T/cal.json" --json); rc=$?
+check "calibrate exits 0" "[ $rc -eq 0 ]"
+check "calibrate --json: keys, 3 held-out cases per model" "python3 - \"\$cj\" '$T/cal.json' <<'PY'
+import json, sys
+d = json.loads(sys.argv[1]); prof = json.load(open(sys.argv[2]))
+assert set(d) == {'profile_file', 'migrations', 'configurations', 'folds', 'profile', 'fit', 'cross_validation'}, sorted(d)
+assert d['migrations'] == 3 and d['configurations'] == 3 and d['folds'] == 3
+assert set(d['cross_validation']) == {'qemu-precopy', 'geometric', 'cloudsim', 'ram_over_bw'}
+assert all(v['cases'] == 3 for v in d['cross_validation'].values())
+assert prof['format'] == 'migsim-host-profile/1' and prof['profile'] == d['profile']
+assert d['fit']['training_cases'] == 3  # every record, whatever its split
+PY"
+check "calibrated profile feeds predict" "'$M' predict --ram-mib 256 --profile '$T/cal.json' --json >/dev/null"
+cerr=$("$M" calibrate "$TINY" --out "$T/cal2.json" --folds 1 2>&1 >/dev/null); rc=$?
+check "calibrate --folds 1: exit 2 naming the flag" "[ $rc -eq 2 ] && grep -qF -- '--folds' <<<\"\$cerr\""
+cerr=$("$M" calibrate "$TINY" --out "$T/cal2.json" --folds 4 2>&1 >/dev/null); rc=$?
+check "calibrate: more folds than configurations is exit 2" "[ $rc -eq 2 ] && grep -qF 'configuration' <<<\"\$cerr\""
+check "calibrate: nothing written on error" "[ ! -e '$T/cal2.json' ]"
+
 # QEMU missing, or a "QEMU" that fails at once: exit 1 naming the case; the
 # dataset keeps exactly its previous content.
 cp "$TINY" "$T/keep.jsonl"

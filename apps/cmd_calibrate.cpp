@@ -1,0 +1,110 @@
+// migsim calibrate: fit a host profile on every migration of real logs, and
+// estimate by cross-validation how well such a profile predicts unseen ones.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "apps/commands.hpp"
+#include "models/scenario_json.hpp"
+#include "traces/atomic_file.hpp"
+#include "validation/cross_validation.hpp"
+#include "validation/host_tuning.hpp"
+#include "validation/validation_dataset.hpp"
+
+namespace migsim::cli {
+
+namespace {
+
+struct CalibrateOptions {
+  std::vector<std::string> logs;
+  std::string out;
+  int folds = 3;
+  bool json = false;
+};
+
+std::string cell(const std::optional<double>& v, const char* f) {
+  if (!v) return "n/a";
+  char b[32];
+  std::snprintf(b, sizeof b, f, *v);
+  return b;
+}
+
+int run_calibrate(const CalibrateOptions& o) {
+  std::vector<validation::MeasuredMigration> data;
+  std::string names;
+  for (const auto& f : o.logs) {
+    auto part = validation::read_dataset(f);
+    data.insert(data.end(), part.begin(), part.end());
+    names += (names.empty() ? "" : " + ") + f;
+  }
+  // Checked before the (longer) fit on everything: bad --folds fails fast.
+  const validation::CrossValidation cv = validation::cross_validate(data, o.folds);
+  const validation::TunedParameters tuned = validation::calibrate_on_all(data);
+  traces::write_file_atomically(o.out, validation::profile_document(tuned, names).dump(2) + "\n");
+  if (o.json) {
+    nlohmann::json j{{"profile_file", o.out},
+                     {"migrations", data.size()},
+                     {"configurations", cv.configurations},
+                     {"folds", cv.folds},
+                     {"profile", models::to_json(tuned.host)},
+                     {"fit", validation::to_json(tuned)}};
+    for (const auto& [model, s] : cv.scores) j["cross_validation"][model] = validation::to_json(s);
+    print_json(j.dump(2));
+    return 0;
+  }
+  std::cout << "calibrated on " << data.size() << " migrations (" << cv.configurations
+            << " configurations) of " << names << "\nprofile written to " << o.out
+            << " (use: migsim predict --profile " << o.out << ")\n\n"
+            << cv.folds << "-fold cross-validation by configuration (each fold predicted by a profile "
+            << "calibrated on the other folds):\n"
+            << "  model          cases  conv.ok  time MAPE%  bytes MAPE%  downtime |err| median ms\n";
+  std::vector<std::string> order{validation::kModelName};
+  for (const auto& b : validation::baseline_names()) order.push_back(b);
+  for (const auto& model : order) {
+    const validation::AccuracyScore& s = cv.scores.at(model);
+    char line[200];
+    std::snprintf(line, sizeof line, "  %-14s %5d %6d/%-3d %10s %10s %14s\n", model.c_str(), s.cases,
+                  s.convergence_correct, s.cases, cell(s.total_time_mape_pct, "%.1f").c_str(),
+                  cell(s.bytes_mape_pct, "%.1f").c_str(),
+                  cell(s.downtime_median_abs_err_ms, "%.1f").c_str());
+    std::cout << line;
+  }
+  std::cout << "\nprofile: " << models::to_json(tuned.host).dump() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_calibrate_command(CLI::App& app, Action& action);
+static const CommandRegistrar kRegisterCalibrate(65, "calibrate", add_calibrate_command);
+
+void add_calibrate_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<CalibrateOptions>();
+  CLI::App* c = app.add_subcommand(
+      "calibrate",
+      "Fit a host profile (copy ceilings, zero-page cost, sync cost, stop-and-copy speed, setup "
+      "time, guest OS footprint) on EVERY migration of real logs, write it for 'migsim predict "
+      "--profile', and estimate by k-fold cross-validation how well it predicts migrations it "
+      "has not seen. Logs: JSON lines from 'migsim validate record'.");
+  c->add_option("log", o->logs, "Migration log(s) (JSON lines, several read as one)")->required();
+  c->add_option("--out", o->out, "Profile JSON to write (atomically)")->required();
+  c->add_option("--folds", o->folds,
+                "Cross-validation folds; a configuration's repeats stay in one fold")
+      ->capture_default_str();
+  c->add_flag("--json", o->json,
+              "Print one object: profile_file, migrations, configurations, folds, profile, fit, "
+              "cross_validation{model: cases, convergence_correct, "
+              "total_time_mape_pct, bytes_mape_pct, downtime_median_abs_err_ms}");
+  c->footer(
+      "Least squares (Eigen) for setup time and the guest OS footprint, Nelder-Mead through the\n"
+      "model for the rest ('migsim validate tune' fits on split=train records only).\n\n"
+      "Examples:\n"
+      "  migsim calibrate validation/data/tcg-loopback-quiet*.jsonl --out my-host.json\n"
+      "  migsim calibrate my-migrations.jsonl --out my-host.json --folds 5 --json\n"
+      "  migsim predict --ram-mib 4096 --wss-mib 512 --dirty-pages-per-sec 20000 --profile my-host.json\n");
+  c->callback([o, &action] { action = [o] { return run_calibrate(*o); }; });
+}
+
+}  // namespace migsim::cli

@@ -1,6 +1,5 @@
 // migsim calibrate: fit a host profile on every migration of real logs, and
 // estimate by cross-validation how well such a profile predicts unseen ones.
-#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -23,13 +22,6 @@ struct CalibrateOptions {
   int folds = 3;
   bool json = false;
 };
-
-std::string cell(const std::optional<double>& v, const char* f) {
-  if (!v) return "n/a";
-  char b[32];
-  std::snprintf(b, sizeof b, f, *v);
-  return b;
-}
 
 int run_calibrate(const CalibrateOptions& o) {
   std::vector<validation::MeasuredMigration> data;
@@ -59,17 +51,11 @@ int run_calibrate(const CalibrateOptions& o) {
             << " (use: migsim predict --profile " << o.out << ")\n\n"
             << cv.folds << "-fold cross-validation by configuration (each fold predicted by a profile "
             << "calibrated on the other folds):\n"
-            << "  model          cases  conv.ok  time MAPE%  bytes MAPE%  downtime |err| median ms\n";
+            << validation::score_table_header();
   std::vector<std::string> order{validation::kModelName};
   for (const auto& b : validation::baseline_names()) order.push_back(b);
   for (const auto& model : order) {
-    const validation::AccuracyScore& s = cv.scores.at(model);
-    char line[200];
-    std::snprintf(line, sizeof line, "  %-14s %5d %6d/%-3d %10s %10s %14s\n", model.c_str(), s.cases,
-                  s.convergence_correct, s.cases, cell(s.total_time_mape_pct, "%.1f").c_str(),
-                  cell(s.bytes_mape_pct, "%.1f").c_str(),
-                  cell(s.downtime_median_abs_err_ms, "%.1f").c_str());
-    std::cout << line;
+    std::cout << validation::score_line(model, cv.scores.at(model));
   }
   std::cout << "\nprofile: " << models::to_json(tuned.host).dump() << "\n";
   return 0;

@@ -141,10 +141,6 @@ struct ReportRow {
   std::map<std::string, models::Prediction> pred;
 };
 
-std::string opt_num(const std::optional<double>& v, const char* f) {
-  return v ? fmt(f, *v) : std::string("n/a");
-}
-
 std::string join(const std::vector<std::string>& v) {
   std::string out;
   for (const auto& s : v) out += (out.empty() ? "" : " + ") + s;
@@ -175,15 +171,6 @@ void print_host_quietness(std::ostream& out, const std::vector<MeasuredMigration
       << " cores (max " << fmt("%.2f", cores.back()) << ") during the " << cores.size()
       << " migrations that recorded it; " << busy << " above " << validation::kBusyHostCores
       << " cores (busy host)\n";
-}
-
-void print_score_line(std::ostream& out, const std::string& name, const validation::AccuracyScore& s) {
-  char line[256];
-  std::snprintf(line, sizeof line, "  %-14s %5d %6d/%-3d %10s %10s %14s\n", name.c_str(), s.cases,
-                s.convergence_correct, s.cases, opt_num(s.total_time_mape_pct, "%.1f").c_str(),
-                opt_num(s.bytes_mape_pct, "%.1f").c_str(),
-                opt_num(s.downtime_median_abs_err_ms, "%.1f").c_str());
-  out << line;
 }
 
 int run_report(const ValidateOptions& o, bool tune_only) {
@@ -315,8 +302,8 @@ int run_report(const ValidateOptions& o, bool tune_only) {
   std::cout << "\n(conv = real/predicted converged; err% = (predicted - real) / real)\n\n";
   std::cout << "Accuracy on the " << test[validation::kModelName].cases
             << " cases NOT used for tuning (errors over cases converged in reality and prediction):\n";
-  std::cout << "  model          cases  conv.ok  time MAPE%  bytes MAPE%  downtime |err| median ms\n";
-  for (const auto& n : names) print_score_line(std::cout, n, test[n]);
+  std::cout << validation::score_table_header();
+  for (const auto& n : names) std::cout << validation::score_line(n, test[n]);
   const auto& s = test[validation::kModelName];
   std::cout << "\nConvergence confusion matrix (" << validation::kModelName << ", reported cases):\n"
             << "                      predicted converged   predicted not\n"
@@ -327,7 +314,7 @@ int run_report(const ValidateOptions& o, bool tune_only) {
             << train[validation::kModelName].cases
             << (o.train_on.empty() ? " training cases (for reference, not the reported accuracy):\n"
                                    : " split=train cases (not used: tuned on --train-on):\n");
-  print_score_line(std::cout, validation::kModelName, train[validation::kModelName]);
+  std::cout << validation::score_line(validation::kModelName, train[validation::kModelName]);
   std::cout << "\nTuned parameters: " << validation::to_json(tuned).dump() << "\n";
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "validation/accuracy_report.hpp"
 
+#include <cstdio>
+
 #include <algorithm>
 #include <cmath>
 
@@ -86,6 +88,27 @@ models::Prediction predict_with(const std::string& model, const models::Migratio
   const auto m = models::make_migration_model(model);
   if (!m) throw InputError("unknown model '" + model + "'");
   return m->predict(sc);
+}
+
+namespace {
+std::string cell(const std::optional<double>& v) {
+  if (!v) return "n/a";
+  char b[32];
+  std::snprintf(b, sizeof b, "%.1f", *v);
+  return b;
+}
+}  // namespace
+
+std::string score_table_header() {
+  return "  model          cases  conv.ok  time MAPE%  bytes MAPE%  downtime |err| median ms\n";
+}
+
+std::string score_line(const std::string& model, const AccuracyScore& s) {
+  char line[256];
+  std::snprintf(line, sizeof line, "  %-14s %5d %6d/%-3d %10s %10s %14s\n", model.c_str(), s.cases,
+                s.convergence_correct, s.cases, cell(s.total_time_mape_pct).c_str(),
+                cell(s.bytes_mape_pct).c_str(), cell(s.downtime_median_abs_err_ms).c_str());
+  return line;
 }
 
 }  // namespace migsim::validation

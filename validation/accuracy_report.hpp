@@ -36,6 +36,10 @@ double median(std::vector<double> v);
 // scores those instead: the fit's own error, reported separately).
 AccuracyScore score(const std::vector<Comparison>& cmp, bool training_split);
 nlohmann::json to_json(const AccuracyScore& s);
+// The text table of scores (validate report, calibrate): a header line and one
+// line per model, "n/a" where a metric has no case.
+std::string score_table_header();
+std::string score_line(const std::string& model, const AccuracyScore& s);
 
 // The models compared: QEMU-faithful pre-copy and the baselines.
 inline constexpr const char* kModelName = "qemu-precopy";

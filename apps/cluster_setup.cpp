@@ -13,7 +13,8 @@ namespace migsim::cli {
 
 ClusterRun prepare_cluster_run(const ClusterRunRequest& req) {
   ClusterRun run;
-  run.scenario = sim::read_cluster_scenario(req.scenario_path);
+  run.scenario = req.scenario_doc ? sim::parse_cluster_scenario(*req.scenario_doc, req.scenario_path)
+                                  : sim::read_cluster_scenario(req.scenario_path);
   const sim::ClusterScenario& sc = run.scenario;
   run.seed = req.seed.value_or(sc.seed);
 

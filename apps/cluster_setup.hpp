@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "sim/cluster_result.hpp"
 #include "sim/cluster_scenario.hpp"
 #include "sim/cluster_spec.hpp"
@@ -16,6 +18,9 @@ namespace migsim::cli {
 // (shared with the tests and the benchmark).
 struct ClusterRunRequest {
   std::string scenario_path;
+  // The scenario itself when it does not come from scenario_path as is (a sweep
+  // point); scenario_path then only names it in messages.
+  std::optional<nlohmann::json> scenario_doc;
   std::string traces_dir;              // PlanetLab-style directory; empty: the scenario's workload
   std::string policy;                  // CloudSim name or "rules"; empty: the scenario's policy
   std::optional<double> parameter;     // --param

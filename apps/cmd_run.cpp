@@ -1,19 +1,27 @@
 // `migsim run`: simulate a virtual cluster under a consolidation policy.
+#include <unistd.h>
+
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <sstream>
+#include <thread>
 
 #include "apps/cluster_setup.hpp"
+#include "apps/cluster_sweep.hpp"
 #include "apps/commands.hpp"
 #include "sim/input_error.hpp"
+#include "sim/json_input.hpp"
+#include "traces/atomic_file.hpp"
 
 namespace migsim::cli {
 
 namespace {
 
 struct RunOptions {
-  std::string scenario, traces, policy, param, seed;
-  bool json = false;
+  std::string scenario, traces, policy, param, seed, sweep, out, jobs = "0";
+  bool json = false, quiet = false;
 };
 
 void print_summary(const ClusterRun& run, const sim::ClusterResult& r, double wall_s, std::ostream& out) {
@@ -58,7 +66,52 @@ void print_summary(const ClusterRun& run, const sim::ClusterResult& r, double wa
   out << buf;
 }
 
+// --sweep: every point of the axes file, in parallel, one line per point in point order.
+int run_sweep(const RunOptions& o, const ClusterRunRequest& req) {
+  const nlohmann::json scenario = read_json_file(o.scenario);
+  const auto axes = read_cluster_sweep_axes(read_json_file(o.sweep), scenario, o.sweep, o.scenario);
+  const auto points = expand_cluster_sweep(scenario, axes);
+  unsigned jobs = static_cast<unsigned>(parse_non_negative("--jobs", o.jobs));
+  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
+  jobs = std::min<unsigned>(jobs, static_cast<unsigned>(points.size()));
+  std::atomic<std::size_t> done{0};
+  const bool progress = !o.quiet && isatty(STDERR_FILENO);
+  const auto results = run_cluster_points(points, req, jobs, [&](std::size_t) {
+    const std::size_t d = done.fetch_add(1) + 1;
+    if (progress) std::fprintf(stderr, "\rrun --sweep: %zu/%zu points", d, points.size());
+  });
+  if (progress) std::fprintf(stderr, "\n");
+  std::ostringstream lines;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    nlohmann::json j{{"point", i}, {"coordinates", points[i].coordinates}, {"result", sim::to_json(results[i])}};
+    lines << j.dump() << "\n";
+  }
+  if (!o.out.empty()) traces::write_file_atomically(o.out, lines.str());
+  if (o.json) {
+    std::cout << lines.str();
+    return 0;
+  }
+  std::cout << "sweep of " << o.scenario << " over " << o.sweep << ": " << points.size() << " points\n";
+  char buf[256];
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const auto& r = results[i];
+    std::string coords;
+    for (const auto& [k, v] : points[i].coordinates.items()) coords += (coords.empty() ? "" : "  ") + k + "=" + v.dump();
+    std::snprintf(buf, sizeof buf,
+                  "  %3zu  energy %9.2f kWh  migrations %5lld (%lld failed, mean %6.2f s)  downtime %8.3f s  "
+                  "SLAV %.3e  shutdowns %lld  |  ",
+                  i, r.energy_kwh, r.migrations, r.migrations_failed, r.mean_migration_s, r.total_downtime_s,
+                  r.slav, r.host_shutdowns);
+    std::cout << buf << coords << "\n";
+  }
+  if (!o.out.empty()) std::cout << "JSON lines written to " << o.out << "\n";
+  return 0;
+}
+
 int run_command(const RunOptions& o) {
+  if (o.sweep.empty() && (!o.out.empty() || o.jobs != "0")) {
+    throw InputError(std::string(!o.out.empty() ? "--out" : "--jobs") + ": only with --sweep");
+  }
   ClusterRunRequest req;
   req.scenario_path = o.scenario;
   req.traces_dir = o.traces;
@@ -71,6 +124,7 @@ int run_command(const RunOptions& o) {
     }
     req.seed = static_cast<std::uint64_t>(s);
   }
+  if (!o.sweep.empty()) return run_sweep(o, req);
   const auto t0 = std::chrono::steady_clock::now();
   ClusterRun run = prepare_cluster_run(req);
   const sim::ClusterResult r = run_cluster(run);
@@ -101,7 +155,8 @@ void add_run_command(CLI::App& app, Action& action) {
       "Examples:\n"
       "  migsim run scenarios/default-cluster.json\n"
       "  migsim run scenarios/cloudsim-planetlab.json --traces ../shared/traces/planetlab/20110303 "
-      "--policy thr-mmt --param 0.8 --json");
+      "--policy thr-mmt --param 0.8 --json\n"
+      "  migsim run scenarios/topology-two-racks.json --sweep scenarios/sweep-uplinks.json");
   cmd->add_option("scenario", o->scenario, "Cluster scenario JSON (scenarios/*.json)")->required();
   cmd->add_option("--traces", o->traces,
                   "Directory of PlanetLab-style traces (one file per VM, one CPU % per line); "
@@ -112,7 +167,13 @@ void add_run_command(CLI::App& app, Action& action) {
   cmd->add_option("--param", o->param,
                   "Policy parameter: THR threshold (0.8), IQR/MAD/LR/LRR safety (1.5/2.5/1.2/1.2)");
   cmd->add_option("--seed", o->seed, "Seed of random choices (RS selection); default: the scenario's (42)");
-  cmd->add_flag("--json", o->json, "Print one JSON object");
+  cmd->add_flag("--json", o->json, "Print one JSON object (with --sweep: one JSON line per point)");
+  cmd->add_option("--sweep", o->sweep,
+                  "Axes file: {\"/json/pointer\": [values], ...}; runs the cartesian product of the "
+                  "values (axes in key order, the last varying fastest), in parallel, one line per point");
+  cmd->add_option("--jobs", o->jobs, "With --sweep: worker threads (default: all cores)");
+  cmd->add_option("--out", o->out, "With --sweep: write the JSON lines atomically here too");
+  cmd->add_flag("--quiet", o->quiet, "With --sweep: no progress on stderr");
   cmd->callback([o, &action]() { action = [o]() { return run_command(*o); }; });
 }
 

@@ -71,4 +71,36 @@ check_error "vm_types[2].ram_mib" "$M" run "$T/neg.json" --traces "$T/tr" --poli
 printf '{"name": "x",' >"$T/broken.json"
 check_error "broken.json:1" "$M" run "$T/broken.json" --traces "$T/tr" --policy thr-mmt
 check_error "missing.json" "$M" run "$T/missing.json" --traces "$T/tr" --policy thr-mmt
+
+# run --sweep: the cartesian product of JSON-pointer axes, in point order whatever --jobs is.
+TR=$SRC/scenarios/topology-two-racks.json
+SW=$SRC/scenarios/sweep-uplinks.json
+"$M" run "$TR" --sweep "$SW" --jobs 1 --json --quiet >"$T/s1" || { echo "FAIL: run --sweep"; fail=1; }
+"$M" run "$TR" --sweep "$SW" --jobs 2 --json --quiet --out "$T/s2o" >"$T/s2" || { echo "FAIL: run --sweep --jobs 2"; fail=1; }
+cmp -s "$T/s1" "$T/s2" || { echo "FAIL: --sweep output depends on --jobs"; fail=1; }
+cmp -s "$T/s1" "$T/s2o" || { echo "FAIL: --sweep --out differs from stdout"; fail=1; }
+"$M" run "$TR" --json >"$T/plain.json"
+python3 - "$T/s1" "$T/plain.json" <<'PY' || fail=1
+import json, sys
+pts = [json.loads(l) for l in open(sys.argv[1])]
+plain = json.load(open(sys.argv[2]))
+assert len(pts) == 12 and [p["point"] for p in pts] == list(range(12)), len(pts)
+# Axes in key order, the last varying fastest.
+c = [p["coordinates"] for p in pts]
+assert c[0] == {"/network/links/2/capacity_mbps": 1000, "/network/links/3/capacity_mbps": 1000, "/policy/rules/0/when": "cpu > 0.7"}, c[0]
+assert c[1]["/policy/rules/0/when"] == "cpu > 0.8" and c[2]["/network/links/3/capacity_mbps"] == 8000, c[:3]
+assert c[11] == {"/network/links/2/capacity_mbps": 8000, "/network/links/3/capacity_mbps": 8000, "/policy/rules/0/when": "cpu > 0.8"}, c[11]
+# Point 0 is the bundled scenario itself; 8 Gbit/s uplinks take the cross-rack bottleneck away.
+r0, r10 = pts[0]["result"], pts[10]["result"]
+for k in ("energy_kwh", "migrations", "mean_migration_s", "total_downtime_s", "slav"):
+    assert r0[k] == plain[k], (k, r0[k], plain[k])
+assert abs(r0["mean_migration_s"] - 42.112) < 0.01 and abs(r10["mean_migration_s"] - 12.28) < 0.01, (r0["mean_migration_s"], r10["mean_migration_s"])
+PY
+printf '{"/network/links/2/capacty_mbps": [1000]}' >"$T/ax-typo.json"
+check_error '"/network/links/2/capacty_mbps": no such field' "$M" run "$TR" --sweep "$T/ax-typo.json" --quiet
+printf '{"/network/links/2/capacity_mbps": []}' >"$T/ax-empty.json"
+check_error "non-empty list" "$M" run "$TR" --sweep "$T/ax-empty.json" --quiet
+printf '{"/network/links/2/capacity_mbps": [1000, -5]}' >"$T/ax-neg.json"
+check_error 'sweep point 1 {"/network/links/2/capacity_mbps":-5}' "$M" run "$TR" --sweep "$T/ax-neg.json" --quiet
+check_error "--jobs: only with --sweep" "$M" run "$TR" --jobs 2
 exit $fail

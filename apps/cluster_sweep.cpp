@@ -1,0 +1,112 @@
+#include "apps/cluster_sweep.hpp"
+
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "sim/input_error.hpp"
+#include "sim/json_input.hpp"
+
+namespace migsim::cli {
+
+std::vector<ClusterSweepAxis> read_cluster_sweep_axes(const nlohmann::json& axes,
+                                                      const nlohmann::json& scenario,
+                                                      const std::string& axes_where,
+                                                      const std::string& scenario_where) {
+  if (!axes.is_object() || axes.empty()) {
+    throw InputError(axes_where + ": expected an object of JSON pointers to lists of values, e.g. "
+                     "{\"/migration/max_bandwidth_mibps\": [64, 128]}, got " + json_snippet(axes));
+  }
+  std::vector<ClusterSweepAxis> out;
+  for (auto it = axes.begin(); it != axes.end(); ++it) {
+    const std::string& key = it.key();
+    nlohmann::json::json_pointer ptr;
+    try {
+      ptr = nlohmann::json::json_pointer(key);
+    } catch (const nlohmann::json::exception&) {
+      throw InputError(axes_where + ": \"" + key + "\": not a JSON pointer (e.g. \"/policy/rules/0/when\")");
+    }
+    if (key.empty() || !scenario.contains(ptr)) {
+      throw InputError(axes_where + ": \"" + key + "\": no such field in " + scenario_where);
+    }
+    if (!it.value().is_array() || it.value().empty()) {
+      throw InputError(axes_where + ": \"" + key + "\": expected a non-empty list of values, got " +
+                       json_snippet(it.value()));
+    }
+    out.push_back({key, std::vector<nlohmann::json>(it.value().begin(), it.value().end())});
+  }
+  return out;
+}
+
+std::vector<ClusterSweepPoint> expand_cluster_sweep(const nlohmann::json& scenario,
+                                                    const std::vector<ClusterSweepAxis>& axes,
+                                                    std::size_t max_points) {
+  std::size_t n = 1;
+  for (const auto& a : axes) {
+    n *= a.values.size();
+    if (n > max_points) {
+      throw InputError("sweep: more than " + std::to_string(max_points) + " points");
+    }
+  }
+  std::vector<ClusterSweepPoint> points;
+  points.reserve(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    ClusterSweepPoint p{scenario, nlohmann::json::object()};
+    std::size_t rest = k;
+    for (std::size_t a = axes.size(); a-- > 0;) {  // the last axis varies fastest
+      const auto& v = axes[a].values[rest % axes[a].values.size()];
+      rest /= axes[a].values.size();
+      p.scenario[nlohmann::json::json_pointer(axes[a].pointer)] = v;
+      p.coordinates[axes[a].pointer] = v;
+    }
+    points.push_back(std::move(p));
+  }
+  return points;
+}
+
+std::vector<sim::ClusterResult> run_cluster_points(const std::vector<ClusterSweepPoint>& points,
+                                                   const ClusterRunRequest& request, unsigned jobs,
+                                                   const std::function<void(std::size_t)>& on_done) {
+  std::vector<sim::ClusterResult> results(points.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr first_error;
+  std::size_t first_error_point = points.size();
+  std::mutex error_mutex;
+  auto worker = [&] {
+    for (std::size_t i; !failed.load() && (i = next.fetch_add(1)) < points.size();) {
+      try {
+        ClusterRunRequest req = request;
+        req.scenario_doc = points[i].scenario;
+        ClusterRun run = prepare_cluster_run(req);
+        results[i] = run_cluster(run);
+        on_done(i);
+      } catch (const InputError& e) {
+        // A bad value of an axis: say which point carried it.
+        const std::lock_guard<std::mutex> lock(error_mutex);
+        if (i < first_error_point) {
+          first_error_point = i;
+          first_error = std::make_exception_ptr(InputError(
+              "sweep point " + std::to_string(i) + " " + points[i].coordinates.dump() + ": " + e.what()));
+        }
+        failed.store(true);
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(error_mutex);
+        // The lowest failing point wins: the same error whatever the thread timing.
+        if (i < first_error_point) {
+          first_error_point = i;
+          first_error = std::current_exception();
+        }
+        failed.store(true);
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < std::max(1u, jobs); ++t) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  if (first_error) std::rethrow_exception(first_error);
+  return results;
+}
+
+}  // namespace migsim::cli

@@ -1,0 +1,49 @@
+#pragma once
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "apps/cluster_setup.hpp"
+#include "sim/cluster_result.hpp"
+
+namespace migsim::cli {
+
+// A sweep of cluster scenarios (OpenDC-style experiments): an axes file maps JSON
+// pointers into the scenario to the values to try, e.g.
+//   {"/migration/max_bandwidth_mibps": [64, 128, 256],
+//    "/policy/rules/0/when": ["cpu > 0.7", "cpu > 0.8"]}
+// Points are the cartesian product, axes in key order (sorted), the last varying
+// fastest. Every pointer must name a field the scenario has (a typo is an error).
+struct ClusterSweepAxis {
+  std::string pointer;
+  std::vector<nlohmann::json> values;
+};
+
+struct ClusterSweepPoint {
+  nlohmann::json scenario;     // the scenario with every axis set
+  nlohmann::json coordinates;  // {pointer: value, ...}
+};
+
+// InputError naming `axes_where` and the pointer for: a non-object file, a pointer
+// that is malformed or not in the scenario, an empty or non-list axis, more than
+// `max_points` points.
+std::vector<ClusterSweepAxis> read_cluster_sweep_axes(const nlohmann::json& axes,
+                                                      const nlohmann::json& scenario,
+                                                      const std::string& axes_where,
+                                                      const std::string& scenario_where);
+std::vector<ClusterSweepPoint> expand_cluster_sweep(const nlohmann::json& scenario,
+                                                    const std::vector<ClusterSweepAxis>& axes,
+                                                    std::size_t max_points = 10000);
+
+// Runs every point (request's scenario_doc replaced by the point's) on `jobs`
+// threads; results in point order whatever `jobs` is. `on_done(k)` is called
+// (from any thread) after each point. The first error (InputError for a bad
+// value) is rethrown here after all workers stopped.
+std::vector<sim::ClusterResult> run_cluster_points(const std::vector<ClusterSweepPoint>& points,
+                                                   const ClusterRunRequest& request, unsigned jobs,
+                                                   const std::function<void(std::size_t)>& on_done);
+
+}  // namespace migsim::cli

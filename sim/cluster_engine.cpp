@@ -179,10 +179,53 @@ void ClusterEngine::schedule_started(double t) {
     req.wss_mib = p.vm(v).wss_mib;
     const MigrationTiming timing = timer_.time(req);
     migration_time_sum_ += timing.duration_s;
-    heap_.push_back({t + timing.duration_s, seq_++, v, s.target, timing.downtime_s, timing.converged});
+    heap_.push_back({t + timing.duration_s, seq_++, v, s.target, timing.downtime_s, timing.converged, req,
+                     timing.duration_s, 0.0, t});
     std::push_heap(heap_.begin(), heap_.end(), [](const auto& a, const auto& b) { return later(a, b); });
   }
   starting_.clear();
+  rerate_in_flight(t);
+}
+
+std::vector<double> ClusterEngine::current_rates(const std::vector<const PendingMigration*>& running) const {
+  if (spec_.network) {
+    std::vector<std::pair<int, int>> transfers;
+    for (const auto* m : running) transfers.emplace_back(placement_.host_of(m->vm), m->target);
+    std::vector<double> rates = fair_transfer_rates(*spec_.network, transfers);
+    for (std::size_t i = 0; i < rates.size(); ++i) {
+      if (!std::isfinite(rates[i])) rates[i] = placement_.host(running[i]->target).bw_mbps;
+    }
+    return rates;
+  }
+  std::vector<Starting> s;
+  for (const auto* m : running) s.push_back({m->vm, placement_.host_of(m->vm), m->target});
+  return start_rates(s, true);  // all registered in the placement: the NIC split of now
+}
+
+void ClusterEngine::rerate_in_flight(double t) {
+  if (!spec_.options.rerate_in_flight || spec_.options.cloudsim_compat || heap_.empty()) return;
+  std::vector<PendingMigration*> running;
+  for (auto& m : heap_) running.push_back(&m);
+  std::sort(running.begin(), running.end(), [](const auto* a, const auto* b) { return a->seq < b->seq; });
+  const std::vector<double> rates =
+      current_rates(std::vector<const PendingMigration*>(running.begin(), running.end()));
+  bool changed = false;
+  for (std::size_t i = 0; i < running.size(); ++i) {
+    PendingMigration& m = *running[i];
+    if (rates[i] == m.req.link_mbps) continue;
+    if (m.duration_s > 0) m.progress = std::min(1.0, m.progress + (t - m.progress_at) / m.duration_s);
+    m.progress_at = t;
+    m.req.link_mbps = rates[i];
+    const MigrationTiming timing = timer_.time(m.req);
+    const double at = t + (1.0 - m.progress) * timing.duration_s;
+    migration_time_sum_ += at - m.at;  // the planned duration, now start to the new end
+    m.at = at;
+    m.duration_s = timing.duration_s;
+    m.downtime_s = timing.downtime_s;  // the stop-and-copy runs at the rate of the end
+    m.converged = timing.converged;
+    changed = true;
+  }
+  if (changed) std::make_heap(heap_.begin(), heap_.end(), [](const auto& a, const auto& b) { return later(a, b); });
 }
 
 std::vector<double> ClusterEngine::start_rates(const std::vector<Starting>& starting, bool registered) const {
@@ -293,6 +336,7 @@ void ClusterEngine::process_migrations(double t) {
   std::sort(touched.begin(), touched.end());
   touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
   ++steps_;
+  rerate_in_flight(t);  // the ones left share what the finished ones freed
   for (int h : touched) update_host(h, t);
   retire_idle_vms(touched);
   for (int h : touched) host_had_vms_[h] = placement_.vms_on(h).empty() ? 0 : 1;

@@ -55,6 +55,13 @@ class ClusterEngine final : private StartRates {
     int target;
     double downtime_s;
     bool converged;
+    // What re-timing needs (rerate_in_flight): the request it was timed with
+    // (its link_mbps the current rate), the duration at that rate, and the
+    // fraction done at progress_at.
+    MigrationRequest req;
+    double duration_s = 0;
+    double progress = 0;
+    double progress_at = 0;
   };
   void initial_placement();
   void force_update(double t);
@@ -75,6 +82,10 @@ class ClusterEngine final : private StartRates {
   std::vector<double> network_rates_of(const std::vector<Starting>& s) const;
   std::vector<double> rates_if_started(const std::vector<MigrationOrder>& orders) const override;
   void schedule_started(double t);
+  // rerate_in_flight: every migration in flight at its current share; those whose
+  // share changed finish the fraction left at the new pace.
+  void rerate_in_flight(double t);
+  std::vector<double> current_rates(const std::vector<const PendingMigration*>& running) const;
   std::vector<Starting> starting_;
   void retire_idle_vms(const std::vector<int>& hosts);
 

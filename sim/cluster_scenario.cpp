@@ -104,6 +104,11 @@ ClusterScenario parse_cluster_scenario(const nlohmann::json& doc, const std::str
                        std::to_string(sc.migration.nonzero_fraction));
     }
     sc.migration.auto_converge = m.boolean("auto_converge", false);
+    sc.migration.rerate_in_flight = m.boolean("rerate_in_flight", false);
+    if (sc.cloudsim_compat && sc.migration.rerate_in_flight) {
+      throw InputError(m.path("rerate_in_flight") + ": needs semantics \"migsim\" (CloudSim 3.0.3 times a "
+                       "migration once), got true");
+    }
     m.finish();
   } else {
     sc.migration.model = sc.cloudsim_compat ? "cloudsim" : "qemu-precopy";
@@ -171,6 +176,7 @@ ClusterSpec build_cluster_spec(const ClusterScenario& sc, std::vector<Utilizatio
   }
   spec.demand = std::move(demand);
   spec.options.cloudsim_compat = sc.cloudsim_compat;
+  spec.options.rerate_in_flight = sc.migration.rerate_in_flight;
   spec.options.scheduling_interval_s = sc.scheduling_interval_s;
   spec.options.duration_s = sc.duration_s;
   spec.options.first_offset_s = sc.cloudsim_compat ? 0.1 : 0.0;

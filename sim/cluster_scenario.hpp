@@ -50,6 +50,7 @@ struct MigrationSettings {
   double downtime_limit_ms = 300;
   double nonzero_fraction = 0.6;
   bool auto_converge = false;
+  bool rerate_in_flight = false;   // migsim semantics: re-time migrations in flight when shares change
 };
 
 struct ClusterScenario {

@@ -43,6 +43,11 @@ struct EngineOptions {
   // minimum time between events); migsim mode uses 0.
   double first_offset_s = 0.1;
   int history_length = 30;  // per-VM utilisation history (PowerVm.HISTORY_LENGTH)
+  // migsim semantics: when a migration starts or ends, the migrations in flight
+  // get their new share (NIC split or max-min over the network) and are re-timed:
+  // the fraction left of each is finished at the new rate's pace. Off: a
+  // migration keeps the rate it started with.
+  bool rerate_in_flight = false;
 };
 
 // One cluster to simulate: hosts, VMs and each VM's demand series

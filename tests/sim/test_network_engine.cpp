@@ -127,3 +127,50 @@ TEST(NetworkEngine, AStarReproducesTheEqualNicSplit) {
   EXPECT_EQ(rates_of(cluster(3, Net::TwoRacks), policy, 10),
             (std::map<int, double>{{0, 500}, {1, 500}, {2, 500}}));
 }
+
+namespace {
+// A migration takes 1e6 / link_mbps seconds: 1000 s alone on a 1000 Mbit/s path.
+class LinearTimer final : public sim::MigrationTimer {
+ public:
+  std::string name() const override { return "linear"; }
+  sim::MigrationTiming time(const sim::MigrationRequest& r) const override {
+    sim::MigrationTiming t;
+    t.duration_s = 1e6 / r.link_mbps;
+    t.downtime_s = 0.001 * 1000.0 / r.link_mbps;
+    return t;
+  }
+};
+
+sim::ClusterResult run_linear(sim::ClusterSpec spec, ScriptedPolicy policy, bool rerate) {
+  spec.options.rerate_in_flight = rerate;
+  LinearTimer timer;
+  return sim::ClusterEngine(spec, policy, timer).run();
+}
+}  // namespace
+
+TEST(RerateInFlight, SharesFollowStartsAndEndsOfOtherMigrations) {
+  // vm0 leaves host0 at t=300, alone: 1000 Mbit/s, due at 1300. vm1 leaves host0
+  // at t=600: they share host 0's NIC (500 each). Re-timed: vm0 has done 30 %,
+  // the 70 % left take 0.7 x 2000 s -> ends at 2000; vm1 then gets the whole NIC
+  // back with 70 % done (1400 s at 500): its 30 % left take 300 s -> ends at 2300.
+  // Both last 1700 s. As a snapshot: vm0 1000 s, vm1 2000 s.
+  const ScriptedPolicy policy({0, 0}, {{{0, 1}}, {{1, 2}}});
+  const auto snap = run_linear(cluster(2, Net::None), policy, false);
+  EXPECT_DOUBLE_EQ(snap.mean_migration_s, 1500.0);
+  const auto re = run_linear(cluster(2, Net::None), policy, true);
+  EXPECT_EQ(re.migrations, 2);
+  EXPECT_NEAR(re.mean_migration_s, 1700.0, 1e-6);
+  // The downtime is the stop-and-copy's at the rate of the end: vm0 ended sharing
+  // (500: 2 ms), vm1 alone (1000: 1 ms).
+  EXPECT_NEAR(re.total_downtime_s, 0.002 + 0.001, 1e-12);
+}
+
+TEST(RerateInFlight, OverTheNetworkTheCoreIsSharedAndFreedTheSameWay) {
+  // The same over the two racks' core (hosts 0->4 and 1->5): the same numbers.
+  const ScriptedPolicy policy({0, 1}, {{{0, 4}}, {{1, 5}}});
+  EXPECT_DOUBLE_EQ(run_linear(cluster(2, Net::TwoRacks), policy, false).mean_migration_s, 1500.0);
+  EXPECT_NEAR(run_linear(cluster(2, Net::TwoRacks), policy, true).mean_migration_s, 1700.0, 1e-6);
+  // Disjoint paths never change shares: re-timing is a no-op.
+  const ScriptedPolicy apart({0, 2}, {{{0, 1}}, {{1, 3}}});
+  EXPECT_DOUBLE_EQ(run_linear(cluster(2, Net::TwoRacks), apart, true).mean_migration_s, 1000.0);
+}

@@ -141,3 +141,19 @@ TEST(NetworkScenario, TheTwoRackExampleLoads) {
   EXPECT_EQ(sc.network->route(0, 4).size(), 4u);  // NIC, tor-a uplink, tor-b uplink, NIC
   EXPECT_EQ(sc.network->route(0, 1).size(), 2u);  // NIC, NIC
 }
+
+TEST(NetworkScenario, RerateInFlightIsAMigsimOption) {
+  json doc = scenario();
+  doc["migration"] = {{"rerate_in_flight", true}};
+  const auto sc = migsim::sim::parse_cluster_scenario(doc, "t.json");
+  EXPECT_TRUE(sc.migration.rerate_in_flight);
+  EXPECT_FALSE(migsim::sim::parse_cluster_scenario(scenario(), "t.json").migration.rerate_in_flight);
+  EXPECT_HAS(error_after([](json& d) {
+               d.erase("network");
+               d["semantics"] = "cloudsim";
+               d["migration"] = {{"rerate_in_flight", true}};
+             }),
+             "t.json: migration.rerate_in_flight: needs semantics \"migsim\"");
+  EXPECT_HAS(error_after([](json& d) { d["migration"] = {{"rerate_in_flight", "yes"}}; }),
+             "migration.rerate_in_flight");
+}

@@ -27,7 +27,11 @@ std::vector<ClusterSweepAxis> read_cluster_sweep_axes(const nlohmann::json& axes
     } catch (const nlohmann::json::exception&) {
       throw InputError(axes_where + ": \"" + key + "\": not a JSON pointer (e.g. \"/policy/rules/0/when\")");
     }
-    if (key.empty() || !scenario.contains(ptr)) {
+    // A field the scenario has, or a new key of an object it has (an optional
+    // setting left out; a misspelt key is then the scenario's unknown-key error).
+    const bool settable = !key.empty() && (scenario.contains(ptr) || (scenario.contains(ptr.parent_pointer()) &&
+                                                                       scenario[ptr.parent_pointer()].is_object()));
+    if (!settable) {
       throw InputError(axes_where + ": \"" + key + "\": no such field in " + scenario_where);
     }
     if (!it.value().is_array() || it.value().empty()) {

@@ -16,7 +16,9 @@ namespace migsim::cli {
 //   {"/migration/max_bandwidth_mibps": [64, 128, 256],
 //    "/policy/rules/0/when": ["cpu > 0.7", "cpu > 0.8"]}
 // Points are the cartesian product, axes in key order (sorted), the last varying
-// fastest. Every pointer must name a field the scenario has (a typo is an error).
+// fastest. Every pointer must name a field the scenario has, or a new key of an
+// object it has (an optional setting the file leaves out); the scenario's own
+// checks then reject a misspelt key.
 struct ClusterSweepAxis {
   std::string pointer;
   std::vector<nlohmann::json> values;

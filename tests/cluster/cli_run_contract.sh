@@ -97,7 +97,18 @@ for k in ("energy_kwh", "migrations", "mean_migration_s", "total_downtime_s", "s
 assert abs(r0["mean_migration_s"] - 42.112) < 0.01 and abs(r10["mean_migration_s"] - 12.28) < 0.01, (r0["mean_migration_s"], r10["mean_migration_s"])
 PY
 printf '{"/network/links/2/capacty_mbps": [1000]}' >"$T/ax-typo.json"
-check_error '"/network/links/2/capacty_mbps": no such field' "$M" run "$TR" --sweep "$T/ax-typo.json" --quiet
+check_error 'network.links[2].capacty_mbps: unknown key' "$M" run "$TR" --sweep "$T/ax-typo.json" --quiet
+printf '{"/netwrk/links": [1]}' >"$T/ax-nofield.json"
+check_error '"/netwrk/links": no such field' "$M" run "$TR" --sweep "$T/ax-nofield.json" --quiet
+# An optional setting the scenario leaves out can be an axis.
+printf '{"/migration/rerate_in_flight": [false, true]}' >"$T/ax-rerate.json"
+"$M" run "$TR" --sweep "$T/ax-rerate.json" --json --quiet >"$T/rr" || { echo "FAIL: sweep over an optional key"; fail=1; }
+python3 - "$T/rr" <<'PY' || fail=1
+import json, sys
+a, b = [json.loads(l)["result"] for l in open(sys.argv[1])]
+assert abs(a["mean_migration_s"] - 42.112) < 0.01, a["mean_migration_s"]
+assert b["mean_migration_s"] < a["mean_migration_s"], (a["mean_migration_s"], b["mean_migration_s"])  # freed shares reused
+PY
 printf '{"/network/links/2/capacity_mbps": []}' >"$T/ax-empty.json"
 check_error "non-empty list" "$M" run "$TR" --sweep "$T/ax-empty.json" --quiet
 printf '{"/network/links/2/capacity_mbps": [1000, -5]}' >"$T/ax-neg.json"

@@ -48,7 +48,7 @@ TEST(MatrixInput, AcceptsAValidMatrixWithDefaults) {
 }
 
 TEST(MatrixInput, ShippedMatricesAreValid) {
-  for (const char* m : {"ci-smoke.json", "tcg-loopback.json"}) {
+  for (const char* m : {"ci-smoke.json", "tcg-loopback.json", "tcg-loopback-fresh.json"}) {
     const std::string path = std::string(MIGSIM_SOURCE_DIR) + "/validation/matrix/" + m;
     EXPECT_NO_THROW(read_matrix_file(path)) << path;
   }

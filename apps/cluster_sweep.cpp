@@ -10,15 +10,14 @@
 
 namespace migsim::cli {
 
-std::vector<ClusterSweepAxis> read_cluster_sweep_axes(const nlohmann::json& axes,
-                                                      const nlohmann::json& scenario,
-                                                      const std::string& axes_where,
-                                                      const std::string& scenario_where) {
+std::vector<SweepAxis> read_cluster_sweep_axes(const nlohmann::json& axes, const nlohmann::json& scenario,
+                                               const std::string& axes_where,
+                                               const std::string& scenario_where) {
   if (!axes.is_object() || axes.empty()) {
     throw InputError(axes_where + ": expected an object of JSON pointers to lists of values, e.g. "
                      "{\"/migration/max_bandwidth_mibps\": [64, 128]}, got " + json_snippet(axes));
   }
-  std::vector<ClusterSweepAxis> out;
+  std::vector<SweepAxis> out;
   for (auto it = axes.begin(); it != axes.end(); ++it) {
     const std::string& key = it.key();
     nlohmann::json::json_pointer ptr;
@@ -38,38 +37,12 @@ std::vector<ClusterSweepAxis> read_cluster_sweep_axes(const nlohmann::json& axes
       throw InputError(axes_where + ": \"" + key + "\": expected a non-empty list of values, got " +
                        json_snippet(it.value()));
     }
-    out.push_back({key, std::vector<nlohmann::json>(it.value().begin(), it.value().end())});
+    out.push_back({key, std::vector<nlohmann::json>(it.value().begin(), it.value().end()), ptr});
   }
   return out;
 }
 
-std::vector<ClusterSweepPoint> expand_cluster_sweep(const nlohmann::json& scenario,
-                                                    const std::vector<ClusterSweepAxis>& axes,
-                                                    std::size_t max_points) {
-  std::size_t n = 1;
-  for (const auto& a : axes) {
-    n *= a.values.size();
-    if (n > max_points) {
-      throw InputError("sweep: more than " + std::to_string(max_points) + " points");
-    }
-  }
-  std::vector<ClusterSweepPoint> points;
-  points.reserve(n);
-  for (std::size_t k = 0; k < n; ++k) {
-    ClusterSweepPoint p{scenario, nlohmann::json::object()};
-    std::size_t rest = k;
-    for (std::size_t a = axes.size(); a-- > 0;) {  // the last axis varies fastest
-      const auto& v = axes[a].values[rest % axes[a].values.size()];
-      rest /= axes[a].values.size();
-      p.scenario[nlohmann::json::json_pointer(axes[a].pointer)] = v;
-      p.coordinates[axes[a].pointer] = v;
-    }
-    points.push_back(std::move(p));
-  }
-  return points;
-}
-
-std::vector<sim::ClusterResult> run_cluster_points(const std::vector<ClusterSweepPoint>& points,
+std::vector<sim::ClusterResult> run_cluster_points(const std::vector<SweepPoint>& points,
                                                    const ClusterRunRequest& request, unsigned jobs,
                                                    const std::function<void(std::size_t)>& on_done) {
   std::vector<sim::ClusterResult> results(points.size());
@@ -78,31 +51,30 @@ std::vector<sim::ClusterResult> run_cluster_points(const std::vector<ClusterSwee
   std::exception_ptr first_error;
   std::size_t first_error_point = points.size();
   std::mutex error_mutex;
+  // The lowest failing point wins: every lower one was already taken by a worker
+  // and runs to its end, so the error is the same whatever the thread timing.
+  auto fail = [&](std::size_t i, std::exception_ptr e) {
+    const std::lock_guard<std::mutex> lock(error_mutex);
+    if (i < first_error_point) {
+      first_error_point = i;
+      first_error = std::move(e);
+    }
+    failed.store(true);
+  };
   auto worker = [&] {
     for (std::size_t i; !failed.load() && (i = next.fetch_add(1)) < points.size();) {
       try {
         ClusterRunRequest req = request;
-        req.scenario_doc = points[i].scenario;
+        req.scenario_doc = points[i].spec;
         ClusterRun run = prepare_cluster_run(req);
         results[i] = run_cluster(run);
         on_done(i);
       } catch (const InputError& e) {
         // A bad value of an axis: say which point carried it.
-        const std::lock_guard<std::mutex> lock(error_mutex);
-        if (i < first_error_point) {
-          first_error_point = i;
-          first_error = std::make_exception_ptr(InputError(
-              "sweep point " + std::to_string(i) + " " + points[i].coordinates.dump() + ": " + e.what()));
-        }
-        failed.store(true);
+        fail(i, std::make_exception_ptr(InputError("sweep point " + std::to_string(i) + " " +
+                                                   points[i].coordinates.dump() + ": " + e.what())));
       } catch (...) {
-        const std::lock_guard<std::mutex> lock(error_mutex);
-        // The lowest failing point wins: the same error whatever the thread timing.
-        if (i < first_error_point) {
-          first_error_point = i;
-          first_error = std::current_exception();
-        }
-        failed.store(true);
+        fail(i, std::current_exception());
       }
     }
   };

@@ -8,6 +8,7 @@
 
 #include "apps/cluster_setup.hpp"
 #include "sim/cluster_result.hpp"
+#include "sim/sweep_expansion.hpp"
 
 namespace migsim::cli {
 
@@ -19,32 +20,18 @@ namespace migsim::cli {
 // fastest. Every pointer must name a field the scenario has, or a new key of an
 // object it has (an optional setting the file leaves out); the scenario's own
 // checks then reject a misspelt key.
-struct ClusterSweepAxis {
-  std::string pointer;
-  std::vector<nlohmann::json> values;
-};
-
-struct ClusterSweepPoint {
-  nlohmann::json scenario;     // the scenario with every axis set
-  nlohmann::json coordinates;  // {pointer: value, ...}
-};
-
 // InputError naming `axes_where` and the pointer for: a non-object file, a pointer
-// that is malformed or not in the scenario, an empty or non-list axis, more than
-// `max_points` points.
-std::vector<ClusterSweepAxis> read_cluster_sweep_axes(const nlohmann::json& axes,
-                                                      const nlohmann::json& scenario,
-                                                      const std::string& axes_where,
-                                                      const std::string& scenario_where);
-std::vector<ClusterSweepPoint> expand_cluster_sweep(const nlohmann::json& scenario,
-                                                    const std::vector<ClusterSweepAxis>& axes,
-                                                    std::size_t max_points = 10000);
+// that is malformed or not in the scenario, an empty or non-list axis. The points
+// are then sim's expand_axes (more than 10000 points is an error there).
+std::vector<SweepAxis> read_cluster_sweep_axes(const nlohmann::json& axes, const nlohmann::json& scenario,
+                                               const std::string& axes_where,
+                                               const std::string& scenario_where);
 
-// Runs every point (request's scenario_doc replaced by the point's) on `jobs`
+// Runs every point (request's scenario_doc replaced by the point's spec) on `jobs`
 // threads; results in point order whatever `jobs` is. `on_done(k)` is called
 // (from any thread) after each point. The first error (InputError for a bad
 // value) is rethrown here after all workers stopped.
-std::vector<sim::ClusterResult> run_cluster_points(const std::vector<ClusterSweepPoint>& points,
+std::vector<sim::ClusterResult> run_cluster_points(const std::vector<SweepPoint>& points,
                                                    const ClusterRunRequest& request, unsigned jobs,
                                                    const std::function<void(std::size_t)>& on_done);
 

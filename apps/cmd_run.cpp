@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <iostream>
 #include <sstream>
-#include <thread>
 
 #include "apps/cluster_setup.hpp"
 #include "apps/cluster_sweep.hpp"
@@ -70,10 +69,8 @@ void print_summary(const ClusterRun& run, const sim::ClusterResult& r, double wa
 int run_sweep(const RunOptions& o, const ClusterRunRequest& req) {
   const nlohmann::json scenario = read_json_file(o.scenario);
   const auto axes = read_cluster_sweep_axes(read_json_file(o.sweep), scenario, o.sweep, o.scenario);
-  const auto points = expand_cluster_sweep(scenario, axes);
-  unsigned jobs = static_cast<unsigned>(parse_non_negative("--jobs", o.jobs));
-  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
-  jobs = std::min<unsigned>(jobs, static_cast<unsigned>(points.size()));
+  const auto points = expand_axes(scenario, axes, o.sweep, 10000);
+  const unsigned jobs = worker_threads("--jobs", o.jobs, points.size());
   std::atomic<std::size_t> done{0};
   const bool progress = !o.quiet && isatty(STDERR_FILENO);
   const auto results = run_cluster_points(points, req, jobs, [&](std::size_t) {

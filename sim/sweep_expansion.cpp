@@ -5,23 +5,6 @@
 namespace migsim {
 
 namespace {
-void collect(const nlohmann::json& obj, const std::string& prefix,
-             const std::set<std::string>& list_fields, std::vector<SweepAxis>& out) {
-  for (auto it = obj.begin(); it != obj.end(); ++it) {  // nlohmann::json objects iterate sorted
-    const std::string path = prefix.empty() ? it.key() : prefix + "." + it.key();
-    const auto& v = it.value();
-    if (v.is_object()) {
-      collect(v, path, list_fields, out);
-    } else if (v.is_array()) {
-      const bool natural_list = list_fields.count(it.key()) != 0;
-      if (natural_list && !(v.size() > 0 && v[0].is_array() && v[0].size() > 0 && v[0][0].is_array())) {
-        continue;  // e.g. one dirty_rate_series, not a list of them
-      }
-      out.push_back({path, std::vector<nlohmann::json>(v.begin(), v.end())});
-    }
-  }
-}
-
 nlohmann::json::json_pointer pointer_of(const std::string& dotted) {
   std::string p;
   std::size_t start = 0;
@@ -34,6 +17,24 @@ nlohmann::json::json_pointer pointer_of(const std::string& dotted) {
   }
   return nlohmann::json::json_pointer(p);
 }
+
+void collect(const nlohmann::json& obj, const std::string& prefix,
+             const std::set<std::string>& list_fields, std::vector<SweepAxis>& out) {
+  for (auto it = obj.begin(); it != obj.end(); ++it) {  // nlohmann::json objects iterate sorted
+    const std::string path = prefix.empty() ? it.key() : prefix + "." + it.key();
+    const auto& v = it.value();
+    if (v.is_object()) {
+      collect(v, path, list_fields, out);
+    } else if (v.is_array()) {
+      const bool natural_list = list_fields.count(it.key()) != 0;
+      if (natural_list && !(v.size() > 0 && v[0].is_array() && v[0].size() > 0 && v[0][0].is_array())) {
+        continue;  // e.g. one dirty_rate_series, not a list of them
+      }
+      out.push_back({path, std::vector<nlohmann::json>(v.begin(), v.end()), pointer_of(path)});
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<SweepAxis> find_sweep_axes(const nlohmann::json& spec,
@@ -46,7 +47,11 @@ std::vector<SweepAxis> find_sweep_axes(const nlohmann::json& spec,
 std::vector<SweepPoint> expand_sweep(const nlohmann::json& spec,
                                      const std::set<std::string>& list_fields,
                                      const std::string& where, std::size_t max_points) {
-  const auto axes = find_sweep_axes(spec, list_fields);
+  return expand_axes(spec, find_sweep_axes(spec, list_fields), where, max_points);
+}
+
+std::vector<SweepPoint> expand_axes(const nlohmann::json& spec, const std::vector<SweepAxis>& axes,
+                                    const std::string& where, std::size_t max_points) {
   std::size_t total = 1;
   for (const auto& a : axes) {
     if (a.values.empty()) throw InputError(where + ": " + a.path + ": an axis needs at least one value");
@@ -62,7 +67,7 @@ std::vector<SweepPoint> expand_sweep(const nlohmann::json& spec,
   for (std::size_t n = 0; n < total; ++n) {
     SweepPoint p{spec, nlohmann::json::object()};
     for (std::size_t a = 0; a < axes.size(); ++a) {
-      p.spec[pointer_of(axes[a].path)] = axes[a].values[idx[a]];
+      p.spec[axes[a].pointer] = axes[a].values[idx[a]];
       p.coordinates[axes[a].path] = axes[a].values[idx[a]];
     }
     points.push_back(std::move(p));

@@ -12,8 +12,9 @@ namespace migsim {
 // order (axes in key order, the last axis varying fastest). Fields that are lists
 // by nature (named in `list_fields`) are axes only when they hold a list of lists.
 struct SweepAxis {
-  std::string path;                   // "wss_mib" or "profile.link_mibps"
+  std::string path;                   // the coordinate's name: "wss_mib", "profile.link_mibps", "/a/0/b"
   std::vector<nlohmann::json> values;
+  nlohmann::json::json_pointer pointer;  // where the values go in the spec
 };
 
 struct SweepPoint {
@@ -28,5 +29,9 @@ std::vector<SweepAxis> find_sweep_axes(const nlohmann::json& spec,
 std::vector<SweepPoint> expand_sweep(const nlohmann::json& spec,
                                      const std::set<std::string>& list_fields,
                                      const std::string& where, std::size_t max_points = 100000);
+// The cartesian product of given axes over `spec` (the last axis varying fastest),
+// with the same errors; expand_sweep is find_sweep_axes + this.
+std::vector<SweepPoint> expand_axes(const nlohmann::json& spec, const std::vector<SweepAxis>& axes,
+                                    const std::string& where, std::size_t max_points = 100000);
 
 }  // namespace migsim

@@ -1,9 +1,11 @@
 #include "apps/cli_support.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "sim/input_error.hpp"
 
@@ -30,6 +32,12 @@ double parse_non_negative(const std::string& flag, const std::string& text) {
   const double v = parse_number(flag, text);
   if (v < 0) throw InputError(flag + ": must be >= 0, got '" + text + "'");
   return v;
+}
+
+unsigned worker_threads(const std::string& flag, const std::string& text, std::size_t tasks) {
+  unsigned jobs = static_cast<unsigned>(parse_non_negative(flag, text));
+  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
+  return std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(1, tasks)));
 }
 
 double parse_percent(const std::string& flag, const std::string& text) {

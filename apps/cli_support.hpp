@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -21,6 +22,8 @@ double parse_positive(const std::string& flag, const std::string& text);
 double parse_non_negative(const std::string& flag, const std::string& text);
 // A percentage in [0, 100].
 double parse_percent(const std::string& flag, const std::string& text);
+// Worker threads for a --jobs flag: 0 means all cores; never more than `tasks` (nor < 1).
+unsigned worker_threads(const std::string& flag, const std::string& text, std::size_t tasks);
 
 // The models a --model flag names: qemu-precopy, geometric, cloudsim, or all (the three).
 // An unknown name raises InputError naming the flag and the value.

@@ -64,9 +64,7 @@ int run_sweep(const SweepOptions& o) {
   }
   const auto ms = models_for_flag("--model", o.model);
 
-  unsigned jobs = static_cast<unsigned>(parse_non_negative("--jobs", o.jobs));
-  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
-  jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(1, points.size())));
+  const unsigned jobs = worker_threads("--jobs", o.jobs, points.size());
 
   std::vector<PointResult> results(points.size());
   std::atomic<std::size_t> next{0}, done{0};

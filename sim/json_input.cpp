@@ -105,12 +105,13 @@ double JsonObject::number(const std::string& key, NumberRule rule) {
   return check_rule(key, v.get<double>(), rule);
 }
 
+bool JsonObject::absent(const std::string& key) {
+  used_.insert(key);  // an optional key is known here even when left out, for unknown-key messages
+  return !has(key);
+}
+
 double JsonObject::number(const std::string& key, double fallback, NumberRule rule) {
-  if (!has(key)) {
-    used_.insert(key);  // an optional key: known here, for unknown-key messages
-    return fallback;
-  }
-  return number(key, rule);
+  return absent(key) ? fallback : number(key, rule);
 }
 
 std::int64_t JsonObject::integer(const std::string& key, NumberRule rule) {
@@ -121,11 +122,7 @@ std::int64_t JsonObject::integer(const std::string& key, NumberRule rule) {
 }
 
 std::int64_t JsonObject::integer(const std::string& key, std::int64_t fallback, NumberRule rule) {
-  if (!has(key)) {
-    used_.insert(key);  // an optional key: known here, for unknown-key messages
-    return fallback;
-  }
-  return integer(key, rule);
+  return absent(key) ? fallback : integer(key, rule);
 }
 
 bool JsonObject::boolean(const std::string& key) {
@@ -135,11 +132,7 @@ bool JsonObject::boolean(const std::string& key) {
 }
 
 bool JsonObject::boolean(const std::string& key, bool fallback) {
-  if (!has(key)) {
-    used_.insert(key);  // an optional key: known here, for unknown-key messages
-    return fallback;
-  }
-  return boolean(key);
+  return absent(key) ? fallback : boolean(key);
 }
 
 std::string JsonObject::string(const std::string& key) {
@@ -149,11 +142,7 @@ std::string JsonObject::string(const std::string& key) {
 }
 
 std::string JsonObject::string(const std::string& key, const std::string& fallback) {
-  if (!has(key)) {
-    used_.insert(key);  // an optional key: known here, for unknown-key messages
-    return fallback;
-  }
-  return string(key);
+  return absent(key) ? fallback : string(key);
 }
 
 std::string JsonObject::choice(const std::string& key, std::initializer_list<const char*> allowed) {
@@ -168,11 +157,7 @@ std::string JsonObject::choice(const std::string& key, std::initializer_list<con
 
 std::string JsonObject::choice(const std::string& key, std::initializer_list<const char*> allowed,
                                const std::string& fallback) {
-  if (!has(key)) {
-    used_.insert(key);  // an optional key: known here, for unknown-key messages
-    return fallback;
-  }
-  return choice(key, allowed);
+  return absent(key) ? fallback : choice(key, allowed);
 }
 
 const nlohmann::json& JsonObject::raw(const std::string& key) { return at(key); }

@@ -51,6 +51,8 @@ class JsonObject {
 
  private:
   const nlohmann::json& at(const std::string& key);
+  // For the getters with a fallback: marks the key as known, true when it is not there.
+  bool absent(const std::string& key);
   [[noreturn]] void type_error(const std::string& key, const char* expected) const;
   double check_rule(const std::string& key, double v, NumberRule rule) const;
 

@@ -24,13 +24,8 @@ struct CalibrateOptions {
 };
 
 int run_calibrate(const CalibrateOptions& o) {
-  std::vector<validation::MeasuredMigration> data;
-  std::string names;
-  for (const auto& f : o.logs) {
-    auto part = validation::read_dataset(f);
-    data.insert(data.end(), part.begin(), part.end());
-    names += (names.empty() ? "" : " + ") + f;
-  }
+  const std::vector<validation::MeasuredMigration> data = validation::read_datasets(o.logs);
+  const std::string names = validation::dataset_label(o.logs);
   // Checked before the (longer) fit on everything: bad --folds fails fast.
   const validation::CrossValidation cv = validation::cross_validate(data, o.folds);
   const validation::TunedParameters tuned = validation::calibrate_on_all(data);
@@ -52,9 +47,7 @@ int run_calibrate(const CalibrateOptions& o) {
             << cv.folds << "-fold cross-validation by configuration (each fold predicted by a profile "
             << "calibrated on the other folds):\n"
             << validation::score_table_header();
-  std::vector<std::string> order{validation::kModelName};
-  for (const auto& b : validation::baseline_names()) order.push_back(b);
-  for (const auto& model : order) {
+  for (const auto& model : validation::model_names()) {
     std::cout << validation::score_line(model, cv.scores.at(model));
   }
   std::cout << "\nprofile: " << models::to_json(tuned.host).dump() << "\n";

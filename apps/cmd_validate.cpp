@@ -141,12 +141,6 @@ struct ReportRow {
   std::map<std::string, models::Prediction> pred;
 };
 
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : " + ") + s;
-  return out;
-}
-
 // How quiet the host was while the dataset was recorded: other processes' CPU use
 // during each migration (recorded since format additions of 2026-11; older records lack it).
 void print_host_quietness(std::ostream& out, const std::vector<MeasuredMigration>& data) {
@@ -175,24 +169,14 @@ void print_host_quietness(std::ostream& out, const std::vector<MeasuredMigration
 
 int run_report(const ValidateOptions& o, bool tune_only) {
   // Several files (e.g. two recordings of one matrix) are read as one dataset.
-  std::vector<MeasuredMigration> data;
-  std::string dataset_names;
-  for (const auto& f : o.datasets) {
-    auto part = validation::read_dataset(f);
-    data.insert(data.end(), part.begin(), part.end());
-    dataset_names += (dataset_names.empty() ? "" : " + ") + f;
-  }
+  const std::vector<MeasuredMigration> data = validation::read_datasets(o.datasets);
+  const std::string dataset_names = validation::dataset_label(o.datasets);
   if (!o.train_on.empty() && o.no_tune) throw InputError("--train-on and --no-tune exclude each other");
   validation::TunedParameters tuned;
   if (o.no_tune) {
     tuned = validation::default_parameters();
   } else if (!o.train_on.empty()) {
-    std::vector<MeasuredMigration> train_data;
-    for (const auto& f : o.train_on) {
-      auto part = validation::read_dataset(f);
-      train_data.insert(train_data.end(), part.begin(), part.end());
-    }
-    tuned = validation::tune_on_training_split(train_data);
+    tuned = validation::tune_on_training_split(validation::read_datasets(o.train_on));
   } else {
     tuned = validation::tune_on_training_split(data);
   }
@@ -203,8 +187,7 @@ int run_report(const ValidateOptions& o, bool tune_only) {
               << o.profile_out << "\n";
     return 0;
   }
-  std::vector<std::string> names{validation::kModelName};
-  for (const auto& b : validation::baseline_names()) names.push_back(b);
+  const std::vector<std::string> names = validation::model_names();
   std::vector<ReportRow> rows;
   std::map<std::string, std::vector<Comparison>> cmp;
   for (const auto& m : data) {
@@ -269,7 +252,7 @@ int run_report(const ValidateOptions& o, bool tune_only) {
   std::cout << "dataset " << dataset_names << ": " << data.size() << " real migrations, " << reported
             << " reported only (split=test); host profile tuned on " << tuned.training_cases
             << " split=train cases"
-            << (o.train_on.empty() ? std::string(" of the same dataset") : " of --train-on " + join(o.train_on))
+            << (o.train_on.empty() ? std::string(" of the same dataset") : " of --train-on " + validation::dataset_label(o.train_on))
             << "\n";
   print_host_quietness(std::cout, data);
   std::cout << "\n";

@@ -70,6 +70,12 @@ nlohmann::json to_json(const AccuracyScore& s) {
 
 std::vector<std::string> baseline_names() { return {"geometric", "cloudsim", "ram_over_bw"}; }
 
+std::vector<std::string> model_names() {
+  std::vector<std::string> out{kModelName};
+  for (auto& b : baseline_names()) out.push_back(std::move(b));
+  return out;
+}
+
 models::Prediction predict_with(const std::string& model, const models::MigrationScenario& sc) {
   if (model == "ram_over_bw") {
     // The naive estimate: all of RAM once at the configured bandwidth, no downtime.

@@ -44,6 +44,8 @@ std::string score_line(const std::string& model, const AccuracyScore& s);
 // The models compared: QEMU-faithful pre-copy and the baselines.
 inline constexpr const char* kModelName = "qemu-precopy";
 std::vector<std::string> baseline_names();  // "geometric", "cloudsim", "ram_over_bw"
+// kModelName, then the baselines: the order every report lists them in.
+std::vector<std::string> model_names();
 models::Prediction predict_with(const std::string& model, const models::MigrationScenario& sc);
 
 }  // namespace migsim::validation

@@ -37,8 +37,7 @@ CrossValidation cross_validate(const std::vector<MeasuredMigration>& data, int f
   cv.folds = folds;
   cv.configurations = static_cast<int>(names.size());
   cv.held_out.reserve(data.size());  // stable addresses for the comparisons
-  std::vector<std::string> models{kModelName};
-  for (const auto& b : baseline_names()) models.push_back(b);
+  const std::vector<std::string> models = model_names();
   for (int f = 0; f < folds; ++f) {
     std::vector<MeasuredMigration> fit;
     for (const auto& m : data) {

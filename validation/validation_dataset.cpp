@@ -105,4 +105,19 @@ std::vector<MeasuredMigration> read_dataset(const std::string& path) {
   return out;
 }
 
+std::vector<MeasuredMigration> read_datasets(const std::vector<std::string>& paths) {
+  std::vector<MeasuredMigration> out;
+  for (const auto& f : paths) {
+    auto part = read_dataset(f);
+    out.insert(out.end(), part.begin(), part.end());
+  }
+  return out;
+}
+
+std::string dataset_label(const std::vector<std::string>& paths) {
+  std::string out;
+  for (const auto& f : paths) out += (out.empty() ? "" : " + ") + f;
+  return out;
+}
+
 }  // namespace migsim::validation

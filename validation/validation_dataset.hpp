@@ -34,6 +34,10 @@ struct MeasuredMigration {
 // line, a record missing a field, or an unknown format raises InputError
 // naming file:line and the field.
 std::vector<MeasuredMigration> read_dataset(const std::string& path);
+// Several datasets read as one (e.g. recordings of one matrix), in the order given.
+std::vector<MeasuredMigration> read_datasets(const std::vector<std::string>& paths);
+// How reports name them: "a.jsonl + b.jsonl".
+std::string dataset_label(const std::vector<std::string>& paths);
 MeasuredMigration measured_from_record(const nlohmann::json& rec, const std::string& where);
 
 }  // namespace migsim::validation

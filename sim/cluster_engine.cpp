@@ -11,9 +11,19 @@
 namespace migsim::sim {
 
 namespace {
-bool later(const auto& a, const auto& b) {
+// Heap order of pending migrations: the earliest end first, ties in start order.
+constexpr auto later = [](const auto& a, const auto& b) {
   if (a.at != b.at) return a.at > b.at;
   return a.seq > b.seq;
+};
+
+// Pointers to the migrations in flight, in start order.
+template <class Heap>
+auto by_start(Heap& heap) {
+  std::vector<decltype(&*heap.begin())> out;
+  for (auto& m : heap) out.push_back(&m);
+  std::sort(out.begin(), out.end(), [](const auto* a, const auto* b) { return a->seq < b->seq; });
+  return out;
 }
 }  // namespace
 
@@ -181,7 +191,7 @@ void ClusterEngine::schedule_started(double t) {
     migration_time_sum_ += timing.duration_s;
     heap_.push_back({t + timing.duration_s, seq_++, v, s.target, timing.downtime_s, timing.converged, req,
                      timing.duration_s, 0.0, t});
-    std::push_heap(heap_.begin(), heap_.end(), [](const auto& a, const auto& b) { return later(a, b); });
+    std::push_heap(heap_.begin(), heap_.end(), later);
   }
   starting_.clear();
   rerate_in_flight(t);
@@ -204,9 +214,7 @@ std::vector<double> ClusterEngine::current_rates(const std::vector<const Pending
 
 void ClusterEngine::rerate_in_flight(double t) {
   if (!spec_.options.rerate_in_flight || spec_.options.cloudsim_compat || heap_.empty()) return;
-  std::vector<PendingMigration*> running;
-  for (auto& m : heap_) running.push_back(&m);
-  std::sort(running.begin(), running.end(), [](const auto* a, const auto* b) { return a->seq < b->seq; });
+  const std::vector<PendingMigration*> running = by_start(heap_);
   const std::vector<double> rates =
       current_rates(std::vector<const PendingMigration*>(running.begin(), running.end()));
   bool changed = false;
@@ -225,7 +233,7 @@ void ClusterEngine::rerate_in_flight(double t) {
     m.converged = timing.converged;
     changed = true;
   }
-  if (changed) std::make_heap(heap_.begin(), heap_.end(), [](const auto& a, const auto& b) { return later(a, b); });
+  if (changed) std::make_heap(heap_.begin(), heap_.end(), later);
 }
 
 std::vector<double> ClusterEngine::start_rates(const std::vector<Starting>& starting, bool registered) const {
@@ -271,11 +279,8 @@ std::vector<double> ClusterEngine::network_rates_of(const std::vector<Starting>&
   // start order, and those starting now) over their routes; the starting
   // ones' rates. The earlier ones keep the rate they started with: only the
   // new ones are timed with these rates.
-  std::vector<const PendingMigration*> running;
-  for (const auto& m : heap_) running.push_back(&m);
-  std::sort(running.begin(), running.end(), [](const auto* a, const auto* b) { return a->seq < b->seq; });
   std::vector<std::pair<int, int>> transfers;
-  for (const auto* m : running) transfers.emplace_back(placement_.host_of(m->vm), m->target);
+  for (const auto* m : by_start(heap_)) transfers.emplace_back(placement_.host_of(m->vm), m->target);
   for (const Starting& s : starting) transfers.emplace_back(s.source, s.target);
   const std::vector<double> rates = fair_transfer_rates(*spec_.network, transfers);
   return std::vector<double>(rates.end() - static_cast<std::ptrdiff_t>(starting.size()), rates.end());
@@ -319,10 +324,9 @@ void ClusterEngine::complete_migration(const PendingMigration& m, double t) {
 
 void ClusterEngine::process_migrations(double t) {
   if (t > last_process_) force_update(t);
-  auto cmp = [](const auto& a, const auto& b) { return later(a, b); };
   std::vector<int> touched;
   while (!heap_.empty() && heap_.front().at == t) {
-    std::pop_heap(heap_.begin(), heap_.end(), cmp);
+    std::pop_heap(heap_.begin(), heap_.end(), later);
     const PendingMigration m = heap_.back();
     heap_.pop_back();
     const int source = placement_.host_of(m.vm);

@@ -22,11 +22,12 @@ namespace {
 // downtime overhead, sync cost, on downtime. Parameters in log space.
 constexpr int kCopyParams = 4;
 constexpr int kStopParams = 3;
+// The fastest path the search considers (MiB/s); a copy ceiling there means "no ceiling".
+constexpr double kFastestLinkMibps = 20000.0;
 
 models::HostProfile apply_copy(const std::array<double, kCopyParams>& x, models::HostProfile h) {
-  // Copy ceilings above the fastest link we bound (20000 MiB/s) mean "no ceiling".
-  h.first_pass_mibps = std::min(std::exp(x[0]), 20000.0);
-  h.live_copy_mibps = std::min(std::exp(x[1]), 20000.0);
+  h.first_pass_mibps = std::min(std::exp(x[0]), kFastestLinkMibps);
+  h.live_copy_mibps = std::min(std::exp(x[1]), kFastestLinkMibps);
   h.zero_page_ns = std::exp(x[2]);
   h.background_dirty_pages_per_sec = std::min(std::exp(x[3]), h.guest_max_write_pages_per_sec);
   return h;
@@ -34,7 +35,7 @@ models::HostProfile apply_copy(const std::array<double, kCopyParams>& x, models:
 
 models::HostProfile apply_stop(const std::array<double, kStopParams>& x, models::HostProfile h) {
   // Bounded to physically sensible ranges (a 2-core host, loopback).
-  h.link_mibps = std::min(std::exp(x[0]), 20000.0);
+  h.link_mibps = std::min(std::exp(x[0]), kFastestLinkMibps);
   h.downtime_overhead_ms = std::min(std::exp(x[1]), 1000.0);
   h.sync_ms_per_gib = std::min(std::exp(x[2]), 200.0);
   return h;

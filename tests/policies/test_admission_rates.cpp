@@ -6,10 +6,9 @@
 
 #include <memory>
 
-#include "models/power_model.hpp"
 #include "policies/admission_control.hpp"
 #include "sim/cluster_engine.hpp"
-#include "sim/network_topology.hpp"
+#include "tests/support/six_host_cluster.hpp"
 
 using namespace migsim;
 using migsim::policies::AdmissionControl;
@@ -66,38 +65,11 @@ class ScriptedAdmission final : public sim::ConsolidationPolicy {
   bool ask_engine_;
 };
 
-// Six hosts with 1000 Mbit/s NICs, decisions at 300, 600, ... s for an hour,
-// VMs of the given RAM at 50 % CPU. two_racks: hosts 0-3 on tor-a, 4-5 on
-// tor-b, a 1000 Mbit/s uplink between the switches; else no network.
+// The six-host cluster with VMs of the given RAM; two_racks: hosts 0-3 on tor-a,
+// 4-5 on tor-b, a 1000 Mbit/s uplink between the switches; else no network.
 sim::ClusterSpec cluster(const std::vector<double>& ram_mib, bool two_racks) {
-  sim::ClusterSpec spec;
-  for (int h = 0; h < 6; ++h) {
-    sim::HostSpec host;
-    host.pes = 2;
-    host.pe_mips = 1860;
-    host.ram_mib = 4096;
-    host.bw_mbps = 1000;
-    host.power = models::builtin_power_model("hp-ml110-g4");
-    spec.hosts.push_back(host);
-  }
-  for (double ram : ram_mib) {
-    sim::VmSpec vm;
-    vm.mips = 500;
-    vm.ram_mib = ram;
-    spec.vms.push_back(vm);
-    spec.demand.emplace_back("v", 300, std::vector<double>(12, 0.5));
-  }
-  spec.options.cloudsim_compat = false;
-  spec.options.first_offset_s = 0;
-  spec.options.duration_s = 3600;
-  if (two_racks) {
-    std::vector<sim::NetworkLink> links;
-    for (int h = 0; h < 6; ++h) links.push_back({h, h < 4 ? 6 : 7, 1000});
-    links.push_back({6, 7, 1000});
-    spec.network = std::make_shared<const sim::NetworkTopology>(6, std::vector<std::string>{"tor-a", "tor-b"},
-                                                                links);
-  }
-  return spec;
+  return migsim::testing::six_host_cluster(
+      ram_mib, two_racks ? migsim::testing::SixHostNet::TwoRacks : migsim::testing::SixHostNet::None);
 }
 }  // namespace
 

@@ -5,9 +5,8 @@
 #include <map>
 #include <memory>
 
-#include "models/power_model.hpp"
 #include "sim/cluster_engine.hpp"
-#include "sim/network_topology.hpp"
+#include "tests/support/six_host_cluster.hpp"
 
 using namespace migsim;
 
@@ -47,44 +46,11 @@ class ScriptedPolicy final : public sim::ConsolidationPolicy {
   std::size_t step_ = 0;
 };
 
-enum class Net { None, TwoRacks, Star };
+using Net = migsim::testing::SixHostNet;
 
-// Six hosts with 1000 Mbit/s NICs. TwoRacks: rack a = hosts 0-3 on tor-a
-// (vertex 6), rack b = hosts 4-5 on tor-b (vertex 7), a 1000 Mbit/s core link
-// between them. Star: all six on one switch. None: no network.
+// `vms` VMs of 1000 MiB on the six-host cluster.
 sim::ClusterSpec cluster(int vms, Net net) {
-  sim::ClusterSpec spec;
-  for (int h = 0; h < 6; ++h) {
-    sim::HostSpec host;
-    host.pes = 2;
-    host.pe_mips = 1860;
-    host.ram_mib = 4096;
-    host.bw_mbps = 1000;
-    host.power = models::builtin_power_model("hp-ml110-g4");
-    spec.hosts.push_back(host);
-  }
-  for (int v = 0; v < vms; ++v) {
-    sim::VmSpec vm;
-    vm.mips = 500;
-    vm.ram_mib = 1000;
-    spec.vms.push_back(vm);
-    spec.demand.emplace_back("v", 300, std::vector<double>(12, 0.5));
-  }
-  spec.options.cloudsim_compat = false;
-  spec.options.first_offset_s = 0;
-  spec.options.duration_s = 3600;
-  if (net == Net::TwoRacks) {
-    std::vector<sim::NetworkLink> links;
-    for (int h = 0; h < 6; ++h) links.push_back({h, h < 4 ? 6 : 7, 1000});
-    links.push_back({6, 7, 1000});
-    spec.network = std::make_shared<const sim::NetworkTopology>(6, std::vector<std::string>{"tor-a", "tor-b"},
-                                                                links);
-  } else if (net == Net::Star) {
-    std::vector<sim::NetworkLink> links;
-    for (int h = 0; h < 6; ++h) links.push_back({h, 6, 1000});
-    spec.network = std::make_shared<const sim::NetworkTopology>(6, std::vector<std::string>{"switch"}, links);
-  }
-  return spec;
+  return migsim::testing::six_host_cluster(std::vector<double>(static_cast<std::size_t>(vms), 1000.0), net);
 }
 
 std::map<int, double> rates_of(const sim::ClusterSpec& spec, ScriptedPolicy policy, double duration_s) {

@@ -26,7 +26,7 @@ struct CalibrateOptions {
 int run_calibrate(const CalibrateOptions& o) {
   const std::vector<validation::MeasuredMigration> data = validation::read_datasets(o.logs);
   const std::string names = validation::dataset_label(o.logs);
-  // Checked before the (longer) fit on everything: bad --folds fails fast.
+  // Cross-validation first: it checks --folds before fitting anything.
   const validation::CrossValidation cv = validation::cross_validate(data, o.folds);
   const validation::TunedParameters tuned = validation::calibrate_on_all(data);
   traces::write_file_atomically(o.out, validation::profile_document(tuned, names).dump(2) + "\n");

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "sim/network_topology.hpp"
@@ -51,6 +52,16 @@ ClusterEngine::ClusterEngine(ClusterSpec spec, ConsolidationPolicy& policy,
   if (spec_.network && spec_.network->host_count() != static_cast<int>(spec_.hosts.size())) {
     throw std::invalid_argument("ClusterEngine: the network has a different number of hosts");
   }
+  if (!spec_.initial_host.empty()) {
+    if (spec_.initial_host.size() != spec_.vms.size()) {
+      throw std::invalid_argument("ClusterEngine: initial_host needs one entry per VM");
+    }
+    for (int h : spec_.initial_host) {
+      if (h < -1 || h >= static_cast<int>(spec_.hosts.size())) {
+        throw std::invalid_argument("ClusterEngine: initial host " + std::to_string(h) + " out of range");
+      }
+    }
+  }
   skip_.assign(spec_.hosts.size(), 0);
   idle_recorded_.assign(spec_.hosts.size(), 0);
 }
@@ -59,7 +70,10 @@ void ClusterEngine::initial_placement() {
   Placement& p = placement_;
   for (int v = 0; v < p.vm_count(); ++v) {
     p.set_instantiating(v, true);
-    const int h = policy_.place_new(p, v);
+    const auto given = static_cast<std::size_t>(v);
+    const int h = given < spec_.initial_host.size() && spec_.initial_host[given] >= 0
+                      ? spec_.initial_host[given]
+                      : policy_.place_new(p, v);
     bool ok = h >= 0 && p.create(h, v);
     p.set_instantiating(v, false);
     // Until its first update a created VM requests nothing (CloudSim: its
@@ -190,7 +204,8 @@ void ClusterEngine::schedule_started(double t) {
     const MigrationTiming timing = timer_.time(req);
     migration_time_sum_ += timing.duration_s;
     heap_.push_back({t + timing.duration_s, seq_++, v, s.target, timing.downtime_s, timing.converged, req,
-                     timing.duration_s, 0.0, t});
+                     timing.duration_s, 0.0, t, t});
+    for (EngineObserver* obs : observers_) obs->migration_started({t, req, timing});
     std::push_heap(heap_.begin(), heap_.end(), later);
   }
   starting_.clear();
@@ -300,6 +315,10 @@ int ClusterEngine::nic_transfers(int h) const {
 void ClusterEngine::complete_migration(const PendingMigration& m, double t) {
   Placement& p = placement_;
   const int v = m.vm;
+  if (!observers_.empty()) {
+    const MigrationFinished done{m.start_s, t, m.req, {t - m.start_s, m.converged ? m.downtime_s : 0.0, m.converged}};
+    for (EngineObserver* obs : observers_) obs->migration_finished(done);
+  }
   if (!m.converged) {
     // Cancelled at the model's horizon: the VM stays where it was.
     p.remove_migrating_in(m.target, v);

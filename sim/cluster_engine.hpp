@@ -5,6 +5,7 @@
 #include "sim/cluster_result.hpp"
 #include "sim/cluster_spec.hpp"
 #include "sim/consolidation_policy.hpp"
+#include "sim/engine_observer.hpp"
 #include "sim/migration_timing.hpp"
 #include "sim/placement.hpp"
 #include "sim/sla_accounting.hpp"
@@ -44,6 +45,8 @@ class ClusterEngine final : private StartRates {
   ClusterEngine(ClusterSpec spec, ConsolidationPolicy& policy, const MigrationTimer& timer);
 
   ClusterResult run();
+  // Observers are told of every migration started and finished (not owned).
+  void add_observer(EngineObserver* o) { observers_.push_back(o); }
 
   const Placement& placement() const { return placement_; }
 
@@ -62,6 +65,7 @@ class ClusterEngine final : private StartRates {
     double duration_s = 0;
     double progress = 0;
     double progress_at = 0;
+    double start_s = 0;
   };
   void initial_placement();
   void force_update(double t);
@@ -90,6 +94,7 @@ class ClusterEngine final : private StartRates {
   void retire_idle_vms(const std::vector<int>& hosts);
 
   ClusterSpec spec_;
+  std::vector<EngineObserver*> observers_;
   ConsolidationPolicy& policy_;
   const MigrationTimer& timer_;
   Placement placement_;

@@ -60,6 +60,9 @@ struct ClusterSpec {
   // migsim semantics: links shared by concurrent migrations (max-min fair).
   // Null: each migration gets an equal share of its two hosts' NICs.
   std::shared_ptr<const NetworkTopology> network;
+  // Where each VM starts (a captured trace says where its VMs ran). Empty: the
+  // policy places every VM; -1 for one VM: the policy places that one.
+  std::vector<int> initial_host;
 };
 
 }  // namespace migsim::sim

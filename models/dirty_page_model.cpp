@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace migsim::models {
 
@@ -11,13 +12,13 @@ double uniform_distinct(double w, double n) { return n <= 0.0 ? 0.0 : n * -std::
 }  // namespace
 
 DirtyPageModel::DirtyPageModel(DirtyPattern pattern, double wss_pages, double pages_per_sec,
-                               const std::vector<RatePoint>* series, double hot_fraction,
+                               std::vector<RatePoint> series, double hot_fraction,
                                double hot_write_share, Pacing pacing,
                                double max_write_pages_per_sec, double tlb_entries)
     : pattern_(pattern),
       wss_(std::max(0.0, wss_pages)),
       rate_(pages_per_sec),
-      series_(series != nullptr && !series->empty() ? series : nullptr),
+      series_(std::move(series)),
       hot_pages_(wss_ * hot_fraction),
       cold_pages_(wss_ - wss_ * hot_fraction),
       hot_share_(hot_write_share),
@@ -56,21 +57,31 @@ void DirtyPageModel::compute_logged_shares(double n) {
 }
 
 DirtyPageModel DirtyPageModel::for_workload(const DirtyWorkload& w, const HostProfile& host) {
-  return DirtyPageModel(w.pattern, w.wss_mib * kPagesPerMiB, w.pages_per_sec, &w.series,
+  return DirtyPageModel(w.pattern, w.wss_mib * kPagesPerMiB, w.pages_per_sec, w.series,
                         w.hot_fraction, w.hot_write_share, w.pacing,
                         host.guest_max_write_pages_per_sec, host.tcg_tlb_entries);
 }
 
 DirtyPageModel DirtyPageModel::for_background(const HostProfile& host) {
   return DirtyPageModel(DirtyPattern::Uniform, host.background_wss_mib * kPagesPerMiB,
-                        host.background_dirty_pages_per_sec, nullptr, 0.0, 0.0, Pacing::CpuTime,
+                        host.background_dirty_pages_per_sec, {}, 0.0, 0.0, Pacing::CpuTime,
                         host.guest_max_write_pages_per_sec);
+}
+
+void DirtyPageModel::set_rate_from(double t_ms, double pages_per_sec) {
+  if (series_.empty()) series_.push_back({0.0, rate_});
+  const double t_s = std::max(t_ms / 1000.0, series_.back().t_s);
+  if (t_s == series_.back().t_s) {
+    series_.back().pages_per_sec = pages_per_sec;
+  } else {
+    series_.push_back({t_s, pages_per_sec});
+  }
 }
 
 bool DirtyPageModel::idle() const {
   if (wss_ <= 0.0) return true;
-  if (series_ == nullptr) return rate_ <= 0.0;
-  return std::all_of(series_->begin(), series_->end(),
+  if (series_.empty()) return rate_ <= 0.0;
+  return std::all_of(series_.begin(), series_.end(),
                      [](const RatePoint& p) { return p.pages_per_sec <= 0.0; });
 }
 
@@ -84,9 +95,9 @@ double DirtyPageModel::effective_rate(double rate, double throttle_pct) const {
 
 double DirtyPageModel::writes(double t0_ms, double t1_ms, double throttle_pct) const {
   if (t1_ms <= t0_ms || wss_ <= 0.0) return 0.0;
-  if (series_ == nullptr) return effective_rate(rate_, throttle_pct) * (t1_ms - t0_ms) / 1000.0;
+  if (series_.empty()) return effective_rate(rate_, throttle_pct) * (t1_ms - t0_ms) / 1000.0;
   double total = 0.0;
-  const auto& s = *series_;
+  const auto& s = series_;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const double seg0 = i == 0 ? -1e300 : s[i].t_s * 1000.0;
     const double seg1 = i + 1 < s.size() ? s[i + 1].t_s * 1000.0 : 1e300;

@@ -9,7 +9,7 @@ namespace migsim::models {
 class DirtyPageModel {
  public:
   DirtyPageModel(DirtyPattern pattern, double wss_pages, double pages_per_sec,
-                 const std::vector<RatePoint>* series, double hot_fraction,
+                 std::vector<RatePoint> series, double hot_fraction,
                  double hot_write_share, Pacing pacing, double max_write_pages_per_sec,
                  double tlb_entries = 0.0);
   static DirtyPageModel for_workload(const DirtyWorkload& w, const HostProfile& host);
@@ -26,6 +26,9 @@ class DirtyPageModel {
   // the two intervals together wrap around the WSS.
   double recent_overlap(double prev_writes, double writes) const;
   double wss_pages() const { return wss_; }
+  // From `t_ms` on, the workload writes `pages_per_sec` (its trace moved on).
+  // Times before the last change are not rewritten: t_ms is clamped to it.
+  void set_rate_from(double t_ms, double pages_per_sec);
   bool idle() const;
 
  private:
@@ -37,7 +40,7 @@ class DirtyPageModel {
   DirtyPattern pattern_;
   double wss_;
   double rate_;
-  const std::vector<RatePoint>* series_;  // not owned; may be null
+  std::vector<RatePoint> series_;  // empty: the constant rate_
   double hot_pages_;
   double cold_pages_;
   double hot_share_;

@@ -11,7 +11,7 @@ namespace migsim::models {
 namespace {
 
 DirtyPageModel model(DirtyPattern p, double wss_pages, double tlb) {
-  return DirtyPageModel(p, wss_pages, 1000.0, nullptr, 0.1, 0.9, Pacing::WallClock, 1e6, tlb);
+  return DirtyPageModel(p, wss_pages, 1000.0, {}, 0.1, 0.9, Pacing::WallClock, 1e6, tlb);
 }
 
 TEST(TcgDirtyLogging, SequentialWorkingSetInsideTheTlbIsInvisible) {

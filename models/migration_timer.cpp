@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/precopy_migration.hpp"
 #include "models/qemu_precopy_model.hpp"
 
 namespace migsim::models {
@@ -16,7 +17,7 @@ sim::MigrationTiming CloudSimMigrationTimer::time(const sim::MigrationRequest& r
 PrecopyMigrationTimer::PrecopyMigrationTimer() : PrecopyMigrationTimer(Settings{}) {}
 PrecopyMigrationTimer::PrecopyMigrationTimer(Settings s) : settings_(s) {}
 
-sim::MigrationTiming PrecopyMigrationTimer::time(const sim::MigrationRequest& r) const {
+MigrationScenario PrecopyMigrationTimer::scenario_for(const sim::MigrationRequest& r) const {
   MigrationScenario sc;
   sc.memory.ram_mib = r.ram_mib;
   sc.memory.nonzero_mib = r.ram_mib * settings_.nonzero_fraction;
@@ -26,12 +27,16 @@ sim::MigrationTiming PrecopyMigrationTimer::time(const sim::MigrationRequest& r)
   sc.host.link_mibps = r.link_mbps * 1e6 / 8.0 / kMiB;
   sc.options.horizon_s = settings_.horizon_s;
   sc.options.record_iterations = false;
-  const Prediction p = QemuPrecopyModel().predict(sc);
-  sim::MigrationTiming t;
-  t.converged = p.converged;
-  t.duration_s = p.total_time_ms / 1000.0;
-  t.downtime_s = p.converged ? p.downtime_ms / 1000.0 : 0.0;
-  return t;
+  return sc;
+}
+
+sim::MigrationTiming PrecopyMigrationTimer::time(const sim::MigrationRequest& r) const {
+  return timing_of(QemuPrecopyModel().predict(scenario_for(r)));
+}
+
+std::unique_ptr<sim::MigrationProcess> PrecopyMigrationTimer::start(const sim::MigrationRequest& r,
+                                                                    double t_s) const {
+  return std::make_unique<PrecopyMigration>(scenario_for(r), t_s);
 }
 
 std::unique_ptr<sim::MigrationTimer> make_migration_timer(const std::string& name) {

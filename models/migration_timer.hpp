@@ -29,6 +29,10 @@ class PrecopyMigrationTimer final : public sim::MigrationTimer {
   explicit PrecopyMigrationTimer(Settings s);
   std::string name() const override { return "qemu-precopy"; }
   sim::MigrationTiming time(const sim::MigrationRequest& r) const override;
+  // A resumable pre-copy process (models/precopy_migration.hpp).
+  std::unique_ptr<sim::MigrationProcess> start(const sim::MigrationRequest& r, double t_s) const override;
+  // What the model is given for a request.
+  MigrationScenario scenario_for(const sim::MigrationRequest& r) const;
 
  private:
   Settings settings_;

@@ -350,7 +350,7 @@ bool PrecopyProcess::loop_top() {
 void PrecopyProcess::advance(double t_limit) {
   while (phase_ != Phase::Done) {
     if (phase_ == Phase::StopAndCopy) {
-      stop_and_copy(t_limit);
+      if (!pause_at_stop_) stop_and_copy(t_limit);
       return;
     }
     switch (step_) {
@@ -392,6 +392,12 @@ void PrecopyProcess::advance(double t_limit) {
 const Prediction& PrecopyProcess::run() {
   advance(kInf);
   return out_;
+}
+
+void PrecopyProcess::run_until_guest_stops() {
+  pause_at_stop_ = true;
+  advance(kInf);
+  pause_at_stop_ = false;
 }
 
 PrecopyProcess::Forecast PrecopyProcess::forecast() const {

@@ -39,6 +39,9 @@ class PrecopyProcess {
   void advance(double t_ms);
   // Runs to the end at the current rates and returns the prediction.
   const Prediction& run();
+  // Runs at the current rates until the guest is paused (the stop-and-copy
+  // begins) or the migration ends without converging.
+  void run_until_guest_stops();
 
   // From now, the route gives this many MiB/s (the host profile's link_mibps
   // until then); first-pass and live-copy ceilings of the profile still apply.
@@ -185,6 +188,7 @@ class PrecopyProcess {
 
   Prediction out_;
   IterationRecord current_;
+  bool pause_at_stop_ = false;  // run_until_guest_stops() in progress
 };
 
 }  // namespace migsim::models

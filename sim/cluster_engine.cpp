@@ -11,20 +11,13 @@
 
 namespace migsim::sim {
 
-namespace {
-// Heap order of pending migrations: the earliest end first, ties in start order.
-constexpr auto later = [](const auto& a, const auto& b) {
-  if (a.at != b.at) return a.at > b.at;
-  return a.seq > b.seq;
-};
 
-// Pointers to the migrations in flight, in start order.
-template <class Heap>
-auto by_start(Heap& heap) {
-  std::vector<decltype(&*heap.begin())> out;
-  for (auto& m : heap) out.push_back(&m);
-  std::sort(out.begin(), out.end(), [](const auto* a, const auto* b) { return a->seq < b->seq; });
-  return out;
+namespace {
+std::vector<double> host_bandwidths(const ClusterSpec& spec) {
+  std::vector<double> bw;
+  bw.reserve(spec.hosts.size());
+  for (const auto& h : spec.hosts) bw.push_back(h.bw_mbps);
+  return bw;
 }
 }  // namespace
 
@@ -38,7 +31,12 @@ ClusterEngine::ClusterEngine(ClusterSpec spec, ConsolidationPolicy& policy,
                  spec_.options.history_length),
       sla_(static_cast<int>(spec_.hosts.size()), static_cast<int>(spec_.vms.size())),
       vm_history_time_(spec_.vms.size(), 0.0),
-      host_had_vms_(spec_.hosts.size(), 0) {
+      host_had_vms_(spec_.hosts.size(), 0),
+      flows_(spec_.options.cloudsim_compat ? Sharing::TargetHost
+             : spec_.network                ? Sharing::Network
+                                            : Sharing::NicSplit,
+             host_bandwidths(spec_), spec_.network,
+             !spec_.options.cloudsim_compat && spec_.options.rerate_in_flight) {
   if (spec_.demand.size() != spec_.vms.size()) {
     throw std::invalid_argument("ClusterEngine: one demand series per VM is required");
   }
@@ -184,142 +182,62 @@ void ClusterEngine::start_migration(const MigrationOrder& o, double t) {
 }
 
 void ClusterEngine::schedule_started(double t) {
-  // Timed once every migration of the instant is registered, so concurrent
-  // ones see each other on the hosts' NICs (migsim semantics).
+  // Started once every migration of the instant is registered, so concurrent
+  // ones see each other on the hosts' NICs and links.
+  if (starting_.empty()) return;
   Placement& p = placement_;
-  const std::vector<double> rates = start_rates(starting_, true);
-  for (std::size_t i = 0; i < starting_.size(); ++i) {
-    const Starting& s = starting_[i];
+  std::vector<MigrationFlows::Endpoints> ends;
+  std::vector<MigrationRequest> reqs;
+  for (const Starting& s : starting_) {
     const int v = s.vm;
     MigrationRequest req;
     req.vm = v;
     req.source_host = s.source;
     req.target_host = s.target;
     req.ram_mib = p.vm(v).ram_mib;
-    req.link_mbps = rates[i];
     const double u = spec_.demand[v].at(t);
     req.cpu_utilization = u;
     req.dirty_pages_per_sec = p.vm(v).dirty_pages_per_sec_at_full_cpu * u;
     req.wss_mib = p.vm(v).wss_mib;
-    const MigrationTiming timing = timer_.time(req);
-    migration_time_sum_ += timing.duration_s;
-    heap_.push_back({t + timing.duration_s, seq_++, v, s.target, timing.downtime_s, timing.converged, req,
-                     timing.duration_s, 0.0, t, t});
-    for (EngineObserver* obs : observers_) obs->migration_started({t, req, timing});
-    std::push_heap(heap_.begin(), heap_.end(), later);
+    reqs.push_back(req);
+    ends.push_back({s.source, s.target});
+  }
+  const std::vector<long long> ids = flows_.start(t, ends, [&](std::size_t i, double rate) {
+    reqs[i].link_mbps = rate;
+    return timer_.start(reqs[i], t);
+  });
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    in_flight_.emplace(ids[i], InFlight{starting_[i].vm, starting_[i].target, reqs[i], reqs[i].dirty_pages_per_sec});
+    for (EngineObserver* obs : observers_) obs->migration_started({t, reqs[i], flows_.forecast(ids[i])});
   }
   starting_.clear();
-  rerate_in_flight(t);
-}
-
-std::vector<double> ClusterEngine::current_rates(const std::vector<const PendingMigration*>& running) const {
-  if (spec_.network) {
-    std::vector<std::pair<int, int>> transfers;
-    for (const auto* m : running) transfers.emplace_back(placement_.host_of(m->vm), m->target);
-    std::vector<double> rates = fair_transfer_rates(*spec_.network, transfers);
-    for (std::size_t i = 0; i < rates.size(); ++i) {
-      if (!std::isfinite(rates[i])) rates[i] = placement_.host(running[i]->target).bw_mbps;
-    }
-    return rates;
-  }
-  std::vector<Starting> s;
-  for (const auto* m : running) s.push_back({m->vm, placement_.host_of(m->vm), m->target});
-  return start_rates(s, true);  // all registered in the placement: the NIC split of now
-}
-
-void ClusterEngine::rerate_in_flight(double t) {
-  if (!spec_.options.rerate_in_flight || spec_.options.cloudsim_compat || heap_.empty()) return;
-  const std::vector<PendingMigration*> running = by_start(heap_);
-  const std::vector<double> rates =
-      current_rates(std::vector<const PendingMigration*>(running.begin(), running.end()));
-  bool changed = false;
-  for (std::size_t i = 0; i < running.size(); ++i) {
-    PendingMigration& m = *running[i];
-    if (rates[i] == m.req.link_mbps) continue;
-    if (m.duration_s > 0) m.progress = std::min(1.0, m.progress + (t - m.progress_at) / m.duration_s);
-    m.progress_at = t;
-    m.req.link_mbps = rates[i];
-    const MigrationTiming timing = timer_.time(m.req);
-    const double at = t + (1.0 - m.progress) * timing.duration_s;
-    migration_time_sum_ += at - m.at;  // the planned duration, now start to the new end
-    m.at = at;
-    m.duration_s = timing.duration_s;
-    m.downtime_s = timing.downtime_s;  // the stop-and-copy runs at the rate of the end
-    m.converged = timing.converged;
-    changed = true;
-  }
-  if (changed) std::make_heap(heap_.begin(), heap_.end(), later);
-}
-
-std::vector<double> ClusterEngine::start_rates(const std::vector<Starting>& starting, bool registered) const {
-  const Placement& p = placement_;
-  const bool network = spec_.network && !spec_.options.cloudsim_compat;
-  const std::vector<double> network_rates = network ? network_rates_of(starting) : std::vector<double>{};
-  std::vector<double> out;
-  out.reserve(starting.size());
-  for (std::size_t i = 0; i < starting.size(); ++i) {
-    const Starting& s = starting[i];
-    double link = p.host(s.target).bw_mbps;
-    if (network) {
-      // Its max-min fair rate over its route, fixed for its whole duration.
-      if (std::isfinite(network_rates[i])) link = network_rates[i];
-    } else if (!spec_.options.cloudsim_compat) {
-      // Migrations in flight share the hosts' NICs equally; this one gets its
-      // fair share of the busier end at its start, for its whole duration.
-      auto users = [&](int h) {
-        int n = nic_transfers(h);
-        if (!registered) {
-          for (const Starting& o : starting) n += (o.source == h) + (o.target == h);
-        }
-        return static_cast<double>(std::max(n, 1));
-      };
-      const double src_share = s.source >= 0 ? p.host(s.source).bw_mbps / users(s.source) : link;
-      const double dst_share = p.host(s.target).bw_mbps / users(s.target);
-      link = std::min(src_share, dst_share);
-    }
-    out.push_back(link);
-  }
-  return out;
 }
 
 std::vector<double> ClusterEngine::rates_if_started(const std::vector<MigrationOrder>& orders) const {
-  std::vector<Starting> s;
+  std::vector<MigrationFlows::Endpoints> s;
   s.reserve(orders.size());
-  for (const MigrationOrder& o : orders) s.push_back({o.vm, placement_.host_of(o.vm), o.target_host});
-  return start_rates(s, false);
+  for (const MigrationOrder& o : orders) s.push_back({placement_.host_of(o.vm), o.target_host});
+  return flows_.rates_if_started(s);
 }
 
-std::vector<double> ClusterEngine::network_rates_of(const std::vector<Starting>& starting) const {
-  // Max-min fair rates of every migration in flight (those timed earlier, in
-  // start order, and those starting now) over their routes; the starting
-  // ones' rates. The earlier ones keep the rate they started with: only the
-  // new ones are timed with these rates.
-  std::vector<std::pair<int, int>> transfers;
-  for (const auto* m : by_start(heap_)) transfers.emplace_back(placement_.host_of(m->vm), m->target);
-  for (const Starting& s : starting) transfers.emplace_back(s.source, s.target);
-  const std::vector<double> rates = fair_transfer_rates(*spec_.network, transfers);
-  return std::vector<double>(rates.end() - static_cast<std::ptrdiff_t>(starting.size()), rates.end());
-}
-
-int ClusterEngine::nic_transfers(int h) const {
-  // Migrations in flight into or out of host h (a starting one included once
-  // it is registered as migrating in at its target).
-  const Placement& p = placement_;
-  int n = static_cast<int>(p.migrating_in(h).size());
-  for (int v : p.vms_on(h)) {
-    if (p.in_migration(v) && !p.is_migrating_in(h, v)) ++n;
+void ClusterEngine::follow_traces(double t) {
+  if (spec_.options.cloudsim_compat) return;
+  for (auto& [id, m] : in_flight_) {
+    const double rate = placement_.vm(m.vm).dirty_pages_per_sec_at_full_cpu * spec_.demand[m.vm].at(t);
+    if (rate == m.dirty_now) continue;
+    m.dirty_now = rate;
+    flows_.set_dirty_pages_per_sec(id, t, rate);
   }
-  return n;
 }
 
-void ClusterEngine::complete_migration(const PendingMigration& m, double t) {
+void ClusterEngine::complete_migration(const MigrationFlows::Finished& f, double t) {
   Placement& p = placement_;
+  const auto it = in_flight_.find(f.id);
+  const InFlight m = it->second;
+  in_flight_.erase(it);
   const int v = m.vm;
-  if (!observers_.empty()) {
-    const MigrationFinished done{m.start_s, t, m.req, {t - m.start_s, m.converged ? m.downtime_s : 0.0, m.converged}};
-    for (EngineObserver* obs : observers_) obs->migration_finished(done);
-  }
-  if (!m.converged) {
+  for (EngineObserver* obs : observers_) obs->migration_finished({f.start_s, t, m.req, f.timing});
+  if (!f.timing.converged) {
     // Cancelled at the model's horizon: the VM stays where it was.
     p.remove_migrating_in(m.target, v);
     p.set_in_migration(v, false);
@@ -334,36 +252,66 @@ void ClusterEngine::complete_migration(const PendingMigration& m, double t) {
     throw std::logic_error("ClusterEngine: migrated VM does not fit its target host");
   }
   p.set_in_migration(v, false);
-  if (!spec_.options.cloudsim_compat && m.downtime_s > 0) {
-    sla_.downtime(m.downtime_s, p.requested_mips(v));
-    downtime_sum_ += m.downtime_s;
+  if (!spec_.options.cloudsim_compat && f.timing.downtime_s > 0) {
+    sla_.downtime(f.timing.downtime_s, p.requested_mips(v));
+    downtime_sum_ += f.timing.downtime_s;
   }
   policy_.on_migration_end(v, t);
 }
 
-void ClusterEngine::process_migrations(double t) {
-  if (t > last_process_) force_update(t);
-  std::vector<int> touched;
-  while (!heap_.empty() && heap_.front().at == t) {
-    std::pop_heap(heap_.begin(), heap_.end(), later);
-    const PendingMigration m = heap_.back();
-    heap_.pop_back();
-    const int source = placement_.host_of(m.vm);
-    if (source >= 0) touched.push_back(source);
-    touched.push_back(m.target);
-    complete_migration(m, t);
+void ClusterEngine::migration_milestone(double t) {
+  const std::vector<MigrationFlows::Finished> done = flows_.step(t);
+  if (!done.empty()) {
+    if (t > last_process_) force_update(t);
+    std::vector<int> touched;
+    for (const MigrationFlows::Finished& f : done) {
+      const int source = placement_.host_of(in_flight_.at(f.id).vm);
+      if (source >= 0) touched.push_back(source);
+      touched.push_back(f.ends.target);
+      complete_migration(f, t);
+    }
+    // CloudSim updates every host again at the same instant. For a host the
+    // completions did not touch that repeats the update it just had (same time,
+    // same VMs, same requests): nothing changes, so only touched hosts are redone.
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    ++steps_;
+    for (int h : touched) update_host(h, t);
+    retire_idle_vms(touched);
+    for (int h : touched) host_had_vms_[h] = placement_.vms_on(h).empty() ? 0 : 1;
+    last_process_ = t;
   }
-  // CloudSim updates every host again at the same instant. For a host the
-  // completions did not touch that repeats the update it just had (same time,
-  // same VMs, same requests): nothing changes, so only touched hosts are redone.
-  std::sort(touched.begin(), touched.end());
-  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-  ++steps_;
-  rerate_in_flight(t);  // the ones left share what the finished ones freed
-  for (int h : touched) update_host(h, t);
-  retire_idle_vms(touched);
-  for (int h : touched) host_had_vms_[h] = placement_.vms_on(h).empty() ? 0 : 1;
-  last_process_ = t;
+  schedule_milestone();
+}
+
+void ClusterEngine::schedule_milestone() {
+  // One pending milestone event at a time: the earliest of the flows'.
+  const double next = flows_.next_event_s();
+  if (milestone_event_ != 0 && sim_.is_pending(milestone_event_)) {
+    if (next == milestone_at_) return;
+    sim_.cancel(milestone_event_);
+  }
+  milestone_event_ = 0;
+  if (!std::isfinite(next)) return;
+  milestone_at_ = next;
+  milestone_event_ = sim_.schedule_at(std::max(next, sim_.now()), [this] { migration_milestone(sim_.now()); }, 0);
+}
+
+void ClusterEngine::processing_instant(double t) {
+  Placement& p = placement_;
+  force_update(t);
+  follow_traces(t);
+  if (policy_.migrates()) {
+    for (int v = 0; v < p.vm_count(); ++v) {
+      if (p.alive(v)) p.set_utilization_now(v, spec_.demand[v].at(t));
+    }
+    const auto orders = policy_.optimize(p, t);
+    for (const auto& order : orders) start_migration(order, t);
+    schedule_started(t);
+  }
+  grid_ = grid_ + spec_.options.scheduling_interval_s;
+  sim_.schedule_at(grid_, [this] { processing_instant(sim_.now()); }, 1);
+  schedule_milestone();
 }
 
 void ClusterEngine::retire_idle_vms(const std::vector<int>& hosts) {
@@ -396,27 +344,13 @@ ClusterResult ClusterEngine::run() {
   if (!o.cloudsim_compat) policy_.use_start_rates(this);
   initial_placement();
   for (int h = 0; h < p.host_count(); ++h) host_had_vms_[h] = p.vms_on(h).empty() ? 0 : 1;
-  double grid = o.first_offset_s + o.scheduling_interval_s;
-  while (true) {
-    const double next_mig = heap_.empty() ? std::numeric_limits<double>::infinity() : heap_.front().at;
-    if (next_mig <= grid) {
-      if (next_mig >= o.duration_s) break;
-      process_migrations(next_mig);
-      continue;
-    }
-    if (grid >= o.duration_s) break;
-    const double t = grid;
-    force_update(t);
-    if (policy_.migrates()) {
-      for (int v = 0; v < p.vm_count(); ++v) {
-        if (p.alive(v)) p.set_utilization_now(v, spec_.demand[v].at(t));
-      }
-      const auto orders = policy_.optimize(p, t);
-      for (const auto& order : orders) start_migration(order, t);
-      schedule_started(t);
-    }
-    grid = grid + o.scheduling_interval_s;
-  }
+  // One event queue: processing instants (priority 1) and the next milestone of
+  // the migrations in flight (priority 0: a migration ending at a processing
+  // instant completes first). The run ends at the first event at or after the
+  // duration.
+  grid_ = o.first_offset_s + o.scheduling_interval_s;
+  sim_.schedule_at(grid_, [this] { processing_instant(sim_.now()); }, 1);
+  while (sim_.has_pending() && sim_.next_time() < o.duration_s) sim_.step();
 
   ClusterResult r;
   r.policy = policy_.name();
@@ -435,7 +369,7 @@ ClusterResult ClusterEngine::run() {
   r.average_sla_violation = sla_.average();
   r.host_shutdowns = sla_.shutdowns();
   r.vms_retired = retired_;
-  r.mean_migration_s = migrations_ ? migration_time_sum_ / static_cast<double>(migrations_) : 0.0;
+  r.mean_migration_s = migrations_ ? flows_.planned_seconds() / static_cast<double>(migrations_) : 0.0;
   r.total_downtime_s = downtime_sum_;
   const long long done = migrations_ - failed_;
   r.mean_downtime_ms = done > 0 ? 1000.0 * downtime_sum_ / static_cast<double>(done) : 0.0;

@@ -1,22 +1,26 @@
 #pragma once
 #include <functional>
+#include <map>
 #include <vector>
 
 #include "sim/cluster_result.hpp"
 #include "sim/cluster_spec.hpp"
 #include "sim/consolidation_policy.hpp"
 #include "sim/engine_observer.hpp"
+#include "sim/migration_flows.hpp"
 #include "sim/migration_timing.hpp"
 #include "sim/placement.hpp"
+#include "sim/simulator.hpp"
 #include "sim/sla_accounting.hpp"
 
 namespace migsim::sim {
 
-// The cluster simulation: VMs' demand from arbitrary per-VM time series, a
-// processing instant every scheduling interval (offset + k*interval) where
-// hosts update, energy is charged and the policy may order migrations, and a
-// migration-completion event per migration, whose duration comes from the
-// MigrationTimer.
+// The cluster simulation on one event queue (sim/simulator.hpp): processing
+// instants every scheduling interval (offset + k*interval), where hosts update,
+// energy is charged, the VMs' traces move on and the policy may order
+// migrations; and the migrations' milestones (sim/migration_flows.hpp), where a
+// migration ends or what it can use changes. Each migration is a
+// MigrationProcess made by the MigrationTimer.
 //
 // CloudSim-compatible semantics (EngineOptions::cloudsim_compat), matching
 // CloudSim 3.0.3's PowerDatacenter / PowerHost / VmSchedulerTimeShared-
@@ -28,18 +32,20 @@ namespace migsim::sim {
 //  - a VM whose demand is 0 at a processing instant is deallocated for good;
 //  - during a migration 10 % of the VM's MIPS are lost at the source and 10 %
 //    are reserved at the target (CpuShare);
-//  - RAM/bandwidth constrain only the initial placement.
+//  - RAM/bandwidth constrain only the initial placement;
+//  - a migration takes RAM / (BW / 2) at its target host's bandwidth.
 // migsim semantics: processing at k*interval, RAM always constrains placement,
 // idle VMs stay, a host draws power whenever it has a VM, and each migration's
 // downtime (from the pre-copy model) counts as SLA degradation. Concurrent
 // migrations share bandwidth: without a network each gets an equal share of
 // its two hosts' NICs; with ClusterSpec::network, its max-min fair rate over
-// the links of its route, among all migrations in flight. Either way the rate
-// is taken when the migration starts and kept to its end: migrations already
-// running are not re-timed when others start or finish. In migsim semantics
-// the policy may ask (StartRates) what rates migrations it considers would
-// get if they started now: the same rule, so admission control predicts each
-// migration with the rate it is then timed with.
+// the links of its route. When a migration starts, ends or is paused for its
+// stop-and-copy, the rates are recomputed and pushed to every migration in
+// flight (EngineOptions::rerate_in_flight, on by default; off: each keeps the
+// rate it started with), and at each processing instant a migrating VM's write
+// rate follows its trace. The policy may ask (StartRates) what rates migrations
+// it considers would get if they started now: the same rule, so admission
+// control predicts each migration with the rate it starts with.
 class ClusterEngine final : private StartRates {
  public:
   ClusterEngine(ClusterSpec spec, ConsolidationPolicy& policy, const MigrationTimer& timer);
@@ -49,47 +55,35 @@ class ClusterEngine final : private StartRates {
   void add_observer(EngineObserver* o) { observers_.push_back(o); }
 
   const Placement& placement() const { return placement_; }
+  // Events the run processed (processing instants and migration milestones).
+  std::uint64_t events_processed() const { return sim_.events_processed(); }
+  const MigrationFlows& flows() const { return flows_; }
 
  private:
-  struct PendingMigration {
-    double at;
-    long long seq;
+  // What the engine keeps of a migration in flight beside its process.
+  struct InFlight {
     int vm;
     int target;
-    double downtime_s;
-    bool converged;
-    // What re-timing needs (rerate_in_flight): the request it was timed with
-    // (its link_mbps the current rate), the duration at that rate, and the
-    // fraction done at progress_at.
     MigrationRequest req;
-    double duration_s = 0;
-    double progress = 0;
-    double progress_at = 0;
-    double start_s = 0;
+    double dirty_now;  // pages/s it writes now
   };
   void initial_placement();
   void force_update(double t);
   void update_host(int h, double t);
   void update_vm(int v, double t);
   void start_migration(const MigrationOrder& o, double t);
-  void process_migrations(double t);
-  void complete_migration(const PendingMigration& m, double t);
+  void processing_instant(double t);
+  void migration_milestone(double t);
+  void schedule_milestone();
+  void complete_migration(const MigrationFlows::Finished& f, double t);
   double host_energy(int h, double dt) const;
   struct Starting {
     int vm, source, target;
   };
-  // Migrations into or out of host h registered in the placement.
-  int nic_transfers(int h) const;
-  // Bandwidth each of `s` is timed with when they start now; `registered`:
-  // they are already in the placement as migrating (else counted on top).
-  std::vector<double> start_rates(const std::vector<Starting>& s, bool registered) const;
-  std::vector<double> network_rates_of(const std::vector<Starting>& s) const;
   std::vector<double> rates_if_started(const std::vector<MigrationOrder>& orders) const override;
   void schedule_started(double t);
-  // rerate_in_flight: every migration in flight at its current share; those whose
-  // share changed finish the fraction left at the new pace.
-  void rerate_in_flight(double t);
-  std::vector<double> current_rates(const std::vector<const PendingMigration*>& running) const;
+  // The VMs in migration write at the rate of their trace's new sample.
+  void follow_traces(double t);
   std::vector<Starting> starting_;
   void retire_idle_vms(const std::vector<int>& hosts);
 
@@ -104,12 +98,17 @@ class ClusterEngine final : private StartRates {
   std::vector<char> skip_, idle_recorded_;
   std::vector<double> max_watts_;
   std::vector<int> all_hosts_;
-  std::vector<PendingMigration> heap_;
-  long long seq_ = 0;
+  Simulator sim_;
+  MigrationFlows flows_;
+  std::map<long long, InFlight> in_flight_;  // by flow id (start order)
+  EventId milestone_event_ = 0;
+  double milestone_at_ = 0;
+  double grid_ = 0;
+  bool stopped_ = false;
   double last_process_ = 0;
   double energy_ws_ = 0;
   long long migrations_ = 0, failed_ = 0, retired_ = 0, steps_ = 0;
-  double migration_time_sum_ = 0, downtime_sum_ = 0;
+  double downtime_sum_ = 0;
 };
 
 }  // namespace migsim::sim

@@ -1,4 +1,5 @@
 #pragma once
+#include <memory>
 #include <string>
 
 namespace migsim::sim {
@@ -19,15 +20,25 @@ struct MigrationTiming {
   double duration_s = 0.0;  // start to switch-over on the target
   double downtime_s = 0.0;  // guest paused (counted by the SLA metrics in migsim mode)
   bool converged = true;    // false: the model predicts it never converges
+  double transferred_bytes = 0.0;  // what crossed the network (0: the model does not say)
+  int dirty_syncs = 0;             // QEMU's dirty-sync-count (0: the model does not say)
 };
 
-// Pluggable migration duration model (models/migration_timer.hpp has the
-// CloudSim RAM/(BW/2) rule and the QEMU pre-copy model adapter).
+class MigrationProcess;  // sim/migration_process.hpp
+
+// Pluggable migration model for the engine (models/migration_timer.hpp has the
+// CloudSim RAM/(BW/2) rule and the QEMU pre-copy process).
 class MigrationTimer {
  public:
   virtual ~MigrationTimer() = default;
   virtual std::string name() const = 0;
+  // The whole migration at the request's constant rate (admission control's
+  // what-if, the replay's prediction).
   virtual MigrationTiming time(const MigrationRequest& r) const = 0;
+  // The migration as a process starting at t_s. The default re-times the
+  // request whenever its rate changes and finishes the fraction left at the new
+  // pace (a model that cannot be resumed); the pre-copy model overrides it.
+  virtual std::unique_ptr<MigrationProcess> start(const MigrationRequest& r, double t_s) const;
 };
 
 }  // namespace migsim::sim

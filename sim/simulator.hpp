@@ -18,7 +18,10 @@ class Simulator {
     return schedule_at(now_ + delay, std::move(h), priority);
   }
   bool cancel(EventId id) { return queue_.cancel(id); }
+  bool is_pending(EventId id) const { return queue_.is_pending(id); }
   bool has_pending() { return !queue_.empty(); }
+  // Time of the next live event; requires has_pending().
+  SimTime next_time() { return queue_.next_time(); }
 
   // Runs the next event; returns false when none is left.
   bool step();

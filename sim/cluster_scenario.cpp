@@ -104,7 +104,7 @@ ClusterScenario parse_cluster_scenario(const nlohmann::json& doc, const std::str
                        std::to_string(sc.migration.nonzero_fraction));
     }
     sc.migration.auto_converge = m.boolean("auto_converge", false);
-    sc.migration.rerate_in_flight = m.boolean("rerate_in_flight", false);
+    sc.migration.rerate_in_flight = m.boolean("rerate_in_flight", !sc.cloudsim_compat);
     if (sc.cloudsim_compat && sc.migration.rerate_in_flight) {
       throw InputError(m.path("rerate_in_flight") + ": needs semantics \"migsim\" (CloudSim 3.0.3 times a "
                        "migration once), got true");
@@ -112,6 +112,7 @@ ClusterScenario parse_cluster_scenario(const nlohmann::json& doc, const std::str
     m.finish();
   } else {
     sc.migration.model = sc.cloudsim_compat ? "cloudsim" : "qemu-precopy";
+    sc.migration.rerate_in_flight = !sc.cloudsim_compat;
   }
   if (sc.cloudsim_compat && sc.migration.model != "cloudsim") {
     throw InputError(path + ": migration.model: semantics \"cloudsim\" requires model \"cloudsim\", got \"" +

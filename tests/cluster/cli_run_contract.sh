@@ -91,10 +91,11 @@ assert c[0] == {"/network/links/2/capacity_mbps": 1000, "/network/links/3/capaci
 assert c[1]["/policy/rules/0/when"] == "cpu > 0.8" and c[2]["/network/links/3/capacity_mbps"] == 8000, c[:3]
 assert c[11] == {"/network/links/2/capacity_mbps": 8000, "/network/links/3/capacity_mbps": 8000, "/policy/rules/0/when": "cpu > 0.8"}, c[11]
 # Point 0 is the bundled scenario itself; 8 Gbit/s uplinks take the cross-rack bottleneck away.
+# (Migrations in flight are re-rated when others start or end: 30.77 s; 42.11 s with the rate fixed at the start.)
 r0, r10 = pts[0]["result"], pts[10]["result"]
 for k in ("energy_kwh", "migrations", "mean_migration_s", "total_downtime_s", "slav"):
     assert r0[k] == plain[k], (k, r0[k], plain[k])
-assert abs(r0["mean_migration_s"] - 42.112) < 0.01 and abs(r10["mean_migration_s"] - 12.28) < 0.01, (r0["mean_migration_s"], r10["mean_migration_s"])
+assert abs(r0["mean_migration_s"] - 30.769) < 0.01 and abs(r10["mean_migration_s"] - 11.246) < 0.01, (r0["mean_migration_s"], r10["mean_migration_s"])
 PY
 printf '{"/network/links/2/capacty_mbps": [1000]}' >"$T/ax-typo.json"
 check_error 'network.links[2].capacty_mbps: unknown key' "$M" run "$TR" --sweep "$T/ax-typo.json" --quiet

@@ -2,7 +2,9 @@
 // synthetic traces, rule policy with admission control): admission control
 // predicts each migration with the rate the engine then gives it, counting the
 // ones admitted at the same instant, so none it admits fails to converge
-// (before: 6 of 936 did). Values from `migsim run scenarios/default-cluster.json --json`.
+// (before: 6 of 936 did). Values from `migsim run scenarios/default-cluster.json --json`
+// since migrations in flight are re-rated when others start or end (issue 9; with the
+// rate fixed at the start: energy 873.7320058393517 kWh, SLAV 1.854313326617129e-08).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -19,6 +21,6 @@ TEST(DefaultClusterAdmission, NoAdmittedMigrationFailsToConverge) {
   EXPECT_EQ(r.migrations_failed, 0);
   EXPECT_EQ(r.migrations, 934);
   EXPECT_EQ(r.host_shutdowns, 834);
-  EXPECT_NEAR(r.energy_kwh, 873.7320058393517, 1e-9);
-  EXPECT_NEAR(r.slav, 1.854313326617129e-08, 1e-20);
+  EXPECT_NEAR(r.energy_kwh, 873.7287358343847, 1e-9);
+  EXPECT_NEAR(r.slav, 1.1545265504609018e-08, 1e-20);
 }

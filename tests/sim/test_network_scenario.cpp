@@ -144,10 +144,11 @@ TEST(NetworkScenario, TheTwoRackExampleLoads) {
 
 TEST(NetworkScenario, RerateInFlightIsAMigsimOption) {
   json doc = scenario();
-  doc["migration"] = {{"rerate_in_flight", true}};
+  doc["migration"] = {{"rerate_in_flight", false}};
   const auto sc = migsim::sim::parse_cluster_scenario(doc, "t.json");
-  EXPECT_TRUE(sc.migration.rerate_in_flight);
-  EXPECT_FALSE(migsim::sim::parse_cluster_scenario(scenario(), "t.json").migration.rerate_in_flight);
+  EXPECT_FALSE(sc.migration.rerate_in_flight);
+  // On by default in migsim semantics.
+  EXPECT_TRUE(migsim::sim::parse_cluster_scenario(scenario(), "t.json").migration.rerate_in_flight);
   EXPECT_HAS(error_after([](json& d) {
                d.erase("network");
                d["semantics"] = "cloudsim";

@@ -10,6 +10,7 @@
 #include "apps/cluster_setup.hpp"
 #include "apps/cluster_sweep.hpp"
 #include "apps/commands.hpp"
+#include "policies/policy_registry.hpp"
 #include "sim/input_error.hpp"
 #include "sim/json_input.hpp"
 #include "traces/atomic_file.hpp"
@@ -159,10 +160,9 @@ void add_run_command(CLI::App& app, Action& action) {
                   "Directory of PlanetLab-style traces (one file per VM, one CPU % per line); "
                   "default: the scenario's workload");
   cmd->add_option("--policy", o->policy,
-                  "npa, dvfs, {thr,iqr,mad,lr,lrr}-{mmt,mc,rs,mu}, or rules (the scenario's policy "
-                  "object); default: the scenario's policy");
-  cmd->add_option("--param", o->param,
-                  "Policy parameter: THR threshold (0.8), IQR/MAD/LR/LRR safety (1.5/2.5/1.2/1.2)");
+                  policies::policy_names_summary() + ", or " + policies::kRulePolicyName +
+                      " (the scenario's policy object); default: the scenario's policy");
+  cmd->add_option("--param", o->param, "Policy parameter: " + policies::parameter_summary());
   cmd->add_option("--seed", o->seed, "Seed of random choices (RS selection); default: the scenario's (42)");
   cmd->add_flag("--json", o->json, "Print one JSON object (with --sweep: one JSON line per point)");
   cmd->add_option("--sweep", o->sweep,

@@ -14,6 +14,7 @@
 
 #include "apps/commands.hpp"
 #include "models/migration_model.hpp"
+#include "models/model_registry.hpp"
 #include "models/prediction_json.hpp"
 #include "models/scenario_json.hpp"
 #include "sim/input_error.hpp"
@@ -26,7 +27,7 @@ namespace migsim::cli {
 namespace {
 
 struct SweepOptions {
-  std::string spec, out, model = "qemu-precopy", profile, jobs = "0";
+  std::string spec, out, model = models::kDefaultModel, profile, jobs = "0";
   bool json = false, quiet = false;
 };
 
@@ -134,10 +135,11 @@ void add_sweep_command(CLI::App& app, Action& action) {
       "axes (axes in key order, the last varying fastest). dirty_rate_series is an axis only\n"
       "as a list of series. Results come in point order whatever --jobs is.\n\n"
       "Example (scenarios/sweep-example.json: 4 rates x 3 bandwidths x 2 limits = 24 points):\n"
-      "  migsim sweep scenarios/sweep-example.json --model all --out sweep.jsonl\n");
+      "  migsim sweep scenarios/sweep-example.json --model all --out sweep.jsonl\n\n"
+      "Models (--model):\n" + models::predictor_help());
   sub->add_option("spec", o->spec, "Sweep spec (JSON)")->required();
   sub->add_option("--jobs", o->jobs, "Worker threads (default: all cores)");
-  sub->add_option("--model", o->model, "qemu-precopy (default), geometric, cloudsim, or all");
+  sub->add_option("--model", o->model, model_flag_help());
   sub->add_option("--profile", o->profile, "Host profile JSON (from 'migsim calibrate')");
   sub->add_option("--out", o->out, "Write JSON lines (one per point and model) atomically here");
   sub->add_flag("--json", o->json, "Print JSON lines on stdout instead of a table");

@@ -34,10 +34,4 @@ sim::MigrationTiming PrecopyMigrationTimer::time(const sim::MigrationRequest& r)
   return t;
 }
 
-std::unique_ptr<sim::MigrationTimer> make_migration_timer(const std::string& name) {
-  if (name == "cloudsim") return std::make_unique<CloudSimMigrationTimer>();
-  if (name == "qemu-precopy") return std::make_unique<PrecopyMigrationTimer>();
-  return nullptr;
-}
-
 }  // namespace migsim::models

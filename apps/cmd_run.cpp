@@ -7,8 +7,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "apps/cluster_setup.hpp"
-#include "apps/cluster_sweep.hpp"
+#include "experiments/cluster_setup.hpp"
+#include "experiments/cluster_sweep.hpp"
 #include "apps/commands.hpp"
 #include "policies/policy_registry.hpp"
 #include "sim/input_error.hpp"
@@ -24,7 +24,8 @@ struct RunOptions {
   bool json = false, quiet = false;
 };
 
-void print_summary(const ClusterRun& run, const sim::ClusterResult& r, double wall_s, std::ostream& out) {
+void print_summary(const experiments::ClusterRun& run, const sim::ClusterResult& r, double wall_s,
+                   std::ostream& out) {
   char buf[256];
   out << "scenario          " << run.scenario.name << " (" << run.scenario.path << ")\n"
       << "semantics         " << r.mode
@@ -67,14 +68,15 @@ void print_summary(const ClusterRun& run, const sim::ClusterResult& r, double wa
 }
 
 // --sweep: every point of the axes file, in parallel, one line per point in point order.
-int run_sweep(const RunOptions& o, const ClusterRunRequest& req) {
+int run_sweep(const RunOptions& o, const experiments::ClusterRunRequest& req) {
   const nlohmann::json scenario = read_json_file(o.scenario);
-  const auto axes = read_cluster_sweep_axes(read_json_file(o.sweep), scenario, o.sweep, o.scenario);
+  const auto axes =
+      experiments::read_cluster_sweep_axes(read_json_file(o.sweep), scenario, o.sweep, o.scenario);
   const auto points = expand_axes(scenario, axes, o.sweep, 10000);
   const unsigned jobs = worker_threads("--jobs", o.jobs, points.size());
   std::atomic<std::size_t> done{0};
   const bool progress = !o.quiet && isatty(STDERR_FILENO);
-  const auto results = run_cluster_points(points, req, jobs, [&](std::size_t) {
+  const auto results = experiments::run_cluster_points(points, req, jobs, [&](std::size_t) {
     const std::size_t d = done.fetch_add(1) + 1;
     if (progress) std::fprintf(stderr, "\rrun --sweep: %zu/%zu points", d, points.size());
   });
@@ -110,7 +112,7 @@ int run_command(const RunOptions& o) {
   if (o.sweep.empty() && (!o.out.empty() || o.jobs != "0")) {
     throw InputError(std::string(!o.out.empty() ? "--out" : "--jobs") + ": only with --sweep");
   }
-  ClusterRunRequest req;
+  experiments::ClusterRunRequest req;
   req.scenario_path = o.scenario;
   req.traces_dir = o.traces;
   req.policy = o.policy;
@@ -124,8 +126,8 @@ int run_command(const RunOptions& o) {
   }
   if (!o.sweep.empty()) return run_sweep(o, req);
   const auto t0 = std::chrono::steady_clock::now();
-  ClusterRun run = prepare_cluster_run(req);
-  const sim::ClusterResult r = run_cluster(run);
+  experiments::ClusterRun run = experiments::prepare_cluster_run(req);
+  const sim::ClusterResult r = experiments::run_cluster(run);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (o.json) {
     nlohmann::json j = sim::to_json(r);

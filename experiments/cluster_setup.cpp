@@ -1,4 +1,4 @@
-#include "apps/cluster_setup.hpp"
+#include "experiments/cluster_setup.hpp"
 
 #include "models/model_registry.hpp"
 #include "models/power_model.hpp"
@@ -10,7 +10,7 @@
 #include "traces/planetlab_reader.hpp"
 #include "traces/synthetic_trace.hpp"
 
-namespace migsim::cli {
+namespace migsim::experiments {
 
 ClusterRun prepare_cluster_run(const ClusterRunRequest& req) {
   ClusterRun run;
@@ -77,4 +77,4 @@ sim::ClusterResult run_cluster(ClusterRun& run) {
   return engine.run();
 }
 
-}  // namespace migsim::cli
+}  // namespace migsim::experiments

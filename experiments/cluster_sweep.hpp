@@ -6,11 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "apps/cluster_setup.hpp"
+#include "experiments/cluster_setup.hpp"
 #include "sim/cluster_result.hpp"
 #include "sim/sweep_expansion.hpp"
 
-namespace migsim::cli {
+namespace migsim::experiments {
 
 // A sweep of cluster scenarios (OpenDC-style experiments): an axes file maps JSON
 // pointers into the scenario to the values to try, e.g.
@@ -35,4 +35,4 @@ std::vector<sim::ClusterResult> run_cluster_points(const std::vector<SweepPoint>
                                                    const ClusterRunRequest& request, unsigned jobs,
                                                    const std::function<void(std::size_t)>& on_done);
 
-}  // namespace migsim::cli
+}  // namespace migsim::experiments

@@ -1,4 +1,4 @@
-#include "apps/cluster_sweep.hpp"
+#include "experiments/cluster_sweep.hpp"
 
 #include <atomic>
 #include <exception>
@@ -8,7 +8,7 @@
 #include "sim/input_error.hpp"
 #include "sim/json_input.hpp"
 
-namespace migsim::cli {
+namespace migsim::experiments {
 
 std::vector<SweepAxis> read_cluster_sweep_axes(const nlohmann::json& axes, const nlohmann::json& scenario,
                                                const std::string& axes_where,
@@ -85,4 +85,4 @@ std::vector<sim::ClusterResult> run_cluster_points(const std::vector<SweepPoint>
   return results;
 }
 
-}  // namespace migsim::cli
+}  // namespace migsim::experiments

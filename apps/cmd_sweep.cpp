@@ -3,16 +3,14 @@
 // sweep axis (OpenDC style); the points are the cartesian product of the axes.
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <sstream>
-#include <thread>
 
 #include "apps/commands.hpp"
+#include "experiments/point_runner.hpp"
 #include "models/migration_model.hpp"
 #include "models/model_registry.hpp"
 #include "models/prediction_json.hpp"
@@ -68,26 +66,23 @@ int run_sweep(const SweepOptions& o) {
   const unsigned jobs = worker_threads("--jobs", o.jobs, points.size());
 
   std::vector<PointResult> results(points.size());
-  std::atomic<std::size_t> next{0}, done{0};
-  auto worker = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < points.size();) {
-      PointResult r{points[i].coordinates, {}};
-      for (const auto& m : ms) r.predictions.push_back(m->predict(scenarios[i]));
-      results[i] = std::move(r);
-      done.fetch_add(1);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < jobs; ++t) pool.emplace_back(worker);
+  std::atomic<std::size_t> done{0};
   const bool progress = !o.quiet && isatty(STDERR_FILENO);
-  if (progress) {
-    while (done.load() < points.size()) {
-      std::fprintf(stderr, "\rsweep: %zu/%zu points", done.load(), points.size());
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-    std::fprintf(stderr, "\rsweep: %zu/%zu points\n", points.size(), points.size());
-  }
-  for (auto& t : pool) t.join();
+  const auto failures = experiments::run_points(
+      points.size(), jobs,
+      [&](std::size_t i) {
+        PointResult r{points[i].coordinates, {}};
+        for (const auto& m : ms) r.predictions.push_back(m->predict(scenarios[i]));
+        results[i] = std::move(r);
+      },
+      [&](std::size_t) {
+        const std::size_t d = done.fetch_add(1) + 1;
+        if (progress) std::fprintf(stderr, "\rsweep: %zu/%zu points", d, points.size());
+      });
+  if (progress) std::fprintf(stderr, "\n");
+  experiments::rethrow_first_failure(failures, [&](std::size_t i) {
+    return o.spec + " point " + std::to_string(i) + " " + points[i].coordinates.dump();
+  });
 
   std::ostringstream lines;
   for (std::size_t i = 0; i < results.size(); ++i) {

@@ -4,26 +4,19 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <functional>
 
 #include "policies/policy_factory.hpp"
 #include "policies/policy_registry.hpp"
 #include "policies/rule_policy.hpp"
 #include "policy_fixtures.hpp"
 #include "sim/input_error.hpp"
+#include "tests/support/input_error_of.hpp"
 
 using namespace migsim;
 using namespace migsim::policies;
 
 namespace {
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+const auto error_of = migsim::testing::input_error_of;
 
 nlohmann::json rules_with(const std::string& key, const nlohmann::json& value) {
   nlohmann::json j{{"type", kRulePolicyName}, {"rules", {{{"when", "cpu > 0.8"}}}}};

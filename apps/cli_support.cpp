@@ -7,7 +7,9 @@
 #include <iostream>
 #include <thread>
 
+#include "models/model_registry.hpp"
 #include "sim/input_error.hpp"
+#include "sim/name_list.hpp"
 
 namespace migsim::cli {
 
@@ -52,18 +54,30 @@ std::vector<std::unique_ptr<models::MigrationModel>> models_for_flag(const std::
                                                                     const std::string& which) {
   std::vector<std::unique_ptr<models::MigrationModel>> out;
   if (which == "all") {
-    for (const char* n : {"qemu-precopy", "geometric", "cloudsim"}) {
-      out.push_back(models::make_migration_model(n));
-    }
+    for (const auto& n : models::predictor_names()) out.push_back(models::make_migration_model(n));
     return out;
   }
-  auto m = models::make_migration_model(which);
-  if (!m) {
-    throw InputError(flag + ": unknown model '" + which +
-                     "' (expected qemu-precopy, geometric, cloudsim or all)");
+  const models::ModelEntry* e = models::find_model(which);
+  if (!e || e->role != models::ModelRole::Predictor) {
+    throw InputError(flag + ": unknown model '" + which + "' (expected " +
+                     join_names(model_flag_choices(), " or ") + ")");
   }
-  out.push_back(std::move(m));
+  out.push_back(e->make_model());
   return out;
+}
+
+std::vector<std::string> model_flag_choices() {
+  std::vector<std::string> out = models::predictor_names();
+  out.emplace_back("all");
+  return out;
+}
+
+std::string model_flag_help() {
+  std::string out;
+  for (const auto& n : models::predictor_names()) {
+    out += n + (n == models::kDefaultModel ? " (default)" : "") + ", ";
+  }
+  return out + "or all";
 }
 
 }  // namespace migsim::cli

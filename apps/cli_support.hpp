@@ -25,10 +25,14 @@ double parse_percent(const std::string& flag, const std::string& text);
 // Worker threads for a --jobs flag: 0 means all cores; never more than `tasks` (nor < 1).
 unsigned worker_threads(const std::string& flag, const std::string& text, std::size_t tasks);
 
-// The models a --model flag names: qemu-precopy, geometric, cloudsim, or all (the three).
-// An unknown name raises InputError naming the flag and the value.
+// The models a --model flag names: a Predictor of models/model_registry.hpp, or
+// all (every Predictor). An unknown name raises InputError naming the flag and the value.
 std::vector<std::unique_ptr<models::MigrationModel>> models_for_flag(const std::string& flag,
                                                                     const std::string& which);
+// What --model accepts (the Predictors, then "all"), and its help text:
+// "qemu-precopy (default), geometric, cloudsim, or all".
+std::vector<std::string> model_flag_choices();
+std::string model_flag_help();
 
 // Prints JSON (one object, 2-space indent) to stdout.
 void print_json(const std::string& dumped);

@@ -7,6 +7,7 @@
 
 #include "apps/commands.hpp"
 #include "models/migration_model.hpp"
+#include "models/model_registry.hpp"
 #include "models/prediction_json.hpp"
 #include "models/scenario_json.hpp"
 #include "sim/input_error.hpp"
@@ -23,7 +24,7 @@ struct PredictOptions {
   std::string throttle_initial = "20", throttle_increment = "10", throttle_max = "99",
               throttle_trigger = "50";
   bool auto_converge = false, tailslow = false, json = false, no_detail = false;
-  std::string profile, batch, model = "qemu-precopy";
+  std::string profile, batch, model = models::kDefaultModel;
 };
 
 std::string flag_of(const char* key) {
@@ -197,7 +198,8 @@ void add_predict_command(CLI::App& app, Action& action) {
       "      --dirty-pages-per-sec 5000 --max-bandwidth-mibps 100 --downtime-limit-ms 300\n"
       "  migsim predict --ram-mib 4096 --wss-mib 1024 --dirty-pages-per-sec 60000 \\\n"
       "      --auto-converge --json\n"
-      "  migsim predict --batch scenarios/typical-vms.json --model all\n");
+      "  migsim predict --batch scenarios/typical-vms.json --model all\n\n"
+      "Models (--model):\n" + models::predictor_help());
   sub->add_option("--ram-mib", o->ram, "Guest RAM (MiB); required unless --batch");
   sub->add_option("--nonzero-mib", o->nonzero,
                   "Memory that is not all-zero at the start (MiB; default: all of it)");
@@ -228,7 +230,7 @@ void add_predict_command(CLI::App& app, Action& action) {
                   "Report converged=false if not done by then (default 600)");
   sub->add_option("--profile", o->profile,
                   "Host profile JSON (from 'migsim calibrate') with measured costs");
-  sub->add_option("--model", o->model, "qemu-precopy (default), geometric, cloudsim, or all");
+  sub->add_option("--model", o->model, model_flag_help());
   sub->add_option("--batch", o->batch,
                   "JSON file {\"cases\": [{\"name\":..., \"ram_mib\":..., ...}]}; keys are the "
                   "flags' names with underscores");

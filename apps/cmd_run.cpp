@@ -7,9 +7,10 @@
 #include <iostream>
 #include <sstream>
 
-#include "apps/cluster_setup.hpp"
-#include "apps/cluster_sweep.hpp"
+#include "experiments/cluster_setup.hpp"
+#include "experiments/cluster_sweep.hpp"
 #include "apps/commands.hpp"
+#include "policies/policy_registry.hpp"
 #include "sim/input_error.hpp"
 #include "sim/json_input.hpp"
 #include "traces/atomic_file.hpp"
@@ -23,7 +24,8 @@ struct RunOptions {
   bool json = false, quiet = false;
 };
 
-void print_summary(const ClusterRun& run, const sim::ClusterResult& r, double wall_s, std::ostream& out) {
+void print_summary(const experiments::ClusterRun& run, const sim::ClusterResult& r, double wall_s,
+                   std::ostream& out) {
   char buf[256];
   out << "scenario          " << run.scenario.name << " (" << run.scenario.path << ")\n"
       << "semantics         " << r.mode
@@ -66,14 +68,15 @@ void print_summary(const ClusterRun& run, const sim::ClusterResult& r, double wa
 }
 
 // --sweep: every point of the axes file, in parallel, one line per point in point order.
-int run_sweep(const RunOptions& o, const ClusterRunRequest& req) {
+int run_sweep(const RunOptions& o, const experiments::ClusterRunRequest& req) {
   const nlohmann::json scenario = read_json_file(o.scenario);
-  const auto axes = read_cluster_sweep_axes(read_json_file(o.sweep), scenario, o.sweep, o.scenario);
+  const auto axes =
+      experiments::read_cluster_sweep_axes(read_json_file(o.sweep), scenario, o.sweep, o.scenario);
   const auto points = expand_axes(scenario, axes, o.sweep, 10000);
   const unsigned jobs = worker_threads("--jobs", o.jobs, points.size());
   std::atomic<std::size_t> done{0};
   const bool progress = !o.quiet && isatty(STDERR_FILENO);
-  const auto results = run_cluster_points(points, req, jobs, [&](std::size_t) {
+  const auto results = experiments::run_cluster_points(points, req, jobs, [&](std::size_t) {
     const std::size_t d = done.fetch_add(1) + 1;
     if (progress) std::fprintf(stderr, "\rrun --sweep: %zu/%zu points", d, points.size());
   });
@@ -109,7 +112,7 @@ int run_command(const RunOptions& o) {
   if (o.sweep.empty() && (!o.out.empty() || o.jobs != "0")) {
     throw InputError(std::string(!o.out.empty() ? "--out" : "--jobs") + ": only with --sweep");
   }
-  ClusterRunRequest req;
+  experiments::ClusterRunRequest req;
   req.scenario_path = o.scenario;
   req.traces_dir = o.traces;
   req.policy = o.policy;
@@ -123,8 +126,8 @@ int run_command(const RunOptions& o) {
   }
   if (!o.sweep.empty()) return run_sweep(o, req);
   const auto t0 = std::chrono::steady_clock::now();
-  ClusterRun run = prepare_cluster_run(req);
-  const sim::ClusterResult r = run_cluster(run);
+  experiments::ClusterRun run = experiments::prepare_cluster_run(req);
+  const sim::ClusterResult r = experiments::run_cluster(run);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (o.json) {
     nlohmann::json j = sim::to_json(r);
@@ -159,10 +162,9 @@ void add_run_command(CLI::App& app, Action& action) {
                   "Directory of PlanetLab-style traces (one file per VM, one CPU % per line); "
                   "default: the scenario's workload");
   cmd->add_option("--policy", o->policy,
-                  "npa, dvfs, {thr,iqr,mad,lr,lrr}-{mmt,mc,rs,mu}, or rules (the scenario's policy "
-                  "object); default: the scenario's policy");
-  cmd->add_option("--param", o->param,
-                  "Policy parameter: THR threshold (0.8), IQR/MAD/LR/LRR safety (1.5/2.5/1.2/1.2)");
+                  policies::policy_names_summary() + ", or " + policies::kRulePolicyName +
+                      " (the scenario's policy object); default: the scenario's policy");
+  cmd->add_option("--param", o->param, "Policy parameter: " + policies::parameter_summary());
   cmd->add_option("--seed", o->seed, "Seed of random choices (RS selection); default: the scenario's (42)");
   cmd->add_flag("--json", o->json, "Print one JSON object (with --sweep: one JSON line per point)");
   cmd->add_option("--sweep", o->sweep,

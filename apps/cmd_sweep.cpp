@@ -3,17 +3,16 @@
 // sweep axis (OpenDC style); the points are the cartesian product of the axes.
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <sstream>
-#include <thread>
 
 #include "apps/commands.hpp"
+#include "experiments/point_runner.hpp"
 #include "models/migration_model.hpp"
+#include "models/model_registry.hpp"
 #include "models/prediction_json.hpp"
 #include "models/scenario_json.hpp"
 #include "sim/input_error.hpp"
@@ -26,7 +25,7 @@ namespace migsim::cli {
 namespace {
 
 struct SweepOptions {
-  std::string spec, out, model = "qemu-precopy", profile, jobs = "0";
+  std::string spec, out, model = models::kDefaultModel, profile, jobs = "0";
   bool json = false, quiet = false;
 };
 
@@ -67,26 +66,23 @@ int run_sweep(const SweepOptions& o) {
   const unsigned jobs = worker_threads("--jobs", o.jobs, points.size());
 
   std::vector<PointResult> results(points.size());
-  std::atomic<std::size_t> next{0}, done{0};
-  auto worker = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < points.size();) {
-      PointResult r{points[i].coordinates, {}};
-      for (const auto& m : ms) r.predictions.push_back(m->predict(scenarios[i]));
-      results[i] = std::move(r);
-      done.fetch_add(1);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < jobs; ++t) pool.emplace_back(worker);
+  std::atomic<std::size_t> done{0};
   const bool progress = !o.quiet && isatty(STDERR_FILENO);
-  if (progress) {
-    while (done.load() < points.size()) {
-      std::fprintf(stderr, "\rsweep: %zu/%zu points", done.load(), points.size());
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-    std::fprintf(stderr, "\rsweep: %zu/%zu points\n", points.size(), points.size());
-  }
-  for (auto& t : pool) t.join();
+  const auto failures = experiments::run_points(
+      points.size(), jobs,
+      [&](std::size_t i) {
+        PointResult r{points[i].coordinates, {}};
+        for (const auto& m : ms) r.predictions.push_back(m->predict(scenarios[i]));
+        results[i] = std::move(r);
+      },
+      [&](std::size_t) {
+        const std::size_t d = done.fetch_add(1) + 1;
+        if (progress) std::fprintf(stderr, "\rsweep: %zu/%zu points", d, points.size());
+      });
+  if (progress) std::fprintf(stderr, "\n");
+  experiments::rethrow_first_failure(failures, [&](std::size_t i) {
+    return o.spec + " point " + std::to_string(i) + " " + points[i].coordinates.dump();
+  });
 
   std::ostringstream lines;
   for (std::size_t i = 0; i < results.size(); ++i) {
@@ -134,10 +130,11 @@ void add_sweep_command(CLI::App& app, Action& action) {
       "axes (axes in key order, the last varying fastest). dirty_rate_series is an axis only\n"
       "as a list of series. Results come in point order whatever --jobs is.\n\n"
       "Example (scenarios/sweep-example.json: 4 rates x 3 bandwidths x 2 limits = 24 points):\n"
-      "  migsim sweep scenarios/sweep-example.json --model all --out sweep.jsonl\n");
+      "  migsim sweep scenarios/sweep-example.json --model all --out sweep.jsonl\n\n"
+      "Models (--model):\n" + models::predictor_help());
   sub->add_option("spec", o->spec, "Sweep spec (JSON)")->required();
   sub->add_option("--jobs", o->jobs, "Worker threads (default: all cores)");
-  sub->add_option("--model", o->model, "qemu-precopy (default), geometric, cloudsim, or all");
+  sub->add_option("--model", o->model, model_flag_help());
   sub->add_option("--profile", o->profile, "Host profile JSON (from 'migsim calibrate')");
   sub->add_option("--out", o->out, "Write JSON lines (one per point and model) atomically here");
   sub->add_flag("--json", o->json, "Print JSON lines on stdout instead of a table");

@@ -15,6 +15,7 @@
 #include "apps/commands.hpp"
 #include "models/scenario_json.hpp"
 #include "sim/input_error.hpp"
+#include "sim/name_list.hpp"
 #include "traces/atomic_file.hpp"
 #include "validation/accuracy_report.hpp"
 #include "validation/foreign_cpu_meter.hpp"
@@ -354,8 +355,9 @@ void add_validate_command(CLI::App& app, Action& action) {
   rec->callback([o, &action] { action = [o] { return run_record(*o); }; });
 
   CLI::App* rep = v->add_subcommand(
-      "report", "Predict every recorded migration with the model (host profile tuned on the "
-                "dataset's split=train cases) and the baselines; print the accuracy.");
+      "report", "Predict every recorded migration with the model (" + std::string(validation::kModelName) +
+                    "; host profile tuned on the dataset's split=train cases) and the baselines (" +
+                    join_names(validation::baseline_names()) + "); print the accuracy.");
   rep->add_option("dataset", o->datasets,
                   "Dataset(s) (JSON lines) from 'validate record'; several are read as one")
       ->required();

@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "apps/cluster_setup.hpp"
+#include "experiments/cluster_setup.hpp"
 #include "sim/json_input.hpp"
 
 using namespace migsim;
@@ -30,12 +30,12 @@ struct Timed {
 Timed run(const nlohmann::json& doc, const std::string& name, int repeats) {
   Timed t;
   for (int k = 0; k < repeats; ++k) {
-    cli::ClusterRunRequest req;
+    experiments::ClusterRunRequest req;
     req.scenario_path = name;
     req.scenario_doc = doc;
     const double c0 = cpu_s();
-    cli::ClusterRun r = cli::prepare_cluster_run(req);
-    t.result = cli::run_cluster(r);
+    experiments::ClusterRun r = experiments::prepare_cluster_run(req);
+    t.result = experiments::run_cluster(r);
     t.best_cpu_s = std::min(t.best_cpu_s, cpu_s() - c0);
   }
   return t;

@@ -74,13 +74,6 @@ Prediction GeometricModel::predict(const MigrationScenario& sc) const {
   return p;
 }
 
-std::unique_ptr<MigrationModel> make_migration_model(const std::string& name) {
-  if (name == "qemu-precopy") return std::make_unique<QemuPrecopyModel>();
-  if (name == "cloudsim") return std::make_unique<CloudSimModel>();
-  if (name == "geometric") return std::make_unique<GeometricModel>();
-  return nullptr;
-}
-
 const char* to_string(DirtyPattern p) {
   switch (p) {
     case DirtyPattern::Sequential: return "sequential";

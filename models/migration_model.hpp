@@ -15,7 +15,7 @@ class MigrationModel {
   virtual Prediction predict(const MigrationScenario& scenario) const = 0;
 };
 
-// "qemu-precopy" (default), "cloudsim" (RAM / (BW/2)), "geometric" (closed form).
+// The model of that name in models/model_registry.cpp; nullptr for an unknown name.
 std::unique_ptr<MigrationModel> make_migration_model(const std::string& name);
 
 }  // namespace migsim::models

@@ -39,10 +39,4 @@ std::unique_ptr<sim::MigrationProcess> PrecopyMigrationTimer::start(const sim::M
   return std::make_unique<PrecopyMigration>(scenario_for(r), t_s);
 }
 
-std::unique_ptr<sim::MigrationTimer> make_migration_timer(const std::string& name) {
-  if (name == "cloudsim") return std::make_unique<CloudSimMigrationTimer>();
-  if (name == "qemu-precopy") return std::make_unique<PrecopyMigrationTimer>();
-  return nullptr;
-}
-
 }  // namespace migsim::models

@@ -38,6 +38,7 @@ class PrecopyMigrationTimer final : public sim::MigrationTimer {
   Settings settings_;
 };
 
+// The timer of that model with its own defaults (models/model_registry.cpp); nullptr: none.
 std::unique_ptr<sim::MigrationTimer> make_migration_timer(const std::string& name);
 
 }  // namespace migsim::models

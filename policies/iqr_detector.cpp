@@ -14,7 +14,7 @@ class IqrDetector final : public OverloadDetector {
   bool overloaded_with(const sim::Placement& p, int host, int extra) const override {
     std::array<double, 64> buf;
     const int n = p.host_utilization_history(host, extra, buf);
-    if (n < 12) return fallback_->overloaded_with(p, host, extra);
+    if (n < kQuartileMinHistory) return fallback_->overloaded_with(p, host, extra);
     const double upper = 1 - safety_ * stats::iqr(std::span<const double>(buf.data(), static_cast<std::size_t>(n)));
     return requested_utilization(p, host, extra) > upper;
   }

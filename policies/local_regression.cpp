@@ -5,10 +5,12 @@
 #include <cmath>
 #include <vector>
 
+#include "policies/overload_detector.hpp"
+
 namespace migsim::policies {
 
 namespace {
-constexpr int kLength = 10;
+constexpr int kLength = kRegressionMinHistory;
 
 // CloudSim MathUtil.getTricubeWeigts.
 std::vector<double> tricube(int n) {

@@ -19,20 +19,25 @@ class OverloadDetector {
   virtual bool overloaded_with(const sim::Placement& p, int host, int extra_vm) const = 0;
 };
 
+// History (samples of the host's utilisation) a detector needs before it
+// decides by itself; with fewer, its fallback decides.
+inline constexpr int kQuartileMinHistory = 12;    // IQR, MAD
+inline constexpr int kRegressionMinHistory = 10;  // LR, LRR: the regression window
+
 // Sum of the host's VMs' requested MIPS (plus extra_vm's) / host MIPS (may exceed 1).
 double requested_utilization(const sim::Placement& p, int host, int extra_vm = -1);
 
 // THR: requested utilisation > threshold.
 std::unique_ptr<OverloadDetector> make_thr_detector(double threshold);
 // IQR / MAD: threshold = 1 - safety x IQR (MAD) of the host's utilisation
-// history; with fewer than 12 history values the fallback decides.
+// history; with fewer than kQuartileMinHistory values the fallback decides.
 std::unique_ptr<OverloadDetector> make_iqr_detector(double safety,
                                                     std::unique_ptr<OverloadDetector> fallback);
 std::unique_ptr<OverloadDetector> make_mad_detector(double safety,
                                                     std::unique_ptr<OverloadDetector> fallback);
-// LR: least-squares line through the last 10 history values, extrapolated by
+// LR: least-squares line through the last kRegressionMinHistory values, extrapolated by
 // the longest migration time of the host's VMs (in intervals, rounded up),
-// times safety >= 1 => overloaded. Fewer than 10 values: the fallback decides.
+// times safety >= 1 => overloaded. Fewer values: the fallback decides.
 // `migration_bw_mbps` is the bandwidth of that estimate (RAM / (BW/2)).
 std::unique_ptr<OverloadDetector> make_lr_detector(double safety, double interval_s,
                                                    std::unique_ptr<OverloadDetector> fallback);

@@ -15,14 +15,15 @@ struct PolicyOptions {
   double interval_s = 300.0;        // LR/LRR: scheduling interval of the extrapolation
 };
 
-// "npa", "dvfs", or "<detector>-<selector>" with detector in thr, iqr, mad,
-// lr, lrr and selector in mmt, mc, rs, mu (CloudSim's planetlab examples).
-// Default parameters: thr 0.8, iqr 1.5, mad 2.5, lr 1.2, lrr 1.2. IQR, MAD,
-// LR and LRR fall back to THR 0.7 until the host history is long enough.
-// Throws InputError naming `flag` for unknown names or bad parameters.
+// A standalone policy ("npa", "dvfs") or "<detector>-<selector>" (CloudSim's
+// planetlab examples), the names, default parameters and history needs of
+// policies/policy_registry.cpp. Throws InputError naming `flag` for unknown
+// names, "--param" for bad parameters.
 std::unique_ptr<sim::ConsolidationPolicy> make_policy(const std::string& name, const PolicyOptions& o,
                                                       const std::string& flag = "--policy");
+// The standalone policies, then every detector-selector pair, in registry order.
 std::vector<std::string> policy_names();
+// The detector's default --param; InputError for an unknown detector.
 double default_parameter(const std::string& detector);
 
 }  // namespace migsim::policies

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "policies/policy_registry.hpp"
 #include "policies/power_aware_placement.hpp"
 #include "policies/underload_consolidation.hpp"
 #include "sim/input_error.hpp"
@@ -11,13 +12,14 @@
 
 namespace migsim::policies {
 
-namespace {
-double mem_fraction(const sim::Placement& p, int host, int extra) {
+double requested_ram_fraction(const sim::Placement& p, int host, int extra) {
   double ram = 0;
   for (int v : p.vms_on(host)) ram += p.vm(v).ram_mib;
   if (extra >= 0) ram += p.vm(extra).ram_mib;
   return ram / p.host(host).ram_mib;
 }
+
+namespace {
 
 // The migrate rules as an instantaneous overload test (for placement targets).
 class AnyCondition final : public OverloadDetector {
@@ -52,13 +54,9 @@ HostCondition HostCondition::parse(const std::string& text, const std::string& w
   while (true) {
     if (i + 3 > tok.size()) fail("incomplete comparison");
     Term t{};
-    if (tok[i] == "cpu") {
-      t.cpu = true;
-    } else if (tok[i] == "mem") {
-      t.cpu = false;
-    } else {
-      fail("unknown metric '" + tok[i] + "' (cpu or mem)");
-    }
+    const RuleMetricEntry* metric = find_rule_metric(tok[i]);
+    if (!metric) fail("unknown metric '" + tok[i] + "' (" + join_names(rule_metric_names(), " or ") + ")");
+    t.metric = metric->value;
     const std::string& op = tok[i + 1];
     if (op == ">") {
       t.op = 0;
@@ -95,12 +93,10 @@ HostCondition HostCondition::parse(const std::string& text, const std::string& w
 
 bool HostCondition::holds(const sim::Placement& p, int host, int extra) const {
   if (p.vms_on(host).empty() && extra < 0) return false;
-  const double cpu = requested_utilization(p, host, extra);
-  const double mem = mem_fraction(p, host, extra);
   for (const auto& group : any_of_) {
     bool all = true;
     for (const Term& t : group) {
-      const double x = t.cpu ? cpu : mem;
+      const double x = t.metric(p, host, extra);
       bool ok = false;
       switch (t.op) {
         case 0: ok = x > t.value; break;
@@ -193,14 +189,12 @@ std::unique_ptr<RulePolicy> make_rule_policy(const nlohmann::json& j, const std:
                                              int host_count, int vm_count, std::uint64_t seed,
                                              const sim::MigrationTimer* timer) {
   JsonObject o(j, where);
-  o.choice("type", {"rules"});
+  o.choice("type", {kRulePolicyName});
   std::vector<RuleSpec> rules;
   for (auto& r : o.array_of_objects("rules")) {
     RuleSpec spec{HostCondition::parse(r.string("when"), r.path("when")),
                   static_cast<int>(r.integer("for_samples", 1, NumberRule::Positive))};
-    if (r.string("action", "migrate") != "migrate") {
-      throw InputError(r.path("action") + ": only \"migrate\" is supported");
-    }
+    r.choice("action", rule_action_names(), rule_action_names().front());
     r.finish();
     rules.push_back(std::move(spec));
   }
@@ -212,17 +206,8 @@ std::unique_ptr<RulePolicy> make_rule_policy(const nlohmann::json& j, const std:
                      static_cast<int>(u.integer("for_samples", 1, NumberRule::Positive))};
     u.finish();
   }
-  const std::string sel = o.choice("selection", {"mmt", "mu", "mc", "rs"}, "mmt");
-  std::unique_ptr<VmSelector> selector;
-  if (sel == "mmt") {
-    selector = make_mmt_selector();
-  } else if (sel == "mu") {
-    selector = make_mu_selector();
-  } else if (sel == "mc") {
-    selector = make_mc_selector(make_mmt_selector());
-  } else {
-    selector = make_rs_selector(seed);
-  }
+  const std::string sel = o.choice("selection", selector_names(), selector_names().front());
+  std::unique_ptr<VmSelector> selector = find_selector(sel)->make(seed);
   AdmissionLimits lim;
   if (o.has("admission")) {
     JsonObject a = o.object("admission");

@@ -13,10 +13,13 @@
 
 namespace migsim::policies {
 
+// RAM of the host's VMs (plus extra_vm's, >= 0; -1: none) / host RAM: the rule metric "mem".
+double requested_ram_fraction(const sim::Placement& p, int host, int extra_vm);
+
 // A condition on a host, e.g. "cpu > 0.8" or "cpu > 0.6 and mem > 0.75":
-// comparisons (>, >=, <, <=) of `cpu` (requested CPU / host CPU) or `mem`
-// (RAM of its VMs / host RAM) with a number, joined by `and` / `or`
-// (`and` binds tighter).
+// comparisons (>, >=, <, <=) of a metric of policy_registry.cpp (`cpu`:
+// requested CPU / host CPU, `mem`: RAM of its VMs / host RAM) with a number,
+// joined by `and` / `or` (`and` binds tighter).
 class HostCondition {
  public:
   static HostCondition parse(const std::string& text, const std::string& where);
@@ -25,8 +28,8 @@ class HostCondition {
 
  private:
   struct Term {
-    bool cpu;  // else mem
-    int op;    // 0 >, 1 >=, 2 <, 3 <=
+    double (*metric)(const sim::Placement& p, int host, int extra_vm);
+    int op;  // 0 >, 1 >=, 2 <, 3 <=
     double value;
   };
   std::string text_;
@@ -64,11 +67,12 @@ class RulePolicy final : public sim::ConsolidationPolicy {
   std::vector<int> under_streak_;
 };
 
-// {"type": "rules", "rules": [{"when": "cpu > 0.8", "for_samples": 2}],
+// {"type": "rules", "rules": [{"when": "cpu > 0.8", "for_samples": 2, "action": "migrate"}],
 //  "underload": {"when": "cpu < 0.2", "for_samples": 3}, "selection": "mmt",
 //  "admission": {"max_concurrent_per_host": 1, "max_concurrent_total": 20,
 //                "vm_cooldown_s": 1800, "max_downtime_ms": 500}}
-// `timer` predicts downtimes for the budget (may be null when no budget is set).
+// "type" is kRulePolicyName, "selection" a selector and "action" a rule action of
+// policy_registry.cpp. `timer` predicts downtimes for the budget (may be null when no budget is set).
 std::unique_ptr<RulePolicy> make_rule_policy(const nlohmann::json& j, const std::string& where,
                                              int host_count, int vm_count, std::uint64_t seed,
                                              const sim::MigrationTimer* timer);

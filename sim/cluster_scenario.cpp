@@ -95,7 +95,8 @@ ClusterScenario parse_cluster_scenario(const nlohmann::json& doc, const std::str
   }
   if (top.has("migration")) {
     JsonObject m = top.object("migration");
-    sc.migration.model = m.choice("model", {"cloudsim", "qemu-precopy"}, sc.cloudsim_compat ? "cloudsim" : "qemu-precopy");
+    // Any name here: the model registry (models/) checks it when it builds the timer.
+    sc.migration.model = m.string("model", sc.cloudsim_compat ? "cloudsim" : "qemu-precopy");
     sc.migration.max_bandwidth_mibps = m.number("max_bandwidth_mibps", 0.0, NumberRule::NonNegative);
     sc.migration.downtime_limit_ms = m.number("downtime_limit_ms", 300.0, NumberRule::Positive);
     sc.migration.nonzero_fraction = m.number("nonzero_fraction", 0.6, NumberRule::NonNegative);

@@ -45,7 +45,7 @@ struct WorkloadSpec {
 };
 
 struct MigrationSettings {
-  std::string model = "cloudsim";  // "cloudsim" or "qemu-precopy"
+  std::string model = "cloudsim";  // a model with a timer in models/model_registry.cpp (checked there)
   double max_bandwidth_mibps = 0;  // 0: only the link limits (libvirt's default)
   double downtime_limit_ms = 300;
   double nonzero_fraction = 0.6;

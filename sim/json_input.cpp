@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "sim/input_error.hpp"
+#include "sim/name_list.hpp"
 
 namespace migsim {
 
@@ -146,13 +147,20 @@ std::string JsonObject::string(const std::string& key, const std::string& fallba
 }
 
 std::string JsonObject::choice(const std::string& key, std::initializer_list<const char*> allowed) {
+  return choice(key, std::vector<std::string>(allowed.begin(), allowed.end()));
+}
+
+std::string JsonObject::choice(const std::string& key, const std::vector<std::string>& allowed) {
   const std::string v = string(key);
-  std::string list;
-  for (const char* a : allowed) {
+  for (const auto& a : allowed) {
     if (v == a) return v;
-    list += list.empty() ? a : std::string(", ") + a;
   }
-  throw InputError(path(key) + ": unknown value \"" + v + "\" (expected one of: " + list + ")");
+  throw InputError(path(key) + ": unknown value \"" + v + "\" (expected one of: " + join_names(allowed) + ")");
+}
+
+std::string JsonObject::choice(const std::string& key, const std::vector<std::string>& allowed,
+                               const std::string& fallback) {
+  return absent(key) ? fallback : choice(key, allowed);
 }
 
 std::string JsonObject::choice(const std::string& key, std::initializer_list<const char*> allowed,

@@ -40,6 +40,10 @@ class JsonObject {
   std::string choice(const std::string& key, std::initializer_list<const char*> allowed);
   std::string choice(const std::string& key, std::initializer_list<const char*> allowed,
                      const std::string& fallback);
+  // The same for a list built at run time (e.g. the names of a registry).
+  std::string choice(const std::string& key, const std::vector<std::string>& allowed);
+  std::string choice(const std::string& key, const std::vector<std::string>& allowed,
+                     const std::string& fallback);
   // Raw access (marks the key as used); the caller validates the value.
   const nlohmann::json& raw(const std::string& key);
   JsonObject object(const std::string& key);

@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "models/migration_model.hpp"
+#include "models/model_registry.hpp"
 #include "sim/input_error.hpp"
+#include "sim/name_list.hpp"
 
 namespace migsim::validation {
 
@@ -68,7 +69,13 @@ nlohmann::json to_json(const AccuracyScore& s) {
           {"downtime_median_abs_err_ms", opt(s.downtime_median_abs_err_ms)}};
 }
 
-std::vector<std::string> baseline_names() { return {"geometric", "cloudsim", "ram_over_bw"}; }
+std::vector<std::string> baseline_names() {
+  std::vector<std::string> out;
+  for (auto& n : models::model_names()) {
+    if (n != kModelName) out.push_back(std::move(n));
+  }
+  return out;
+}
 
 std::vector<std::string> model_names() {
   std::vector<std::string> out{kModelName};
@@ -77,22 +84,10 @@ std::vector<std::string> model_names() {
 }
 
 models::Prediction predict_with(const std::string& model, const models::MigrationScenario& sc) {
-  if (model == "ram_over_bw") {
-    // The naive estimate: all of RAM once at the configured bandwidth, no downtime.
-    models::Prediction p;
-    p.model = model;
-    p.converged = true;
-    const double bw = std::min(sc.qemu.max_bandwidth_mibps > 0 ? sc.qemu.max_bandwidth_mibps
-                                                               : sc.host.link_mibps,
-                               sc.host.link_mibps);
-    p.total_time_ms = sc.memory.ram_mib / bw * 1000.0;
-    p.transferred_bytes = sc.memory.ram_mib * models::kMiB;
-    p.dirty_syncs = 1;
-    p.iterations = 1;
-    return p;
-  }
   const auto m = models::make_migration_model(model);
-  if (!m) throw InputError("unknown model '" + model + "'");
+  if (!m) {
+    throw InputError("unknown model '" + model + "' (expected one of " + join_names(models::model_names()) + ")");
+  }
   return m->predict(sc);
 }
 

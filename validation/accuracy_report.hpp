@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/model_registry.hpp"
 #include "models/precopy_types.hpp"
 #include "validation/validation_dataset.hpp"
 
@@ -41,11 +42,13 @@ nlohmann::json to_json(const AccuracyScore& s);
 std::string score_table_header();
 std::string score_line(const std::string& model, const AccuracyScore& s);
 
-// The models compared: QEMU-faithful pre-copy and the baselines.
-inline constexpr const char* kModelName = "qemu-precopy";
-std::vector<std::string> baseline_names();  // "geometric", "cloudsim", "ram_over_bw"
+// The models compared: QEMU-faithful pre-copy and the baselines, every model of
+// models/model_registry.cpp in its order.
+inline constexpr const char* kModelName = models::kDefaultModel;
+std::vector<std::string> baseline_names();  // every registered model but kModelName
 // kModelName, then the baselines: the order every report lists them in.
 std::vector<std::string> model_names();
+// InputError for a name the registry does not have.
 models::Prediction predict_with(const std::string& model, const models::MigrationScenario& sc);
 
 }  // namespace migsim::validation

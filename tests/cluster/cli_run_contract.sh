@@ -68,6 +68,14 @@ check_error "colour" "$M" run "$T/unknown.json" --traces "$T/tr" --policy thr-mm
 check_error "host_types[0].pes" "$M" run "$T/type.json" --traces "$T/tr" --policy thr-mmt
 check_error "hp-dl380" "$M" run "$T/power.json" --traces "$T/tr" --policy thr-mmt
 check_error "vm_types[2].ram_mib" "$M" run "$T/neg.json" --traces "$T/tr" --policy thr-mmt
+# migration.model must be a model of the registry with a cluster timer (geometric has none).
+python3 - "$SRC/scenarios/default-cluster.json" "$T/geometric.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); s.setdefault("migration", {})["model"] = "geometric"
+json.dump(s, open(sys.argv[2], "w"))
+PY
+check_error 'migration.model: unknown value "geometric" (expected one of: ' \
+  "$M" run "$T/geometric.json"
 printf '{"name": "x",' >"$T/broken.json"
 check_error "broken.json:1" "$M" run "$T/broken.json" --traces "$T/tr" --policy thr-mmt
 check_error "missing.json" "$M" run "$T/missing.json" --traces "$T/tr" --policy thr-mmt

@@ -10,7 +10,7 @@
 #include <ostream>
 #include <string>
 
-#include "apps/cluster_setup.hpp"
+#include "experiments/cluster_setup.hpp"
 
 using namespace migsim;
 namespace fs = std::filesystem;
@@ -143,13 +143,13 @@ TEST_P(CloudSimParity, MatchesCloudSim303) {
   const Reference& ref = GetParam();
   const fs::path day = fs::path(MIGSIM_SHARED_DIR) / "traces/planetlab" / ref.day;
   if (!fs::is_directory(day)) GTEST_SKIP() << day << " is not present (../shared absent)";
-  cli::ClusterRunRequest req;
+  experiments::ClusterRunRequest req;
   req.scenario_path = std::string(MIGSIM_SOURCE_DIR) + "/scenarios/cloudsim-planetlab.json";
   req.traces_dir = day.string();
   req.policy = ref.policy;
   if (ref.param != 0) req.parameter = ref.param;
-  cli::ClusterRun run = cli::prepare_cluster_run(req);
-  const sim::ClusterResult r = cli::run_cluster(run);
+  experiments::ClusterRun run = experiments::prepare_cluster_run(req);
+  const sim::ClusterResult r = experiments::run_cluster(run);
   // The issue asks for 1 %; the implementation reproduces CloudSim's arithmetic,
   // so the checks are much tighter.
   EXPECT_NEAR(r.energy_kwh, ref.energy_kwh, 1e-6 * ref.energy_kwh + 1e-9);

@@ -9,15 +9,15 @@
 
 #include <string>
 
-#include "apps/cluster_setup.hpp"
+#include "experiments/cluster_setup.hpp"
 
 using namespace migsim;
 
 TEST(DefaultClusterAdmission, NoAdmittedMigrationFailsToConverge) {
-  cli::ClusterRunRequest req;
+  experiments::ClusterRunRequest req;
   req.scenario_path = std::string(MIGSIM_SOURCE_DIR) + "/scenarios/default-cluster.json";
-  cli::ClusterRun run = cli::prepare_cluster_run(req);
-  const sim::ClusterResult r = cli::run_cluster(run);
+  experiments::ClusterRun run = experiments::prepare_cluster_run(req);
+  const sim::ClusterResult r = experiments::run_cluster(run);
   EXPECT_EQ(r.migrations_failed, 0);
   EXPECT_EQ(r.migrations, 934);
   EXPECT_EQ(r.host_shutdowns, 834);

@@ -2,20 +2,14 @@
 
 #include "sim/input_error.hpp"
 #include "sim/json_input.hpp"
+#include "tests/support/input_error_of.hpp"
 
 using migsim::InputError;
 using migsim::JsonObject;
 using migsim::NumberRule;
 
 namespace {
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+const auto error_of = migsim::testing::input_error_of;
 }  // namespace
 
 TEST(JsonInput, MalformedJsonNamesFileLineAndColumn) {

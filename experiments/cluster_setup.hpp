@@ -12,7 +12,7 @@
 #include "sim/consolidation_policy.hpp"
 #include "sim/migration_timing.hpp"
 
-namespace migsim::cli {
+namespace migsim::experiments {
 
 // Everything `migsim run` needs, assembled from a scenario file and flags
 // (shared with the tests and the benchmark).
@@ -40,4 +40,4 @@ ClusterRun prepare_cluster_run(const ClusterRunRequest& req);
 // Runs the simulation (consumes run.spec).
 sim::ClusterResult run_cluster(ClusterRun& run);
 
-}  // namespace migsim::cli
+}  // namespace migsim::experiments

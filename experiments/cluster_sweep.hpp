@@ -6,11 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "apps/cluster_setup.hpp"
+#include "experiments/cluster_setup.hpp"
 #include "sim/cluster_result.hpp"
 #include "sim/sweep_expansion.hpp"
 
-namespace migsim::cli {
+namespace migsim::experiments {
 
 // A sweep of cluster scenarios (OpenDC-style experiments): an axes file maps JSON
 // pointers into the scenario to the values to try, e.g.
@@ -28,11 +28,12 @@ std::vector<SweepAxis> read_cluster_sweep_axes(const nlohmann::json& axes, const
                                                const std::string& scenario_where);
 
 // Runs every point (request's scenario_doc replaced by the point's spec) on `jobs`
-// threads; results in point order whatever `jobs` is. `on_done(k)` is called
-// (from any thread) after each point. The first error (InputError for a bad
-// value) is rethrown here after all workers stopped.
+// threads (experiments/point_runner.hpp); results in point order whatever `jobs`
+// is. `on_done(k)` is called (from any thread) after each point. Every point runs;
+// then the lowest failing point's error (InputError for a bad value) is thrown,
+// naming the point: "sweep point 3 {coordinates}: ...".
 std::vector<sim::ClusterResult> run_cluster_points(const std::vector<SweepPoint>& points,
                                                    const ClusterRunRequest& request, unsigned jobs,
                                                    const std::function<void(std::size_t)>& on_done);
 
-}  // namespace migsim::cli
+}  // namespace migsim::experiments

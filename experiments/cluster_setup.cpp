@@ -1,15 +1,16 @@
-#include "apps/cluster_setup.hpp"
+#include "experiments/cluster_setup.hpp"
 
-#include "models/migration_timer.hpp"
+#include "models/model_registry.hpp"
 #include "models/power_model.hpp"
 #include "policies/policy_factory.hpp"
+#include "policies/policy_registry.hpp"
 #include "policies/rule_policy.hpp"
 #include "sim/cluster_engine.hpp"
 #include "sim/input_error.hpp"
 #include "traces/planetlab_reader.hpp"
 #include "traces/synthetic_trace.hpp"
 
-namespace migsim::cli {
+namespace migsim::experiments {
 
 ClusterRun prepare_cluster_run(const ClusterRunRequest& req) {
   ClusterRun run;
@@ -39,16 +40,7 @@ ClusterRun prepare_cluster_run(const ClusterRunRequest& req) {
                      "traces, e.g. ../shared/traces/planetlab/20110303");
   }
 
-  if (sc.migration.model == "cloudsim") {
-    run.timer = std::make_unique<models::CloudSimMigrationTimer>();
-  } else {
-    models::PrecopyMigrationTimer::Settings s;
-    s.qemu.max_bandwidth_mibps = sc.migration.max_bandwidth_mibps;
-    s.qemu.downtime_limit_ms = sc.migration.downtime_limit_ms;
-    s.qemu.auto_converge = sc.migration.auto_converge;
-    s.nonzero_fraction = sc.migration.nonzero_fraction;
-    run.timer = std::make_unique<models::PrecopyMigrationTimer>(s);
-  }
+  run.timer = models::make_migration_timer(sc.migration.model, sc.migration, sc.path + ": migration.model");
 
   run.spec = sim::build_cluster_spec(sc, std::move(demand),
                                      [](const nlohmann::json& j, const std::string& where) {
@@ -56,12 +48,12 @@ ClusterRun prepare_cluster_run(const ClusterRunRequest& req) {
                                            models::power_model_from_json(j, where));
                                      });
 
-  const std::string policy = req.policy.empty() ? (sc.policy.is_null() ? "" : "rules") : req.policy;
+  const std::string policy = req.policy.empty() ? (sc.policy.is_null() ? "" : policies::kRulePolicyName) : req.policy;
   if (policy.empty()) {
     throw InputError("--policy: required (" + req.scenario_path +
                      " has no \"policy\"); e.g. --policy thr-mmt");
   }
-  if (policy == "rules") {
+  if (policy == policies::kRulePolicyName) {
     if (sc.policy.is_null()) {
       throw InputError("--policy rules: " + req.scenario_path + " has no \"policy\" object");
     }
@@ -85,4 +77,4 @@ sim::ClusterResult run_cluster(ClusterRun& run) {
   return engine.run();
 }
 
-}  // namespace migsim::cli
+}  // namespace migsim::experiments

@@ -1,14 +1,10 @@
-#include "apps/cluster_sweep.hpp"
+#include "experiments/cluster_sweep.hpp"
 
-#include <atomic>
-#include <exception>
-#include <mutex>
-#include <thread>
-
+#include "experiments/point_runner.hpp"
 #include "sim/input_error.hpp"
 #include "sim/json_input.hpp"
 
-namespace migsim::cli {
+namespace migsim::experiments {
 
 std::vector<SweepAxis> read_cluster_sweep_axes(const nlohmann::json& axes, const nlohmann::json& scenario,
                                                const std::string& axes_where,
@@ -46,43 +42,20 @@ std::vector<sim::ClusterResult> run_cluster_points(const std::vector<SweepPoint>
                                                    const ClusterRunRequest& request, unsigned jobs,
                                                    const std::function<void(std::size_t)>& on_done) {
   std::vector<sim::ClusterResult> results(points.size());
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::exception_ptr first_error;
-  std::size_t first_error_point = points.size();
-  std::mutex error_mutex;
-  // The lowest failing point wins: every lower one was already taken by a worker
-  // and runs to its end, so the error is the same whatever the thread timing.
-  auto fail = [&](std::size_t i, std::exception_ptr e) {
-    const std::lock_guard<std::mutex> lock(error_mutex);
-    if (i < first_error_point) {
-      first_error_point = i;
-      first_error = std::move(e);
-    }
-    failed.store(true);
-  };
-  auto worker = [&] {
-    for (std::size_t i; !failed.load() && (i = next.fetch_add(1)) < points.size();) {
-      try {
+  const auto failures = run_points(
+      points.size(), jobs,
+      [&](std::size_t i) {
         ClusterRunRequest req = request;
         req.scenario_doc = points[i].spec;
         ClusterRun run = prepare_cluster_run(req);
         results[i] = run_cluster(run);
-        on_done(i);
-      } catch (const InputError& e) {
-        // A bad value of an axis: say which point carried it.
-        fail(i, std::make_exception_ptr(InputError("sweep point " + std::to_string(i) + " " +
-                                                   points[i].coordinates.dump() + ": " + e.what())));
-      } catch (...) {
-        fail(i, std::current_exception());
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < std::max(1u, jobs); ++t) pool.emplace_back(worker);
-  for (auto& t : pool) t.join();
-  if (first_error) std::rethrow_exception(first_error);
+      },
+      on_done);
+  // A bad value of an axis: say which point carried it.
+  rethrow_first_failure(failures, [&](std::size_t i) {
+    return "sweep point " + std::to_string(i) + " " + points[i].coordinates.dump();
+  });
   return results;
 }
 
-}  // namespace migsim::cli
+}  // namespace migsim::experiments

@@ -25,7 +25,7 @@ MigrationFlows::MigrationFlows(Sharing sharing, std::vector<double> host_bw_mbps
 std::vector<MigrationFlows::Demand> MigrationFlows::demands() const {
   std::vector<Demand> d;
   d.reserve(flows_.size());
-  for (const Flow& f : flows_) d.push_back({f.ends, f.process->demand_mbps()});
+  for (const Flow& f : flows_) d.push_back({f.ends, f.process->demand_mbps(), f.rate_mbps});
   return d;
 }
 
@@ -100,6 +100,9 @@ std::vector<double> MigrationFlows::rates_of(const std::vector<Demand>& d) const
       for (const Demand& x : d) r.push_back(host_bw_.at(static_cast<std::size_t>(x.ends.target)));
       return r;
     case Sharing::NicSplit: return nic_split_rates(d);
+    case Sharing::Unshared:
+      for (const Demand& x : d) r.push_back(x.current_mbps);
+      return r;
     case Sharing::Network:
       r = network_rates(d);
       for (std::size_t i = 0; i < r.size(); ++i) {
@@ -113,7 +116,7 @@ std::vector<double> MigrationFlows::rates_of(const std::vector<Demand>& d) const
 
 std::vector<double> MigrationFlows::rates_if_started(const std::vector<Endpoints>& starting) const {
   std::vector<Demand> d = demands();
-  for (const Endpoints& e : starting) d.push_back({e, kInf});
+  for (const Endpoints& e : starting) d.push_back({e, kInf, kInf});
   const std::vector<double> all = rates_of(d);
   return std::vector<double>(all.end() - static_cast<std::ptrdiff_t>(starting.size()), all.end());
 }

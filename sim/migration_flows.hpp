@@ -20,6 +20,9 @@ enum class Sharing {
   // migration asks for no more than it can use (QEMU's max-bandwidth before the
   // stop-and-copy) and is given what its route has left for it.
   Network,
+  // Nothing shared: each migration keeps the rate it was made with (a batch
+  // without a network: each alone at its own link speed).
+  Unshared,
 };
 
 // The migrations in flight and the bandwidth they share: the part of the engine
@@ -87,6 +90,7 @@ class MigrationFlows {
   struct Demand {
     Endpoints ends;
     double cap_mbps;  // +inf: uncapped
+    double current_mbps;  // the rate it has (+inf: starting)
   };
   std::vector<double> rates_of(const std::vector<Demand>& d) const;
   std::vector<double> network_rates(const std::vector<Demand>& d) const;

@@ -1,5 +1,7 @@
 #include "sim/network_scenario.hpp"
 
+#include <cmath>
+
 #include <charconv>
 #include <map>
 #include <string>
@@ -136,6 +138,10 @@ std::shared_ptr<const NetworkTopology> parse_network(JsonObject& network,
                          "); a host has exactly one link, its NIC");
       }
       nic = "links[" + std::to_string(i) + "]";
+      if (!given && std::isnan(host_nic_mbps[static_cast<std::size_t>(host)])) {
+        throw InputError(l.path("capacity_mbps") + ": required here (no host type gives host:" +
+                         std::to_string(host) + " a NIC speed)");
+      }
       links.push_back({host, sw, given ? capacity : host_nic_mbps[static_cast<std::size_t>(host)]});
     }
     l.finish();

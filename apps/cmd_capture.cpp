@@ -16,8 +16,8 @@
 #include <thread>
 
 #include "apps/commands.hpp"
+#include "live/libvirt_client.hpp"
 #include "sim/input_error.hpp"
-#include "traces/libvirt_client.hpp"
 #include "traces/libvirt_trace.hpp"
 #include "traces/utc_timestamp.hpp"
 
@@ -52,9 +52,9 @@ double round_ms(double s) { return std::round(s * 1000.0) / 1000.0; }
 
 struct Host {
   std::string name;
-  std::unique_ptr<traces::LibvirtConnection> ro;    // domain stats (sampling thread)
-  std::unique_ptr<traces::LibvirtConnection> jobs;  // job stats (job thread), read-only
-  std::unique_ptr<traces::LibvirtConnection> rw;  // only to start dirty-rate measurements
+  std::unique_ptr<live::LibvirtConnection> ro;    // domain stats (sampling thread)
+  std::unique_ptr<live::LibvirtConnection> jobs;  // job stats (job thread), read-only
+  std::unique_ptr<live::LibvirtConnection> rw;  // only to start dirty-rate measurements
   std::set<std::string> running;                  // running domains at the last tick
   std::set<std::string> in_job;                   // domains with an active job (under mu_)
   std::map<std::string, double> last_dirty_calc;  // domain -> t of the last calc started
@@ -93,10 +93,10 @@ class Capture {
     std::set<std::string> names;
     for (const auto& uri : o_.uris) {
       Host host;
-      host.ro = std::make_unique<traces::LibvirtConnection>(uri, true);
-      host.jobs = std::make_unique<traces::LibvirtConnection>(uri, true);
-      if (dirty_every > 0) host.rw = std::make_unique<traces::LibvirtConnection>(uri, false);
-      const traces::NodeSummary n = host.ro->node();
+      host.ro = std::make_unique<live::LibvirtConnection>(uri, true);
+      host.jobs = std::make_unique<live::LibvirtConnection>(uri, true);
+      if (dirty_every > 0) host.rw = std::make_unique<live::LibvirtConnection>(uri, false);
+      const live::NodeSummary n = host.ro->node();
       host.name = n.hostname;
       if (!names.insert(host.name).second) {
         throw InputError("--connect: two URIs reach the same host '" + host.name + "'");
@@ -205,7 +205,7 @@ class Capture {
 
   void write_completed(Host& host, const std::string& d) {
     try {
-      const traces::JobStatsRecord c = host.jobs->job_stats(d, true);
+      const live::JobStatsRecord c = host.jobs->job_stats(d, true);
       if (c.type == 0 || c.stats.numbers.empty()) return;
       traces::JobRecord j;
       j.host = host.name;
@@ -259,7 +259,7 @@ class Capture {
         if (!host.running.count(d) && started_) {
           event(host, d, "domain-appeared");
         }
-        traces::JobStatsRecord js;
+        live::JobStatsRecord js;
         try {
           js = host.jobs->job_stats(d, false);
         } catch (const std::exception&) {

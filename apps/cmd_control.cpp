@@ -1,6 +1,6 @@
 // `migsim control`: the live policy controller. Every --interval it reads every
 // domain's stats from the libvirt hosts, turns them into the simulator's cluster
-// view (traces/libvirt_cluster_view.hpp) and asks the SAME consolidation policy
+// view (live/libvirt_cluster_view.hpp) and asks the SAME consolidation policy
 // code the simulator runs (policies/: rule policy with sustain counts, MMT
 // selection, power-aware placement, admission limits and cooldowns) which VMs to
 // move; then live-migrates them through libvirt (or only prints with --dry-run).
@@ -15,13 +15,14 @@
 
 #include "apps/commands.hpp"
 #include "apps/libvirt_policy_loader.hpp"
+#include "live/libvirt_client.hpp"
+#include "live/libvirt_cluster_view.hpp"
+#include "live/libvirt_migration.hpp"
 #include "models/migration_timer.hpp"
 #include "models/power_model.hpp"
 #include "sim/input_error.hpp"
 #include "traces/atomic_file.hpp"
-#include "traces/libvirt_client.hpp"
-#include "traces/libvirt_cluster_view.hpp"
-#include "traces/libvirt_migration.hpp"
+#include "traces/libvirt_sample_readers.hpp"
 
 namespace migsim::cli {
 
@@ -39,8 +40,8 @@ struct ControlOptions {
 };
 
 struct LiveHost {
-  std::unique_ptr<traces::LibvirtConnection> conn;
-  traces::ViewHost view;
+  std::unique_ptr<live::LibvirtConnection> conn;
+  live::ViewHost view;
 };
 
 class Controller {
@@ -69,8 +70,8 @@ class Controller {
 
     for (const auto& uri : o_.uris) {
       LiveHost h;
-      h.conn = std::make_unique<traces::LibvirtConnection>(uri, o_.dry_run);
-      const traces::NodeSummary n = h.conn->node();
+      h.conn = std::make_unique<live::LibvirtConnection>(uri, o_.dry_run);
+      const live::NodeSummary n = h.conn->node();
       h.view = {n.hostname, host_cpus > 0 ? host_cpus : n.cpus, n.memory_kib / 1024.0};
       for (const auto& other : hosts_) {
         if (other.view.name == n.hostname) {
@@ -82,7 +83,7 @@ class Controller {
     // The VMs: every running domain at the start (one index each, for the policy).
     for (std::size_t hi = 0; hi < hosts_.size(); ++hi) {
       for (const auto& name : hosts_[hi].conn->domain_names(true)) {
-        traces::ViewVm v;
+        live::ViewVm v;
         v.name = name;
         v.host = static_cast<int>(hi);
         vms_.push_back(v);
@@ -91,7 +92,7 @@ class Controller {
       }
     }
     if (vms_.empty()) throw InputError("--connect: no running domain on any host");
-    std::vector<traces::ViewHost> view_hosts;
+    std::vector<live::ViewHost> view_hosts;
     for (const auto& h : hosts_) view_hosts.push_back(h.view);
     policy_ = load_live_policy(o_.policy, static_cast<int>(hosts_.size()),
                                static_cast<int>(vms_.size()), timer_.get());
@@ -108,7 +109,7 @@ class Controller {
       const double t = now_s();
       if (duration > 0 && t >= duration) break;
       observe(t, dirty_every);
-      sim::Placement p = traces::make_placement(view_hosts, vms_, power_);
+      sim::Placement p = live::make_placement(view_hosts, vms_, power_);
       status_line(t, p);
       const auto orders = policy_->optimize(p, t);
       for (const auto& order : orders) {
@@ -223,12 +224,12 @@ class Controller {
                 .dump() +
             "\n";
     if (o_.dry_run) return;
-    traces::LiveMigrationRequest req;
+    live::LiveMigrationRequest req;
     req.domain = vm.name;
     req.bandwidth_mibps = bandwidth_;
     req.max_downtime_ms = downtime_;
     req.auto_converge = o_.auto_converge;
-    const traces::LiveMigrationReport rep = traces::live_migrate(*src.conn, *dst.conn, req, {});
+    const live::LiveMigrationReport rep = live::live_migrate(*src.conn, *dst.conn, req, {});
     ++migrations_;
     if (!rep.ok) ++failures_;
     std::snprintf(buf, sizeof buf,
@@ -238,7 +239,7 @@ class Controller {
                   rep.data_processed_bytes / 1048576.0, rep.iterations, rep.ok ? "" : ": ",
                   rep.error.c_str());
     say(buf);
-    log_ += nlohmann::json{{"t", now_s()}, {"migration", traces::to_json(rep, false)}}.dump() + "\n";
+    log_ += nlohmann::json{{"t", now_s()}, {"migration", live::to_json(rep, false)}}.dump() + "\n";
     if (rep.ok) vm.host = order.target_host;
     policy_->on_migration_end(order.vm, now_s());
   }
@@ -246,7 +247,7 @@ class Controller {
   const ControlOptions& o_;
   double interval_ = 1, bandwidth_ = 0, downtime_ = 0;
   std::vector<LiveHost> hosts_;
-  std::vector<traces::ViewVm> vms_;
+  std::vector<live::ViewVm> vms_;
   std::vector<double> last_dirty_start_, last_dirty_calc_;
   traces::CpuUsageMeter meter_;
   std::unique_ptr<sim::MigrationTimer> timer_;

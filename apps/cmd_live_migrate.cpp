@@ -5,9 +5,9 @@
 #include <memory>
 
 #include "apps/commands.hpp"
+#include "live/libvirt_migration.hpp"
 #include "sim/input_error.hpp"
 #include "traces/atomic_file.hpp"
-#include "traces/libvirt_migration.hpp"
 
 namespace migsim::cli {
 
@@ -20,7 +20,7 @@ struct LiveMigrateOptions {
 };
 
 int run_live_migrate(const LiveMigrateOptions& o) {
-  traces::LiveMigrationRequest req;
+  live::LiveMigrationRequest req;
   req.domain = o.domain;
   req.bandwidth_mibps =
       o.bandwidth == "unlimited" ? 0.0 : parse_positive("--bandwidth", o.bandwidth);
@@ -32,11 +32,11 @@ int run_live_migrate(const LiveMigrateOptions& o) {
   req.undefine_source = !o.keep_source;
   if (o.from == o.to) throw InputError("--to: same URI as --from ('" + o.from + "')");
 
-  const traces::LibvirtConnection src(o.from, false);
-  const traces::LibvirtConnection dst(o.to, false);
-  traces::ProgressFn progress;
+  const live::LibvirtConnection src(o.from, false);
+  const live::LibvirtConnection dst(o.to, false);
+  live::ProgressFn progress;
   if (!o.quiet && !o.json) {
-    progress = [](const traces::JobSnapshot& s) {
+    progress = [](const live::JobSnapshot& s) {
       auto get = [&](const char* k) {
         const auto it = s.stats.numbers.find(k);
         return it == s.stats.numbers.end() ? 0.0 : it->second;
@@ -49,13 +49,13 @@ int run_live_migrate(const LiveMigrateOptions& o) {
                    get("memory_dirty_rate"), get("auto_converge_throttle"));
     };
   }
-  const traces::LiveMigrationReport rep = traces::live_migrate(src, dst, req, progress);
-  const nlohmann::json j = traces::to_json(rep, true);
+  const live::LiveMigrationReport rep = live::live_migrate(src, dst, req, progress);
+  const nlohmann::json j = live::to_json(rep, true);
   if (!o.json_out.empty()) traces::write_file_atomically(o.json_out, j.dump(2) + "\n");
   if (o.json) {
     print_json(j.dump(2));
   } else {
-    std::cout << traces::format_report(rep);
+    std::cout << live::format_report(rep);
   }
   if (!rep.ok) {
     std::cerr << "migsim live-migrate: migration of '" << rep.domain << "' failed: " << rep.error

@@ -22,7 +22,7 @@
 #include "sim/input_error.hpp"
 #include "traces/atomic_file.hpp"
 #include "traces/libvirt_trace.hpp"
-#include "traces/libvirt_cluster_view.hpp"
+#include "traces/libvirt_sample_readers.hpp"
 #include "traces/libvirt_trace_analysis.hpp"
 
 namespace migsim::cli {

@@ -1,4 +1,4 @@
-#include "traces/libvirt_migration.hpp"
+#include "live/libvirt_migration.hpp"
 
 #include <libvirt/libvirt.h>
 
@@ -11,11 +11,11 @@
 
 #include "sim/input_error.hpp"
 
-namespace migsim::traces {
+namespace migsim::live {
 
 namespace {
 
-double num(const StatValues& s, const char* key) {
+double num(const traces::StatValues& s, const char* key) {
   const auto it = s.numbers.find(key);
   return it == s.numbers.end() ? 0.0 : it->second;
 }
@@ -131,7 +131,7 @@ LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConn
   } catch (const std::exception& e) {
     rep.error = std::string("migrated, but no completed job stats: ") + e.what();
   }
-  const StatValues& s = rep.completed;
+  const traces::StatValues& s = rep.completed;
   rep.total_ms = num(s, "time_elapsed");
   rep.downtime_ms = num(s, "downtime");
   rep.setup_ms = num(s, "setup_time");
@@ -227,4 +227,4 @@ std::string format_report(const LiveMigrationReport& r) {
   return buf;
 }
 
-}  // namespace migsim::traces
+}  // namespace migsim::live

@@ -1,0 +1,37 @@
+#pragma once
+// The live controller's view of a libvirt cluster: its hosts and VMs (from live
+// domain stats, read with traces/libvirt_sample_readers.hpp) and the
+// sim::Placement snapshot that the consolidation policies read.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/placement.hpp"
+#include "sim/power_curve.hpp"
+
+namespace migsim::live {
+
+struct ViewHost {
+  std::string name;
+  double cpus = 1.0;
+  double ram_mib = 0.0;
+};
+
+struct ViewVm {
+  std::string name;
+  int host = -1;                   // index into the hosts
+  double vcpus = 1.0;
+  double ram_mib = 0.0;            // balloon.maximum (KiB) / 1024
+  double util = 0.0;               // CPU utilisation of its vCPUs, [0, 1]
+  std::vector<double> history;     // utilisation samples, oldest first
+  double dirty_pages_per_sec = 0;  // last page-sampling measurement
+  double wss_mib = 0;              // estimated working set (for the pre-copy model)
+};
+
+// The snapshot the policies read: every VM on its host with its current demand,
+// its utilisation history, its RAM and dirty rate (for the admission control's
+// downtime predictions). `power` is every host's power curve.
+sim::Placement make_placement(const std::vector<ViewHost>& hosts, const std::vector<ViewVm>& vms,
+                              std::shared_ptr<const sim::PowerCurve> power, int history_length = 30);
+
+}  // namespace migsim::live

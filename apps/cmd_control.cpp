@@ -14,12 +14,12 @@
 #include <thread>
 
 #include "apps/commands.hpp"
-#include "apps/libvirt_policy_loader.hpp"
 #include "live/libvirt_client.hpp"
 #include "live/libvirt_cluster_view.hpp"
 #include "live/libvirt_migration.hpp"
 #include "models/migration_timer.hpp"
 #include "models/power_model.hpp"
+#include "policies/policy_loader.hpp"
 #include "sim/input_error.hpp"
 #include "traces/atomic_file.hpp"
 #include "traces/libvirt_sample_readers.hpp"
@@ -35,7 +35,7 @@ struct ControlOptions {
   std::string policy;
   std::vector<std::string> uris;
   std::string interval = "1", duration, host_cpus, bandwidth = "unlimited", downtime,
-              max_migrations, dirtyrate_every = "5", log;
+              max_migrations, dirtyrate_every = "5", seed = "42", log;
   bool dry_run = false, auto_converge = false;
 };
 
@@ -66,7 +66,11 @@ class Controller {
     if (downtime_ > 0) ts.qemu.downtime_limit_ms = downtime_;
     ts.qemu.auto_converge = o_.auto_converge;
     timer_ = std::make_unique<models::PrecopyMigrationTimer>(ts);
-    (void)load_live_policy(o_.policy, 1, 1, timer_.get());
+    policies::PolicyContext pc;
+    pc.interval_s = interval_;
+    pc.seed = parse_seed("--seed", o_.seed);
+    pc.timer = timer_.get();
+    (void)policies::load_policy(o_.policy, pc);
 
     for (const auto& uri : o_.uris) {
       LiveHost h;
@@ -94,8 +98,9 @@ class Controller {
     if (vms_.empty()) throw InputError("--connect: no running domain on any host");
     std::vector<live::ViewHost> view_hosts;
     for (const auto& h : hosts_) view_hosts.push_back(h.view);
-    policy_ = load_live_policy(o_.policy, static_cast<int>(hosts_.size()),
-                               static_cast<int>(vms_.size()), timer_.get());
+    pc.hosts = static_cast<int>(hosts_.size());
+    pc.vms = static_cast<int>(vms_.size());
+    policy_ = policies::load_policy(o_.policy, pc);
     power_ = models::builtin_power_model("hp-ml110-g5");
     say("controller: policy " + policy_->name() + ", " + std::to_string(hosts_.size()) +
         " hosts, " + std::to_string(vms_.size()) + " VMs" + (o_.dry_run ? ", DRY RUN" : ""));
@@ -301,6 +306,7 @@ void add_control_command(CLI::App& app, Action& action) {
   sub->add_flag("--auto-converge", o->auto_converge, "Migrate with auto-converge");
   sub->add_option("--dirtyrate-every", o->dirtyrate_every,
                   "Measure each VM's dirty rate this often, seconds (default 5; 0 = never)");
+  sub->add_option("--seed", o->seed, "Seed of the policy's random choices (RS selection; default 42)");
   sub->add_flag("--dry-run", o->dry_run, "Print decisions only (read-only connections)");
   sub->add_option("--log", o->log, "Write every status line and decision as JSON lines here");
   sub->callback([o, &action] { action = [o] { return run_control(*o); }; });

@@ -12,12 +12,12 @@
 #include <sstream>
 
 #include "apps/commands.hpp"
-#include "apps/libvirt_policy_loader.hpp"
 #include "models/migration_timer.hpp"
 #include "models/power_model.hpp"
 #include "models/prediction_json.hpp"
 #include "models/qemu_precopy_model.hpp"
 #include "models/scenario_json.hpp"
+#include "policies/policy_loader.hpp"
 #include "sim/cluster_engine.hpp"
 #include "sim/input_error.hpp"
 #include "traces/atomic_file.hpp"
@@ -31,7 +31,7 @@ namespace {
 
 struct ReplayOptions {
   std::string trace, policy = "thr-mmt", host_cpus, bandwidth = "unlimited", downtime = "300",
-              link, profile, rss_overhead = "128", out;
+              link, profile, rss_overhead = "128", seed = "42", out;
   bool json = false;
 };
 
@@ -105,6 +105,7 @@ int run_replay(const ReplayOptions& o) {
   const double bandwidth = o.bandwidth == "unlimited" ? 0.0 : parse_positive("--bandwidth", o.bandwidth);
   const double downtime = parse_positive("--max-downtime", o.downtime);
   const double overhead = parse_non_negative("--rss-overhead-mib", o.rss_overhead);
+  const std::uint64_t seed = parse_seed("--seed", o.seed);
   models::HostProfile profile;
   if (!o.profile.empty()) profile = models::read_host_profile_file(o.profile);
   if (!o.link.empty()) profile.link_mibps = parse_positive("--link-mibps", o.link);
@@ -153,9 +154,13 @@ int run_replay(const ReplayOptions& o) {
   settings.qemu.downtime_limit_ms = downtime;
   settings.nonzero_fraction = ts.vms.empty() ? 0.6 : nonzero_sum / static_cast<double>(ts.vms.size());
   RecordingTimer timer(settings);
-  TracePlacedPolicy policy(load_live_policy(o.policy, static_cast<int>(spec.hosts.size()),
-                                            static_cast<int>(spec.vms.size()), &timer),
-                           start_host);
+  policies::PolicyContext pc;
+  pc.hosts = static_cast<int>(spec.hosts.size());
+  pc.vms = static_cast<int>(spec.vms.size());
+  pc.interval_s = ts.interval_s;
+  pc.seed = seed;
+  pc.timer = &timer;
+  TracePlacedPolicy policy(policies::load_policy(o.policy, pc), start_host);
   timer.attach(&policy);
   sim::ClusterEngine engine(spec, policy, timer);
   const sim::ClusterResult result = engine.run();
@@ -332,6 +337,7 @@ void add_replay_command(CLI::App& app, Action& action) {
   sub->add_option("--link-mibps", o->link, "Unthrottled path speed in MiB/s (default: profile's)");
   sub->add_option("--profile", o->profile, "Host profile JSON (migsim calibrate / validation)");
   sub->add_option("--rss-overhead-mib", o->rss_overhead, "QEMU's own RSS in MiB (default 128)");
+  sub->add_option("--seed", o->seed, "Seed of the policy's random choices (RS selection; default 42)");
   sub->add_flag("--json", o->json, "Print JSON");
   sub->add_option("--out", o->out, "Also write the JSON result here");
   sub->callback([o, &action] { action = [o] { return run_replay(*o); }; });

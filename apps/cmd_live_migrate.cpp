@@ -1,5 +1,6 @@
 // `migsim live-migrate`: one real live migration between two libvirt URIs, with the
 // job followed while it runs and a final report (scripts/live-migrate calls it).
+// Flags and printing; the migration is live/libvirt_migration.hpp.
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -32,24 +33,13 @@ int run_live_migrate(const LiveMigrateOptions& o) {
   req.undefine_source = !o.keep_source;
   if (o.from == o.to) throw InputError("--to: same URI as --from ('" + o.from + "')");
 
-  const live::LibvirtConnection src(o.from, false);
-  const live::LibvirtConnection dst(o.to, false);
   live::ProgressFn progress;
   if (!o.quiet && !o.json) {
     progress = [](const live::JobSnapshot& s) {
-      auto get = [&](const char* k) {
-        const auto it = s.stats.numbers.find(k);
-        return it == s.stats.numbers.end() ? 0.0 : it->second;
-      };
-      std::fprintf(stderr,
-                   "  %6.1f s  iteration %2.0f  processed %8.1f MiB  remaining %8.1f MiB  "
-                   "%7.1f MiB/s  dirty %7.0f pages/s  throttle %3.0f%%\n",
-                   s.t_s, get("memory_iteration"), get("memory_processed") / 1048576.0,
-                   get("memory_remaining") / 1048576.0, get("memory_bps") / 1048576.0,
-                   get("memory_dirty_rate"), get("auto_converge_throttle"));
+      std::fprintf(stderr, "%s\n", live::format_progress(s).c_str());
     };
   }
-  const live::LiveMigrationReport rep = live::live_migrate(src, dst, req, progress);
+  const live::LiveMigrationReport rep = live::live_migrate(o.from, o.to, req, progress);
   const nlohmann::json j = live::to_json(rep, true);
   if (!o.json_out.empty()) traces::write_file_atomically(o.json_out, j.dump(2) + "\n");
   if (o.json) {

@@ -6,6 +6,23 @@
 
 namespace migsim::live {
 
+void update_view_vm(ViewVm& vm, const traces::DomainSample& s, traces::CpuUsageMeter& meter,
+                    double& last_dirty_start, const std::string& where) {
+  vm.vcpus = traces::sample_vcpus(s, where);
+  vm.ram_mib = traces::sample_ram_mib(s, where);
+  if (s.stats.has("balloon.rss")) {
+    vm.wss_mib = std::min(vm.ram_mib, s.stats.at("balloon.rss", where) / 1024.0);
+  }
+  if (const auto u = meter.update(s, where)) {
+    vm.util = *u;
+    vm.history.push_back(*u);
+    if (vm.history.size() > static_cast<std::size_t>(kViewHistoryLength)) {
+      vm.history.erase(vm.history.begin());
+    }
+  }
+  if (const auto d = traces::new_dirty_rate(s, last_dirty_start)) vm.dirty_pages_per_sec = *d;
+}
+
 sim::Placement make_placement(const std::vector<ViewHost>& hosts, const std::vector<ViewVm>& vms,
                               std::shared_ptr<const sim::PowerCurve> power, int history_length) {
   std::vector<sim::HostSpec> hs;

@@ -159,6 +159,28 @@ LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConn
   return rep;
 }
 
+LiveMigrationReport live_migrate(const std::string& from_uri, const std::string& to_uri,
+                                 const LiveMigrationRequest& req, const ProgressFn& progress) {
+  const LibvirtConnection src(from_uri, false);
+  const LibvirtConnection dst(to_uri, false);
+  return live_migrate(src, dst, req, progress);
+}
+
+std::string format_progress(const JobSnapshot& s) {
+  auto get = [&](const char* k) {
+    const auto it = s.stats.numbers.find(k);
+    return it == s.stats.numbers.end() ? 0.0 : it->second;
+  };
+  char line[240];
+  std::snprintf(line, sizeof line,
+                "  %6.1f s  iteration %2.0f  processed %8.1f MiB  remaining %8.1f MiB  "
+                "%7.1f MiB/s  dirty %7.0f pages/s  throttle %3.0f%%",
+                s.t_s, get("memory_iteration"), get("memory_processed") / 1048576.0,
+                get("memory_remaining") / 1048576.0, get("memory_bps") / 1048576.0,
+                get("memory_dirty_rate"), get("auto_converge_throttle"));
+  return line;
+}
+
 nlohmann::json to_json(const LiveMigrationReport& r, bool with_progress) {
   nlohmann::json j = {{"domain", r.domain},
                       {"source", r.source_uri},

@@ -61,7 +61,14 @@ using ProgressFn = std::function<void(const JobSnapshot&)>;
 LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConnection& dst,
                                  const LiveMigrationRequest& req, const ProgressFn& progress);
 
+// The same between two URIs (read-write connections): `migsim live-migrate`.
+LiveMigrationReport live_migrate(const std::string& from_uri, const std::string& to_uri,
+                                 const LiveMigrationRequest& req, const ProgressFn& progress);
+
 nlohmann::json to_json(const LiveMigrationReport& r, bool with_progress);
 std::string format_report(const LiveMigrationReport& r);
+// One progress line of a running job (iteration, MiB processed and remaining,
+// speed, dirty rate, auto-converge throttle), without the line break.
+std::string format_progress(const JobSnapshot& s);
 
 }  // namespace migsim::live

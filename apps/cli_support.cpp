@@ -36,6 +36,14 @@ double parse_non_negative(const std::string& flag, const std::string& text) {
   return v;
 }
 
+std::uint64_t parse_seed(const std::string& flag, const std::string& text) {
+  const double v = parse_non_negative(flag, text);
+  if (v != std::floor(v) || v >= 18446744073709551616.0) {
+    throw InputError(flag + ": expected a non-negative integer, got '" + text + "'");
+  }
+  return static_cast<std::uint64_t>(v);
+}
+
 unsigned worker_threads(const std::string& flag, const std::string& text, std::size_t tasks) {
   unsigned jobs = static_cast<unsigned>(parse_non_negative(flag, text));
   if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -20,6 +21,8 @@ using Action = std::function<int()>;
 double parse_number(const std::string& flag, const std::string& text);
 double parse_positive(const std::string& flag, const std::string& text);
 double parse_non_negative(const std::string& flag, const std::string& text);
+// A seed of random choices: a whole number >= 0.
+std::uint64_t parse_seed(const std::string& flag, const std::string& text);
 // A percentage in [0, 100].
 double parse_percent(const std::string& flag, const std::string& text);
 // Worker threads for a --jobs flag: 0 means all cores; never more than `tasks` (nor < 1).

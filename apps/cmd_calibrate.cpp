@@ -8,9 +8,8 @@
 #include "apps/commands.hpp"
 #include "models/scenario_json.hpp"
 #include "traces/atomic_file.hpp"
-#include "validation/cross_validation.hpp"
-#include "validation/host_tuning.hpp"
-#include "validation/validation_dataset.hpp"
+#include "validation/accuracy_report.hpp"
+#include "validation/calibration_report.hpp"
 
 namespace migsim::cli {
 
@@ -24,24 +23,16 @@ struct CalibrateOptions {
 };
 
 int run_calibrate(const CalibrateOptions& o) {
-  const std::vector<validation::MeasuredMigration> data = validation::read_datasets(o.logs);
-  const std::string names = validation::dataset_label(o.logs);
-  // Cross-validation first: it checks --folds before fitting anything.
-  const validation::CrossValidation cv = validation::cross_validate(data, o.folds);
-  const validation::TunedParameters tuned = validation::calibrate_on_all(data);
-  traces::write_file_atomically(o.out, validation::profile_document(tuned, names).dump(2) + "\n");
+  const validation::Calibration c = validation::calibrate_on_logs(o.logs, o.folds);
+  traces::write_file_atomically(o.out, validation::profile_of(c).dump(2) + "\n");
   if (o.json) {
-    nlohmann::json j{{"profile_file", o.out},
-                     {"migrations", data.size()},
-                     {"configurations", cv.configurations},
-                     {"folds", cv.folds},
-                     {"profile", models::to_json(tuned.host)},
-                     {"fit", validation::to_json(tuned)}};
-    for (const auto& [model, s] : cv.scores) j["cross_validation"][model] = validation::to_json(s);
-    print_json(j.dump(2));
+    print_json(validation::to_json(c, o.out).dump(2));
     return 0;
   }
-  std::cout << "calibrated on " << data.size() << " migrations (" << cv.configurations
+  const auto& cv = c.cv;
+  const auto& tuned = c.tuned;
+  const auto& names = c.logs;
+  std::cout << "calibrated on " << c.migrations << " migrations (" << cv.configurations
             << " configurations) of " << names << "\nprofile written to " << o.out
             << " (use: migsim predict --profile " << o.out << ")\n\n"
             << cv.folds << "-fold cross-validation by configuration (each fold predicted by a profile "

@@ -1,13 +1,14 @@
 // `migsim live-migrate`: one real live migration between two libvirt URIs, with the
 // job followed while it runs and a final report (scripts/live-migrate calls it).
+// Flags and printing; the migration is live/libvirt_migration.hpp.
 #include <cstdio>
 #include <iostream>
 #include <memory>
 
 #include "apps/commands.hpp"
+#include "live/libvirt_migration.hpp"
 #include "sim/input_error.hpp"
 #include "traces/atomic_file.hpp"
-#include "traces/libvirt_migration.hpp"
 
 namespace migsim::cli {
 
@@ -20,7 +21,7 @@ struct LiveMigrateOptions {
 };
 
 int run_live_migrate(const LiveMigrateOptions& o) {
-  traces::LiveMigrationRequest req;
+  live::LiveMigrationRequest req;
   req.domain = o.domain;
   req.bandwidth_mibps =
       o.bandwidth == "unlimited" ? 0.0 : parse_positive("--bandwidth", o.bandwidth);
@@ -32,30 +33,19 @@ int run_live_migrate(const LiveMigrateOptions& o) {
   req.undefine_source = !o.keep_source;
   if (o.from == o.to) throw InputError("--to: same URI as --from ('" + o.from + "')");
 
-  const traces::LibvirtConnection src(o.from, false);
-  const traces::LibvirtConnection dst(o.to, false);
-  traces::ProgressFn progress;
+  live::ProgressFn progress;
   if (!o.quiet && !o.json) {
-    progress = [](const traces::JobSnapshot& s) {
-      auto get = [&](const char* k) {
-        const auto it = s.stats.numbers.find(k);
-        return it == s.stats.numbers.end() ? 0.0 : it->second;
-      };
-      std::fprintf(stderr,
-                   "  %6.1f s  iteration %2.0f  processed %8.1f MiB  remaining %8.1f MiB  "
-                   "%7.1f MiB/s  dirty %7.0f pages/s  throttle %3.0f%%\n",
-                   s.t_s, get("memory_iteration"), get("memory_processed") / 1048576.0,
-                   get("memory_remaining") / 1048576.0, get("memory_bps") / 1048576.0,
-                   get("memory_dirty_rate"), get("auto_converge_throttle"));
+    progress = [](const live::JobSnapshot& s) {
+      std::fprintf(stderr, "%s\n", live::format_progress(s).c_str());
     };
   }
-  const traces::LiveMigrationReport rep = traces::live_migrate(src, dst, req, progress);
-  const nlohmann::json j = traces::to_json(rep, true);
+  const live::LiveMigrationReport rep = live::live_migrate(o.from, o.to, req, progress);
+  const nlohmann::json j = live::to_json(rep, true);
   if (!o.json_out.empty()) traces::write_file_atomically(o.json_out, j.dump(2) + "\n");
   if (o.json) {
     print_json(j.dump(2));
   } else {
-    std::cout << traces::format_report(rep);
+    std::cout << live::format_report(rep);
   }
   if (!rep.ok) {
     std::cerr << "migsim live-migrate: migration of '" << rep.domain << "' failed: " << rep.error

@@ -18,6 +18,7 @@
 #include "sim/name_list.hpp"
 #include "traces/atomic_file.hpp"
 #include "validation/accuracy_report.hpp"
+#include "validation/dataset_report.hpp"
 #include "validation/foreign_cpu_meter.hpp"
 #include "validation/guest_image.hpp"
 #include "validation/host_tuning.hpp"
@@ -32,7 +33,6 @@ namespace migsim::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using validation::Comparison;
 using validation::MeasuredMigration;
 
 struct ValidateOptions {
@@ -137,11 +137,6 @@ int run_record(const ValidateOptions& o) {
   return 0;
 }
 
-struct ReportRow {
-  const MeasuredMigration* m;
-  std::map<std::string, models::Prediction> pred;
-};
-
 // How quiet the host was while the dataset was recorded: other processes' CPU use
 // during each migration (recorded since format additions of 2026-11; older records lack it).
 void print_host_quietness(std::ostream& out, const std::vector<MeasuredMigration>& data) {
@@ -169,18 +164,13 @@ void print_host_quietness(std::ostream& out, const std::vector<MeasuredMigration
 }
 
 int run_report(const ValidateOptions& o, bool tune_only) {
-  // Several files (e.g. two recordings of one matrix) are read as one dataset.
-  const std::vector<MeasuredMigration> data = validation::read_datasets(o.datasets);
-  const std::string dataset_names = validation::dataset_label(o.datasets);
-  if (!o.train_on.empty() && o.no_tune) throw InputError("--train-on and --no-tune exclude each other");
-  validation::TunedParameters tuned;
-  if (o.no_tune) {
-    tuned = validation::default_parameters();
-  } else if (!o.train_on.empty()) {
-    tuned = validation::tune_on_training_split(validation::read_datasets(o.train_on));
-  } else {
-    tuned = validation::tune_on_training_split(data);
-  }
+  const validation::DatasetReport r =
+      validation::build_dataset_report({o.datasets, o.train_on, o.no_tune, !tune_only});
+  const auto& data = r.data;
+  const auto& dataset_names = r.dataset_names;
+  const auto& tuned = r.tuned;
+  const auto& test = r.test;
+  const auto& train = r.train;
   if (tune_only) {
     traces::write_file_atomically(o.profile_out,
                                   validation::profile_document(tuned, dataset_names).dump(2) + "\n");
@@ -188,65 +178,13 @@ int run_report(const ValidateOptions& o, bool tune_only) {
               << o.profile_out << "\n";
     return 0;
   }
-  const std::vector<std::string> names = validation::model_names();
-  std::vector<ReportRow> rows;
-  std::map<std::string, std::vector<Comparison>> cmp;
-  for (const auto& m : data) {
-    ReportRow row{&m, {}};
-    const auto sc = validation::scenario_for(m.config, tuned.host, tuned.guest);
-    for (const auto& n : names) {
-      row.pred[n] = validation::predict_with(n, sc);
-      cmp[n].push_back({&m, row.pred[n]});
-    }
-    rows.push_back(std::move(row));
-  }
-  std::map<std::string, validation::AccuracyScore> test, train;
-  for (const auto& n : names) {
-    test[n] = validation::score(cmp[n], false);
-    train[n] = validation::score(cmp[n], true);
-  }
   if (!o.cases_json.empty() || !o.plot.empty()) {
-    nlohmann::json detail = nlohmann::json::array();
-    for (const auto& r : rows) {
-      nlohmann::json j{{"case", r.m->config.name},
-                       {"repeat", r.m->repeat},
-                       {"split", r.m->config.split},
-                       {"measured",
-                        {{"converged", r.m->converged},
-                         {"total_time_ms", r.m->total_time_ms},
-                         {"downtime_ms", r.m->downtime_ms},
-                         {"transferred_bytes", r.m->transferred_bytes},
-                         {"dirty_syncs", r.m->dirty_syncs},
-                         {"downtime_bytes", r.m->downtime_bytes},
-                         {"throttle_pct", r.m->throttle_pct},
-                         {"foreign_cpu_cores", r.m->foreign_cpu_cores}}}};
-      for (const auto& [n, p] : r.pred) {
-        j["predicted"][n] = {{"converged", p.converged},
-                             {"total_time_ms", p.total_time_ms},
-                             {"downtime_ms", p.downtime_ms},
-                             {"transferred_bytes", p.transferred_bytes},
-                             {"downtime_bytes", p.downtime_bytes},
-                             {"dirty_syncs", p.dirty_syncs}};
-      }
-      detail.push_back(j);
-    }
-    nlohmann::json doc{{"dataset", dataset_names}, {"tuned", validation::to_json(tuned)}, {"cases", detail}};
+    const nlohmann::json doc = validation::cases_document(r);
     if (!o.cases_json.empty()) traces::write_file_atomically(o.cases_json, doc.dump(1) + "\n");
-    if (!o.plot.empty()) {
-      const std::string tmp = o.plot + ".cases.json.tmp";
-      traces::write_file_atomically(tmp, doc.dump() + "\n");
-      const std::string script = validation::source_dir() + "/validation/plot_report.py";
-      const std::string cmd = "/usr/bin/python3 '" + script + "' '" + tmp + "' '" + o.plot + "'";
-      const int rc = std::system(cmd.c_str());
-      std::remove(tmp.c_str());
-      if (rc != 0) throw EnvironmentError("--plot: " + script + " failed (needs python3-matplotlib)");
-    }
+    if (!o.plot.empty()) validation::plot_cases(doc, o.plot);
   }
   if (o.json) {
-    nlohmann::json j = validation::to_json(test[validation::kModelName]);
-    j["baselines"] = nlohmann::json::object();
-    for (const auto& b : validation::baseline_names()) j["baselines"][b] = validation::to_json(test[b]);
-    std::cout << j.dump(2) << "\n";
+    std::cout << validation::accuracy_json(r).dump(2) << "\n";
     return 0;
   }
   const auto reported = std::count_if(data.begin(), data.end(), [](const auto& m) { return !m.training(); });
@@ -263,9 +201,9 @@ int run_report(const ValidateOptions& o, bool tune_only) {
                 "case", "#", "split", "RAM", "fill", "WSS", "pages/s", "BW", "DL", "AC", "conv",
                 "real ms", "pred ms", "err%", "realMiB", "predMiB", "err%", "dt ms", "pred", "syncs");
   std::cout << head;
-  for (const auto& r : rows) {
-    const auto& m = *r.m;
-    const auto& p = r.pred.at(validation::kModelName);
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const auto& m = data[i];
+    const auto& p = r.predictions[i].at(validation::kModelName);
     const std::string conv = std::string(m.converged ? "Y" : "N") + "/" + (p.converged ? "Y" : "N");
     const bool both = m.converged && p.converged;
     char line[400];
@@ -284,21 +222,21 @@ int run_report(const ValidateOptions& o, bool tune_only) {
     std::cout << line;
   }
   std::cout << "\n(conv = real/predicted converged; err% = (predicted - real) / real)\n\n";
-  std::cout << "Accuracy on the " << test[validation::kModelName].cases
+  std::cout << "Accuracy on the " << test.at(validation::kModelName).cases
             << " cases NOT used for tuning (errors over cases converged in reality and prediction):\n";
   std::cout << validation::score_table_header();
-  for (const auto& n : names) std::cout << validation::score_line(n, test[n]);
-  const auto& s = test[validation::kModelName];
+  for (const auto& n : validation::model_names()) std::cout << validation::score_line(n, test.at(n));
+  const auto& s = test.at(validation::kModelName);
   std::cout << "\nConvergence confusion matrix (" << validation::kModelName << ", reported cases):\n"
             << "                      predicted converged   predicted not\n"
             << "  really converged    " << fmt("%19.0f", s.confusion[1][1]) << fmt("%16.0f", s.confusion[1][0]) << "\n"
             << "  really not          " << fmt("%19.0f", s.confusion[0][1]) << fmt("%16.0f", s.confusion[0][0]) << "\n";
   std::cout << "\n"
             << (o.train_on.empty() ? "Fit quality on the " : "For reference, this dataset's ")
-            << train[validation::kModelName].cases
+            << train.at(validation::kModelName).cases
             << (o.train_on.empty() ? " training cases (for reference, not the reported accuracy):\n"
                                    : " split=train cases (not used: tuned on --train-on):\n");
-  std::cout << validation::score_line(validation::kModelName, train[validation::kModelName]);
+  std::cout << validation::score_line(validation::kModelName, train.at(validation::kModelName));
   std::cout << "\nTuned parameters: " << validation::to_json(tuned).dump() << "\n";
   return 0;
 }

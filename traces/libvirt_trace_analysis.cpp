@@ -6,7 +6,7 @@
 #include <map>
 
 #include "sim/input_error.hpp"
-#include "traces/libvirt_cluster_view.hpp"
+#include "traces/libvirt_sample_readers.hpp"
 
 namespace migsim::traces {
 

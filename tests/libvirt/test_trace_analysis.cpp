@@ -1,5 +1,5 @@
 // What replay and the controller read out of libvirt samples
-// (traces/libvirt_trace_analysis.hpp, traces/libvirt_cluster_view.hpp).
+// (traces/libvirt_trace_analysis.hpp, traces/libvirt_sample_readers.hpp).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,7 +7,7 @@
 #include <string>
 
 #include "sim/input_error.hpp"
-#include "traces/libvirt_cluster_view.hpp"
+#include "traces/libvirt_sample_readers.hpp"
 #include "traces/libvirt_trace_analysis.hpp"
 
 namespace migsim::traces {

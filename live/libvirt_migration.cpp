@@ -1,4 +1,4 @@
-#include "traces/libvirt_migration.hpp"
+#include "live/libvirt_migration.hpp"
 
 #include <libvirt/libvirt.h>
 
@@ -11,11 +11,11 @@
 
 #include "sim/input_error.hpp"
 
-namespace migsim::traces {
+namespace migsim::live {
 
 namespace {
 
-double num(const StatValues& s, const char* key) {
+double num(const traces::StatValues& s, const char* key) {
   const auto it = s.numbers.find(key);
   return it == s.numbers.end() ? 0.0 : it->second;
 }
@@ -131,7 +131,7 @@ LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConn
   } catch (const std::exception& e) {
     rep.error = std::string("migrated, but no completed job stats: ") + e.what();
   }
-  const StatValues& s = rep.completed;
+  const traces::StatValues& s = rep.completed;
   rep.total_ms = num(s, "time_elapsed");
   rep.downtime_ms = num(s, "downtime");
   rep.setup_ms = num(s, "setup_time");
@@ -157,6 +157,28 @@ LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConn
   }
   if (req.undefine_source) (void)virDomainUndefine(dom.get());
   return rep;
+}
+
+LiveMigrationReport live_migrate(const std::string& from_uri, const std::string& to_uri,
+                                 const LiveMigrationRequest& req, const ProgressFn& progress) {
+  const LibvirtConnection src(from_uri, false);
+  const LibvirtConnection dst(to_uri, false);
+  return live_migrate(src, dst, req, progress);
+}
+
+std::string format_progress(const JobSnapshot& s) {
+  auto get = [&](const char* k) {
+    const auto it = s.stats.numbers.find(k);
+    return it == s.stats.numbers.end() ? 0.0 : it->second;
+  };
+  char line[240];
+  std::snprintf(line, sizeof line,
+                "  %6.1f s  iteration %2.0f  processed %8.1f MiB  remaining %8.1f MiB  "
+                "%7.1f MiB/s  dirty %7.0f pages/s  throttle %3.0f%%",
+                s.t_s, get("memory_iteration"), get("memory_processed") / 1048576.0,
+                get("memory_remaining") / 1048576.0, get("memory_bps") / 1048576.0,
+                get("memory_dirty_rate"), get("auto_converge_throttle"));
+  return line;
 }
 
 nlohmann::json to_json(const LiveMigrationReport& r, bool with_progress) {
@@ -227,4 +249,4 @@ std::string format_report(const LiveMigrationReport& r) {
   return buf;
 }
 
-}  // namespace migsim::traces
+}  // namespace migsim::live

@@ -1,4 +1,4 @@
-#include "traces/libvirt_client.hpp"
+#include "live/libvirt_client.hpp"
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -7,7 +7,7 @@
 
 #include "sim/input_error.hpp"
 
-namespace migsim::traces {
+namespace migsim::live {
 
 namespace {
 
@@ -24,8 +24,8 @@ void init_libvirt_once() {
 
 }  // namespace
 
-StatValues stats_from_typed_params(const _virTypedParameter* params, int n) {
-  StatValues s;
+traces::StatValues stats_from_typed_params(const _virTypedParameter* params, int n) {
+  traces::StatValues s;
   for (int i = 0; i < n; ++i) {
     const virTypedParameter& p = params[i];
     switch (p.type) {
@@ -207,4 +207,4 @@ double LibvirtConnection::max_speed_mibps(const std::string& domain) const {
   return static_cast<double>(bw);
 }
 
-}  // namespace migsim::traces
+}  // namespace migsim::live

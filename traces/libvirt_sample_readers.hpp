@@ -1,39 +1,18 @@
 #pragma once
-// libvirt domain stats -> the simulator's view of a cluster. Both `migsim replay`
-// (from a captured trace) and `migsim control` (from live stats) turn libvirt
-// samples into VM utilisation, memory and dirty rates with these functions, and
-// build the sim::Placement snapshot that the consolidation policies read.
+// Reading libvirt domain samples (traces/libvirt_trace.hpp): CPU utilisation from
+// cpu.time deltas, vCPUs, RAM and finished dirty-rate measurements. `migsim replay`
+// (from a captured trace, traces/libvirt_trace_analysis.hpp) and the live
+// controller (live/controller.hpp) read samples with these same functions.
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
-#include <vector>
 
-#include "sim/placement.hpp"
-#include "sim/power_curve.hpp"
 #include "traces/libvirt_trace.hpp"
 
 namespace migsim::traces {
 
 inline constexpr double kMipsPerCpu = 1000.0;  // one host CPU / one vCPU = 1000 MIPS
-
-struct ViewHost {
-  std::string name;
-  double cpus = 1.0;
-  double ram_mib = 0.0;
-};
-
-struct ViewVm {
-  std::string name;
-  int host = -1;                   // index into the hosts
-  double vcpus = 1.0;
-  double ram_mib = 0.0;            // balloon.maximum (KiB) / 1024
-  double util = 0.0;               // CPU utilisation of its vCPUs, [0, 1]
-  std::vector<double> history;     // utilisation samples, oldest first
-  double dirty_pages_per_sec = 0;  // last page-sampling measurement
-  double wss_mib = 0;              // estimated working set (for the pre-copy model)
-};
 
 // cpu.time deltas -> utilisation. Keyed by (host, domain): a migrated domain
 // starts a new QEMU process (and cpu.time) on its new host.
@@ -61,11 +40,5 @@ double sample_ram_mib(const DomainSample& s, const std::string& where);
 // The dirty rate (pages/s) of a finished page-sampling measurement whose start
 // time differs from `last_start` (updated), or nullopt.
 std::optional<double> new_dirty_rate(const DomainSample& s, double& last_start);
-
-// The snapshot the policies read: every VM on its host with its current demand,
-// its utilisation history, its RAM and dirty rate (for the admission control's
-// downtime predictions). `power` is every host's power curve.
-sim::Placement make_placement(const std::vector<ViewHost>& hosts, const std::vector<ViewVm>& vms,
-                              std::shared_ptr<const sim::PowerCurve> power, int history_length = 30);
 
 }  // namespace migsim::traces

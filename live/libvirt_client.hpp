@@ -1,5 +1,6 @@
 #pragma once
-// A small C++ face on the libvirt C API, for capture, live-migrate and control:
+// A small C++ face on the libvirt C API (the only code that includes its headers,
+// with live/libvirt_migration.cpp), for capture, live-migrate and control:
 // connections, bulk domain stats, job stats, dirty-rate measurement, migration.
 // libvirt errors become EnvironmentError (unreachable URI, failed call) or
 // InputError (unknown domain) with libvirt's own message.
@@ -14,18 +15,18 @@ struct _virConnect;
 struct _virDomain;
 struct _virTypedParameter;
 
-namespace migsim::traces {
+namespace migsim::live {
 
 struct DomainStatsRecord {
   std::string name, uuid;
-  StatValues stats;
+  traces::StatValues stats;
 };
 
 // Job stats (virDomainGetJobStats) of one domain. type: 0 none, 1 bounded,
 // 2 unbounded (a running migration), 3 completed, 4 failed, 5 cancelled.
 struct JobStatsRecord {
   int type = 0;
-  StatValues stats;
+  traces::StatValues stats;
   bool active() const { return type == 1 || type == 2; }
 };
 
@@ -91,9 +92,9 @@ class DomainHandle {
 };
 
 // Numbers and strings of a typed-parameter list, under libvirt's field names.
-StatValues stats_from_typed_params(const _virTypedParameter* params, int n);
+traces::StatValues stats_from_typed_params(const _virTypedParameter* params, int n);
 
 // libvirt's message for the last failed call in this thread.
 std::string libvirt_last_error();
 
-}  // namespace migsim::traces
+}  // namespace migsim::live

@@ -8,9 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "traces/libvirt_client.hpp"
+#include "live/libvirt_client.hpp"
 
-namespace migsim::traces {
+namespace migsim::live {
 
 struct LiveMigrationRequest {
   std::string domain;
@@ -25,7 +25,7 @@ struct LiveMigrationRequest {
 
 struct JobSnapshot {
   double t_s = 0.0;  // since the migration call
-  StatValues stats;
+  traces::StatValues stats;
 };
 
 struct LiveMigrationReport {
@@ -49,7 +49,7 @@ struct LiveMigrationReport {
   double bandwidth_mibps = 0.0;       // as requested (0 = unlimited)
   double max_downtime_ms = 0.0;       // as in force
   bool auto_converge = false;
-  StatValues completed;               // the raw completed-job stats
+  traces::StatValues completed;               // the raw completed-job stats
   std::vector<JobSnapshot> progress;  // job stats while the job ran
 };
 
@@ -61,7 +61,14 @@ using ProgressFn = std::function<void(const JobSnapshot&)>;
 LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConnection& dst,
                                  const LiveMigrationRequest& req, const ProgressFn& progress);
 
+// The same between two URIs (read-write connections): `migsim live-migrate`.
+LiveMigrationReport live_migrate(const std::string& from_uri, const std::string& to_uri,
+                                 const LiveMigrationRequest& req, const ProgressFn& progress);
+
 nlohmann::json to_json(const LiveMigrationReport& r, bool with_progress);
 std::string format_report(const LiveMigrationReport& r);
+// One progress line of a running job (iteration, MiB processed and remaining,
+// speed, dirty rate, auto-converge throttle), without the line break.
+std::string format_progress(const JobSnapshot& s);
 
-}  // namespace migsim::traces
+}  // namespace migsim::live

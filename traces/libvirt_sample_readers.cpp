@@ -1,4 +1,4 @@
-#include "traces/libvirt_cluster_view.hpp"
+#include "traces/libvirt_sample_readers.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -66,53 +66,6 @@ std::optional<double> new_dirty_rate(const DomainSample& s, double& last_start) 
   }
   last_start = start->second;
   return mbps->second * 256.0;  // QEMU's "MB/s" is MiB/s of 4 KiB pages
-}
-
-sim::Placement make_placement(const std::vector<ViewHost>& hosts, const std::vector<ViewVm>& vms,
-                              std::shared_ptr<const sim::PowerCurve> power, int history_length) {
-  std::vector<sim::HostSpec> hs;
-  for (const auto& h : hosts) {
-    sim::HostSpec spec;
-    spec.type = h.name;
-    spec.pes = std::max(1, static_cast<int>(h.cpus));
-    spec.pe_mips = kMipsPerCpu;
-    spec.ram_mib = h.ram_mib;
-    spec.bw_mbps = 10000.0;
-    spec.power = power;
-    hs.push_back(spec);
-  }
-  std::vector<sim::VmSpec> vs;
-  for (const auto& v : vms) {
-    sim::VmSpec spec;
-    spec.name = v.name;
-    spec.pes = std::max(1, static_cast<int>(v.vcpus));
-    spec.mips = kMipsPerCpu;
-    spec.ram_mib = v.ram_mib;
-    spec.bw_mbps = 0.0;
-    spec.dirty_pages_per_sec_at_full_cpu =
-        v.util > 0.05 ? v.dirty_pages_per_sec / v.util : v.dirty_pages_per_sec;
-    spec.wss_mib = v.wss_mib;
-    vs.push_back(spec);
-  }
-  sim::Placement::Rules rules;
-  rules.ram_only_at_creation = false;  // live: RAM limits every placement
-  sim::Placement p(std::move(hs), std::move(vs), rules, history_length);
-  for (int i = 0; i < static_cast<int>(vms.size()); ++i) {
-    const ViewVm& v = vms[static_cast<std::size_t>(i)];
-    if (v.host < 0) {
-      p.retire(i);
-      continue;
-    }
-    for (double u : v.history) p.push_history(i, u);
-    p.set_requested_mips(i, v.util * kMipsPerCpu * std::max(1.0, v.vcpus));
-    p.set_utilization_now(i, v.util);
-    p.create(v.host, i);
-  }
-  for (int h = 0; h < p.host_count(); ++h) {
-    p.reallocate_cpu(h);
-    p.set_utilization_mips(h, std::min(p.requested_mips_on(h), p.host(h).total_mips()));
-  }
-  return p;
 }
 
 }  // namespace migsim::traces

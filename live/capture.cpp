@@ -1,0 +1,312 @@
+#include "live/capture.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "live/libvirt_client.hpp"
+#include "live/stop_signal.hpp"
+#include "sim/input_error.hpp"
+#include "traces/libvirt_trace.hpp"
+#include "traces/utc_timestamp.hpp"
+
+namespace migsim::live {
+
+namespace {
+
+double round_ms(double s) { return std::round(s * 1000.0) / 1000.0; }
+
+struct Host {
+  std::string name;
+  std::unique_ptr<LibvirtConnection> ro;          // domain stats (sampling thread)
+  std::unique_ptr<LibvirtConnection> jobs;        // job stats (job thread), read-only
+  std::unique_ptr<LibvirtConnection> rw;          // only to start dirty-rate measurements
+  std::set<std::string> running;                  // running domains at the last tick
+  std::set<std::string> in_job;                   // domains with an active job (under mu_)
+  std::map<std::string, double> last_dirty_calc;  // domain -> t of the last calc started
+};
+
+class Capture {
+ public:
+  Capture(const CaptureSettings& s, traces::TraceFileWriter& w) : s_(s), w_(w) {}
+
+  CaptureResult run() {
+    const double interval = s_.interval_s;
+    const double job_interval = s_.job_interval_s;
+    const double dirty_every = s_.dirtyrate_every_s;
+    const int dirty_calc = s_.dirtyrate_calc_s;
+    const double duration = s_.duration_s;
+
+    traces::LibvirtTraceHeader h;
+    h.created_utc = traces::utc_now_iso();
+    h.tool = "migsim 0.1.0";
+    h.interval_s = interval;
+    h.job_interval_s = job_interval;
+    h.dirtyrate_every_s = dirty_every;
+    h.dirtyrate_calc_s = dirty_calc;
+    std::set<std::string> names;
+    for (const auto& uri : s_.uris) {
+      Host host;
+      host.ro = std::make_unique<LibvirtConnection>(uri, true);
+      host.jobs = std::make_unique<LibvirtConnection>(uri, true);
+      if (dirty_every > 0) host.rw = std::make_unique<LibvirtConnection>(uri, false);
+      const NodeSummary n = host.ro->node();
+      host.name = n.hostname;
+      if (!names.insert(host.name).second) {
+        throw InputError("--connect: two URIs reach the same host '" + host.name + "'");
+      }
+      h.hosts.push_back({n.hostname, uri, n.cpus, n.memory_kib});
+      hosts_.push_back(std::move(host));
+    }
+    for (const auto& d : s_.domains) {
+      bool found = false;
+      for (const auto& host : hosts_) found = found || host.ro->has_domain(d);
+      if (!found) throw InputError("--domain: no domain '" + d + "' on any --connect host");
+    }
+    w_.write_line(traces::header_line(h));
+
+    using Clock = std::chrono::steady_clock;
+    t0_ = Clock::now();
+    // Job stats in their own thread (and connections): a slow stats call during a
+    // migration must not stretch the <= job_interval cadence.
+    std::atomic<bool> done{false};
+    std::exception_ptr job_error;
+    std::thread job_thread([&] {
+      try {
+        double next_poll = 0.0;
+        while (!stop_requested() && !done) {
+          poll_jobs();
+          next_poll += job_interval;
+          if (next_poll <= elapsed()) next_poll = elapsed() + job_interval;
+          while (!stop_requested() && !done && elapsed() < next_poll) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+          }
+        }
+      } catch (...) {
+        job_error = std::current_exception();
+        done = true;
+      }
+    });
+    try {
+      double next_sample = 0.0;
+      while (!stop_requested() && !done) {
+        if (duration > 0 && elapsed() >= duration) break;
+        sample_all(dirty_every, dirty_calc);
+        next_sample += interval;
+        if (next_sample <= elapsed()) next_sample = elapsed() + interval;
+        while (!stop_requested() && !done && elapsed() < next_sample) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+      }
+    } catch (...) {
+      done = true;
+      job_thread.join();
+      throw;
+    }
+    done = true;
+    job_thread.join();
+    if (job_error) std::rethrow_exception(job_error);
+    w_.finish();
+    return {w_.lines(), w_.path(), stop_requested()};
+  }
+
+ private:
+  // Writes one record; its t is taken under the lock, so t never goes backwards
+  // in the file although two threads write.
+  template <class Rec, class Fn>
+  void emit(Rec rec, Fn line_of) {
+    std::lock_guard<std::mutex> lock(mu_);
+    rec.t = round_ms(elapsed());
+    w_.write_line(line_of(rec));
+  }
+  bool in_job(Host& host, const std::string& d) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return host.in_job.count(d) != 0;
+  }
+  void set_in_job(Host& host, const std::string& d, bool on) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (on) {
+      host.in_job.insert(d);
+    } else {
+      host.in_job.erase(d);
+    }
+  }
+
+  double elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+  }
+  bool wanted(const std::string& d) const {
+    if (s_.domains.empty()) return true;
+    for (const auto& x : s_.domains) {
+      if (x == d) return true;
+    }
+    return false;
+  }
+
+  void event(const Host& host, const std::string& d, const std::string& what,
+             nlohmann::json detail = nlohmann::json::object()) {
+    traces::EventRecord e;
+    e.host = host.name;
+    e.domain = d;
+    e.event = what;
+    e.detail = std::move(detail);
+    emit(std::move(e), [](const traces::EventRecord& r) { return traces::event_line(r); });
+  }
+
+  void write_completed(Host& host, const std::string& d) {
+    try {
+      const JobStatsRecord c = host.jobs->job_stats(d, true);
+      if (c.type == 0 || c.stats.numbers.empty()) return;
+      traces::JobRecord j;
+      j.host = host.name;
+      j.domain = d;
+      j.completed = true;
+      j.stats = c.stats;
+      j.stats.numbers["job_type"] = c.type;
+      emit(std::move(j), [](const traces::JobRecord& r) { return traces::job_line(r); });
+    } catch (const std::exception&) {
+      // The domain is gone (undefined after migrating away): nothing to read.
+    }
+  }
+
+  // The settings replay needs to predict the migration (libvirt's job stats lack them).
+  nlohmann::json migration_settings(const Host& host, const std::string& d) const {
+    nlohmann::json j = nlohmann::json::object();
+    try {
+      j["max_downtime_ms"] = host.jobs->max_downtime_ms(d);
+      if (host.rw) {
+        const double bw = host.rw->max_speed_mibps(d);
+        // libvirt reports "unlimited" as a huge number (LLONG_MAX bytes in MiB).
+        j["max_speed_mibps"] = bw >= 1e9 ? 0.0 : bw;
+      }
+    } catch (const std::exception&) {
+    }
+    return j;
+  }
+
+  // After a job ends on one host: its completed stats there, and the incoming
+  // side's completed stats on every other host where the domain now is.
+  void job_ended(Host& host, const std::string& d) {
+    set_in_job(host, d, false);
+    event(host, d, "job-ended");
+    write_completed(host, d);
+    for (auto& other : hosts_) {
+      if (&other != &host && other.jobs->has_domain(d)) write_completed(other, d);
+    }
+  }
+
+  void poll_jobs() {
+    for (auto& host : hosts_) {
+      std::vector<std::string> now_running;
+      try {
+        now_running = host.jobs->domain_names(true);
+      } catch (const EnvironmentError& e) {
+        throw EnvironmentError(std::string(e.what()) + " (host " + host.name + " went away?)");
+      }
+      const std::set<std::string> now(now_running.begin(), now_running.end());
+      for (const auto& d : now) {
+        if (!wanted(d)) continue;
+        if (!host.running.count(d) && started_) {
+          event(host, d, "domain-appeared");
+        }
+        JobStatsRecord js;
+        try {
+          js = host.jobs->job_stats(d, false);
+        } catch (const std::exception&) {
+          continue;  // vanished between the listing and the call
+        }
+        if (js.active()) {
+          if (!in_job(host, d)) event(host, d, "job-started", migration_settings(host, d));
+          set_in_job(host, d, true);
+          traces::JobRecord j;
+          j.host = host.name;
+          j.domain = d;
+          j.completed = false;
+          j.stats = js.stats;
+          j.stats.numbers["job_type"] = js.type;
+          emit(std::move(j), [](const traces::JobRecord& r) { return traces::job_line(r); });
+        } else if (in_job(host, d)) {
+          job_ended(host, d);
+        }
+      }
+      for (const auto& d : host.running) {
+        if (now.count(d)) continue;
+        if (in_job(host, d)) job_ended(host, d);
+        event(host, d, "domain-stopped");
+      }
+      host.running = now;
+    }
+    started_ = true;
+  }
+
+  void sample_all(double dirty_every, int dirty_calc) {
+    for (auto& host : hosts_) {
+      const auto recs = host.ro->all_domain_stats(true);
+      for (const auto& r : recs) {
+        if (!wanted(r.name)) continue;
+        traces::DomainSample s;
+        s.host = host.name;
+        s.domain = r.name;
+        s.uuid = r.uuid;
+        s.stats = r.stats;
+        emit(std::move(s), [](const traces::DomainSample& x) { return traces::sample_line(x); });
+        if (dirty_every <= 0 || !host.rw || in_job(host, r.name)) continue;
+        const double t = elapsed();
+        const auto it = host.last_dirty_calc.find(r.name);
+        if (it != host.last_dirty_calc.end() && t - it->second < dirty_every - 0.1) continue;
+        const auto st = r.stats.numbers.find("dirtyrate.calc_status");
+        if (st != r.stats.numbers.end() && st->second == 1) continue;  // still measuring
+        try {
+          host.rw->start_dirty_rate_calc(r.name, dirty_calc);
+          host.last_dirty_calc[r.name] = t;
+        } catch (const std::exception& e) {
+          event(host, r.name, "dirtyrate-failed", {{"error", e.what()}});
+          host.last_dirty_calc[r.name] = t;
+        }
+      }
+    }
+  }
+
+  const CaptureSettings& s_;
+  traces::TraceFileWriter& w_;
+  std::vector<Host> hosts_;
+  std::chrono::steady_clock::time_point t0_;
+  bool started_ = false;
+  std::mutex mu_;
+};
+
+}  // namespace
+
+CaptureResult capture_trace(const CaptureSettings& s,
+                            const std::function<void(const std::string&)>& note) {
+  if (s.uris.empty()) throw InputError("--connect: at least one libvirt URI is required");
+  install_stop_handlers();
+  auto writer = std::make_unique<traces::TraceFileWriter>(s.out);
+  try {
+    Capture c(s, *writer);
+    return c.run();
+  } catch (...) {
+    if (writer->lines() > 1) {
+      // A host went away mid-capture: keep what was recorded (whole lines only).
+      try {
+        writer->finish();
+        if (note) note("kept " + std::to_string(writer->lines()) + " records in " + s.out);
+      } catch (const std::exception&) {
+      }
+    } else {
+      // Bad flags or an unreachable URI: leave no file behind.
+      writer.reset();
+      std::remove((s.out + ".partial").c_str());
+    }
+    throw;
+  }
+}
+
+}  // namespace migsim::live

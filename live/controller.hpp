@@ -1,0 +1,43 @@
+#pragma once
+// The live policy controller: every interval it reads every domain's stats from
+// the libvirt hosts, turns them into the simulator's cluster view
+// (live/libvirt_cluster_view.hpp) and asks the SAME consolidation policy code the
+// simulator runs (policies/: rule policy with sustain counts, MMT selection,
+// power-aware placement, admission limits and cooldowns) which VMs to move; then
+// live-migrates them through libvirt (or only reports them in a dry run).
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace migsim::live {
+
+struct ControllerSettings {
+  std::string policy;              // rules file or policy name (policies/policy_loader.hpp)
+  std::uint64_t seed = 42;         // the policy's random choices (RS selection)
+  std::vector<std::string> uris;   // one per host (at least one)
+  double interval_s = 1.0;         // between decisions; LR/LRR extrapolate over it
+  double duration_s = 0.0;         // 0: until SIGINT / SIGTERM (live/stop_signal.hpp)
+  double max_migrations = 0.0;     // stop after this many; 0: no limit
+  double host_cpus = 0.0;          // CPUs per host for the policy; 0: as libvirt reports
+  double bandwidth_mibps = 0.0;    // migrations; 0: unlimited
+  double max_downtime_ms = 0.0;    // migrations; 0: keep the domain's setting
+  bool auto_converge = false;
+  double dirtyrate_every_s = 5.0;  // dirty-rate measurement per VM; 0: never
+  bool dry_run = false;            // decide and report only (read-only connections)
+  std::string log;                 // also write every line and decision as JSON lines here
+};
+
+struct ControllerResult {
+  int migrations = 0;
+  int failures = 0;
+};
+
+// Manages the domains running at the start. Every status line, decision and
+// migration report goes to `say` as one line. Errors: InputError for a bad
+// policy (checked before connecting), a URI listed twice or no running domain;
+// EnvironmentError when a host cannot be reached.
+ControllerResult run_controller(const ControllerSettings& s,
+                                const std::function<void(const std::string&)>& say);
+
+}  // namespace migsim::live

@@ -113,10 +113,12 @@ std::string to_string(const BatchSchedule& s) {
   return "?";
 }
 
-MigrationBatch read_migration_batch(const nlohmann::json& doc, const std::string& where) {
+MigrationBatch read_migration_batch(const nlohmann::json& doc, const std::string& where,
+                                    const models::HostProfile& profile) {
   MigrationBatch b;
   b.where = where;
   JsonObject top(doc, where);
+  top.string("description", "");
   int hosts = 0;
   if (top.has("network")) {
     const nlohmann::json& net = top.raw("network");
@@ -127,6 +129,12 @@ MigrationBatch read_migration_batch(const nlohmann::json& doc, const std::string
                                                           std::numeric_limits<double>::quiet_NaN()));
   }
   models::MigrationScenario defaults;
+  defaults.host = profile;
+  if (top.has("profile")) {
+    JsonObject h = top.object("profile");
+    defaults.host = models::host_profile_from_json(h, profile);
+    h.finish();
+  }
   if (top.has("defaults")) {
     JsonObject d = top.object("defaults");
     defaults = models::scenario_from_json(d, defaults);

@@ -37,10 +37,12 @@ struct MigrationBatch {
   BatchSchedule schedule;
 };
 
-// Reads {"network": {...}, "defaults": {...}, "migrations": [{"name", "from": "host:N",
-// "to": "host:M", "start_s", ...case keys...}], "schedule": ...}. Every error is an
-// InputError naming the file, the field and the value.
-MigrationBatch read_migration_batch(const nlohmann::json& doc, const std::string& where);
+// Reads {"network": {...}, "profile": {...}, "defaults": {...}, "migrations": [{"name",
+// "from": "host:N", "to": "host:M", "start_s", ...case keys...}], "schedule": ...}.
+// `profile` (HostProfile's keys, as in a profile file) overrides `profile`, the base of
+// every case. Every error is an InputError naming the file, the field and the value.
+MigrationBatch read_migration_batch(const nlohmann::json& doc, const std::string& where,
+                                    const models::HostProfile& profile = {});
 // "as-given", "sequential", "shortest-first", {"max_per_link": K}, {"max_per_host": K}.
 BatchSchedule parse_batch_schedule(const nlohmann::json& v, const std::string& field);
 // The --schedule flag: the names above, "max_per_link:K", "max_per_host:K", or a JSON object.

@@ -9,6 +9,7 @@
 
 #include "experiments/cluster_setup.hpp"
 #include "experiments/cluster_sweep.hpp"
+#include "experiments/host_evacuation.hpp"
 #include "apps/commands.hpp"
 #include "policies/policy_registry.hpp"
 #include "sim/input_error.hpp"
@@ -20,7 +21,7 @@ namespace migsim::cli {
 namespace {
 
 struct RunOptions {
-  std::string scenario, traces, policy, param, seed, sweep, out, jobs = "0";
+  std::string scenario, traces, policy, param, seed, sweep, out, jobs = "0", evacuate;
   bool json = false, quiet = false;
 };
 
@@ -108,6 +109,34 @@ int run_sweep(const RunOptions& o, const experiments::ClusterRunRequest& req) {
   return 0;
 }
 
+// --evacuate host:N: every VM off one host, under the scenario's admission policy.
+int run_evacuation(const RunOptions& o, const experiments::ClusterRunRequest& req) {
+  experiments::ClusterRun run = experiments::prepare_cluster_run(req);
+  const int host = experiments::parse_host_ref(o.evacuate, static_cast<int>(run.spec.hosts.size()), "--evacuate");
+  const experiments::HostEvacuation ev = experiments::evacuate_host(run, host);
+  const nlohmann::json j = experiments::to_json(ev);
+  if (o.json) {
+    print_json(j.dump(2));
+    return 0;
+  }
+  char buf[256];
+  std::printf("evacuate          %s of %s (policy %s)\n", o.evacuate.c_str(), run.scenario.name.c_str(),
+              run.policy->name().c_str());
+  std::printf("migrations        %zu, makespan %.3f s%s\n", ev.result.migrations.size(), ev.result.makespan_s,
+              j["converged_all"].get<bool>() ? "" : " (NOT all converged or moved)");
+  std::printf("\n  %-24s %-9s %9s %9s %11s %11s %5s\n", "VM", "to", "start s", "end s", "total ms", "downtime ms",
+              "conv");
+  for (const auto& m : j["migrations"]) {
+    std::snprintf(buf, sizeof buf, "  %-24s %-9s %9.3f %9.3f %11.1f %11.1f %5s\n",
+                  m["vm"].get<std::string>().c_str(), m["to"].get<std::string>().c_str(), m["start_s"].get<double>(),
+                  m["end_s"].get<double>(), m["total_time_ms"].get<double>(), m["downtime_ms"].get<double>(),
+                  m["converged"].get<bool>() ? "yes" : "NO");
+    std::cout << buf;
+  }
+  if (!ev.result.left.empty()) std::cout << "\nnot evacuated     " << j["not_evacuated"].dump() << "\n";
+  return 0;
+}
+
 int run_command(const RunOptions& o) {
   if (o.sweep.empty() && (!o.out.empty() || o.jobs != "0")) {
     throw InputError(std::string(!o.out.empty() ? "--out" : "--jobs") + ": only with --sweep");
@@ -124,7 +153,11 @@ int run_command(const RunOptions& o) {
     }
     req.seed = static_cast<std::uint64_t>(s);
   }
-  if (!o.sweep.empty()) return run_sweep(o, req);
+  if (!o.sweep.empty()) {
+    if (!o.evacuate.empty()) throw InputError("--evacuate: not with --sweep");
+    return run_sweep(o, req);
+  }
+  if (!o.evacuate.empty()) return run_evacuation(o, req);
   const auto t0 = std::chrono::steady_clock::now();
   experiments::ClusterRun run = experiments::prepare_cluster_run(req);
   const sim::ClusterResult r = experiments::run_cluster(run);
@@ -156,7 +189,8 @@ void add_run_command(CLI::App& app, Action& action) {
       "  migsim run scenarios/default-cluster.json\n"
       "  migsim run scenarios/cloudsim-planetlab.json --traces ../shared/traces/planetlab/20110303 "
       "--policy thr-mmt --param 0.8 --json\n"
-      "  migsim run scenarios/topology-two-racks.json --sweep scenarios/sweep-uplinks.json");
+      "  migsim run scenarios/topology-two-racks.json --sweep scenarios/sweep-uplinks.json\n"
+      "  migsim run scenarios/topology-two-racks.json --evacuate host:2");
   cmd->add_option("scenario", o->scenario, "Cluster scenario JSON (scenarios/*.json)")->required();
   cmd->add_option("--traces", o->traces,
                   "Directory of PlanetLab-style traces (one file per VM, one CPU % per line); "
@@ -173,6 +207,9 @@ void add_run_command(CLI::App& app, Action& action) {
   cmd->add_option("--jobs", o->jobs, "With --sweep: worker threads (default: all cores)");
   cmd->add_option("--out", o->out, "With --sweep: write the JSON lines atomically here too");
   cmd->add_flag("--quiet", o->quiet, "With --sweep: no progress on stderr");
+  cmd->add_option("--evacuate", o->evacuate,
+                  "host:N: migrate every VM off host N from t = 0 under the scenario's admission policy, "
+                  "over its network (as 'migsim batch'); print each migration and the makespan");
   cmd->callback([o, &action]() { action = [o]() { return run_command(*o); }; });
 }
 

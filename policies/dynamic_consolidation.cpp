@@ -1,5 +1,7 @@
 #include "policies/dynamic_consolidation.hpp"
 
+#include "policies/evacuation.hpp"
+
 #include "policies/underload_consolidation.hpp"
 
 namespace migsim::policies {
@@ -40,6 +42,10 @@ std::vector<sim::MigrationOrder> DynamicConsolidation::optimize(sim::Placement& 
   for (const auto& o : underloaded_host_migrations(p, overloaded, pabfd_)) orders.push_back(o);
   p.restore(saved);
   return orders;
+}
+
+std::vector<sim::MigrationOrder> DynamicConsolidation::evacuate(sim::Placement& p, int host, double /*now*/) {
+  return evacuation_moves(p, host, pabfd_);
 }
 
 }  // namespace migsim::policies

@@ -24,6 +24,8 @@ class DynamicConsolidation final : public sim::ConsolidationPolicy {
   std::string name() const override { return name_; }
   int place_new(sim::Placement& p, int vm) override;
   std::vector<sim::MigrationOrder> optimize(sim::Placement& p, double now) override;
+  // Every VM of the host at once (CloudSim has no admission control).
+  std::vector<sim::MigrationOrder> evacuate(sim::Placement& p, int host, double now) override;
 
  private:
   std::string name_;

@@ -1,5 +1,7 @@
 #include "policies/rule_policy.hpp"
 
+#include "policies/evacuation.hpp"
+
 #include <cctype>
 #include <cstdlib>
 #include <sstream>
@@ -183,6 +185,11 @@ std::vector<sim::MigrationOrder> RulePolicy::optimize(sim::Placement& p, double 
   }
   p.restore(saved);
   return admission_.admit(p, orders, now);
+}
+
+std::vector<sim::MigrationOrder> RulePolicy::evacuate(sim::Placement& p, int host, double now) {
+  const PowerAwareBestFit pabfd(*instant_);
+  return admission_.admit(p, evacuation_moves(p, host, pabfd), now);
 }
 
 std::unique_ptr<RulePolicy> make_rule_policy(const nlohmann::json& j, const std::string& where,

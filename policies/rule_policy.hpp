@@ -53,6 +53,8 @@ class RulePolicy final : public sim::ConsolidationPolicy {
   std::string name() const override;
   int place_new(sim::Placement& p, int vm) override;
   std::vector<sim::MigrationOrder> optimize(sim::Placement& p, double now) override;
+  // Evacuation moves, filtered by the policy's admission control.
+  std::vector<sim::MigrationOrder> evacuate(sim::Placement& p, int host, double now) override;
   void on_migration_end(int vm, double now) override { admission_.migration_ended(vm, now); }
   void use_start_rates(const sim::StartRates* rates) override { admission_.use_start_rates(rates); }
   const AdmissionStats& admission_stats() const { return admission_.stats(); }

@@ -332,6 +332,55 @@ void ClusterEngine::retire_idle_vms(const std::vector<int>& hosts) {
   }
 }
 
+ClusterEngine::Evacuation ClusterEngine::evacuate(int host) {
+  Placement& p = placement_;
+  if (host < 0 || host >= p.host_count()) {
+    throw std::invalid_argument("ClusterEngine: no host " + std::to_string(host) + " to evacuate");
+  }
+  struct Recorder final : EngineObserver {
+    Evacuation* out;
+    void migration_finished(const MigrationFinished& m) override { out->migrations.push_back(m); }
+  };
+  Evacuation e;
+  Recorder rec;
+  rec.out = &e;
+  observers_.push_back(&rec);
+  struct RatesForRun {
+    ConsolidationPolicy& policy;
+    std::vector<EngineObserver*>& observers;
+    ~RatesForRun() {
+      policy.use_start_rates(nullptr);
+      observers.pop_back();
+    }
+  } rates_for_run{policy_, observers_};
+  if (!spec_.options.cloudsim_compat) policy_.use_start_rates(this);
+  initial_placement();
+  for (int h = 0; h < p.host_count(); ++h) host_had_vms_[h] = p.vms_on(h).empty() ? 0 : 1;
+  double t = 0.0;
+  std::vector<char> failed(static_cast<std::size_t>(p.vm_count()), 0);
+  std::size_t seen = 0;
+  for (;;) {
+    for (int v = 0; v < p.vm_count(); ++v) {
+      if (p.alive(v)) p.set_utilization_now(v, spec_.demand[v].at(t));
+    }
+    // A VM whose migration did not converge stays: it is not tried again.
+    for (; seen < e.migrations.size(); ++seen) {
+      const auto& m = e.migrations[seen];
+      if (!m.timing.converged) failed[static_cast<std::size_t>(m.request.vm)] = 1;
+    }
+    for (const auto& order : policy_.evacuate(p, host, t)) {
+      if (!failed[static_cast<std::size_t>(order.vm)]) start_migration(order, t);
+    }
+    schedule_started(t);
+    if (flows_.in_flight() == 0) break;
+    t = flows_.next_event_s();
+    migration_milestone(t);
+  }
+  for (int v : p.vms_on(host)) e.left.push_back(v);
+  for (const auto& m : e.migrations) e.makespan_s = std::max(e.makespan_s, m.end_s);
+  return e;
+}
+
 ClusterResult ClusterEngine::run() {
   Placement& p = placement_;
   const EngineOptions& o = spec_.options;

@@ -51,6 +51,17 @@ class ClusterEngine final : private StartRates {
   ClusterEngine(ClusterSpec spec, ConsolidationPolicy& policy, const MigrationTimer& timer);
 
   ClusterResult run();
+
+  // Maintenance: from t = 0 (the VMs placed, their demand at 0), every VM on
+  // `host` is migrated off under the policy's own limits (ConsolidationPolicy::
+  // evacuate, asked again whenever a migration ends) over the same shared
+  // network as run(); no other decision is taken. Instead of run().
+  struct Evacuation {
+    std::vector<MigrationFinished> migrations;  // in the order they ended
+    std::vector<int> left;                      // VMs still on the host at the end
+    double makespan_s = 0.0;                    // the last end
+  };
+  Evacuation evacuate(int host);
   // Observers are told of every migration started and finished (not owned).
   void add_observer(EngineObserver* o) { observers_.push_back(o); }
 

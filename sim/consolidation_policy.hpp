@@ -34,6 +34,9 @@ class ConsolidationPolicy {
   // must leave it as it found it.
   virtual std::vector<MigrationOrder> optimize(Placement& p, double now) = 0;
   virtual bool migrates() const { return true; }
+  // Migrations that move VMs off `host` now (maintenance), as far as the
+  // policy's own limits allow; asked again whenever one ends. Empty: none (now).
+  virtual std::vector<MigrationOrder> evacuate(Placement& /*p*/, int /*host*/, double /*now*/) { return {}; }
   // false: every host draws its maximum power all the time (CloudSim NPA).
   virtual bool power_aware() const { return true; }
   // Called when a migration the policy ordered ends (admission control, cooldowns).

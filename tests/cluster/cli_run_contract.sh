@@ -123,4 +123,20 @@ check_error "non-empty list" "$M" run "$TR" --sweep "$T/ax-empty.json" --quiet
 printf '{"/network/links/2/capacity_mbps": [1000, -5]}' >"$T/ax-neg.json"
 check_error 'sweep point 1 {"/network/links/2/capacity_mbps":-5}' "$M" run "$TR" --sweep "$T/ax-neg.json" --quiet
 check_error "--jobs: only with --sweep" "$M" run "$TR" --jobs 2
+# --evacuate: every VM off one host, within the admission limits (2 per host in flight).
+"$M" run "$TR" --evacuate host:2 --json >"$T/evac.json" || { echo "FAIL: --evacuate"; fail=1; }
+python3 - "$T/evac.json" <<'PY' || fail=1
+import json, sys
+e = json.load(open(sys.argv[1]))
+assert e["evacuate"] == "host:2" and e["not_evacuated"] == [] and e["converged_all"], e
+ms = e["migrations"]
+assert len(ms) == 3 and all(m["from"] == "host:2" and m["to"] != "host:2" for m in ms), ms
+assert abs(e["makespan_s"] - max(m["end_s"] for m in ms)) < 1e-12
+for m in ms:  # never more than 2 in flight out of host 2
+    t = m["start_s"]
+    assert sum(1 for o in ms if o["start_s"] <= t < o["end_s"]) <= 2, ms
+assert any(m["start_s"] > 0 for m in ms), ms  # the third waited for a slot
+PY
+check_error '--evacuate: unknown host "host:8"' "$M" run "$TR" --evacuate host:8
+check_error '--evacuate: expected "host:N", got "rack-a"' "$M" run "$TR" --evacuate rack-a
 exit $fail

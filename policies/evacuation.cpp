@@ -1,0 +1,20 @@
+#include "policies/evacuation.hpp"
+
+namespace migsim::policies {
+
+std::vector<sim::MigrationOrder> evacuation_moves(sim::Placement& p, int host, const PowerAwareBestFit& pabfd) {
+  const auto saved = p.save();
+  std::vector<int> to_move;
+  for (int v : p.vms_on(host)) {
+    if (!p.in_migration(v)) to_move.push_back(v);
+  }
+  for (int v : to_move) p.destroy(host, v);
+  std::vector<char> excluded(static_cast<std::size_t>(p.host_count()), 0);
+  excluded[static_cast<std::size_t>(host)] = 1;
+  std::vector<sim::MigrationOrder> orders;
+  for (const auto& [v, h] : pabfd.place_all(p, std::move(to_move), excluded, false)) orders.push_back({v, h});
+  p.restore(saved);
+  return orders;
+}
+
+}  // namespace migsim::policies

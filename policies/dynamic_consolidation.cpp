@@ -24,7 +24,7 @@ std::vector<sim::MigrationOrder> DynamicConsolidation::optimize(sim::Placement& 
   for (int h = 0; h < p.host_count(); ++h) {
     if (detector_->overloaded(p, h)) overloaded.push_back(h);
   }
-  const auto saved = p.save();
+  const sim::TrialMoves trial(p);
   std::vector<int> to_move;
   for (int h : overloaded) {
     while (true) {
@@ -40,7 +40,6 @@ std::vector<sim::MigrationOrder> DynamicConsolidation::optimize(sim::Placement& 
   std::vector<sim::MigrationOrder> orders;
   for (const auto& [v, h] : pabfd_.place_all(p, to_move, excluded, false)) orders.push_back({v, h});
   for (const auto& o : underloaded_host_migrations(p, overloaded, pabfd_)) orders.push_back(o);
-  p.restore(saved);
   return orders;
 }
 

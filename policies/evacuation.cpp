@@ -3,7 +3,7 @@
 namespace migsim::policies {
 
 std::vector<sim::MigrationOrder> evacuation_moves(sim::Placement& p, int host, const PowerAwareBestFit& pabfd) {
-  const auto saved = p.save();
+  const sim::TrialMoves trial(p);
   std::vector<int> to_move;
   for (int v : p.vms_on(host)) {
     if (!p.in_migration(v)) to_move.push_back(v);
@@ -13,7 +13,6 @@ std::vector<sim::MigrationOrder> evacuation_moves(sim::Placement& p, int host, c
   excluded[static_cast<std::size_t>(host)] = 1;
   std::vector<sim::MigrationOrder> orders;
   for (const auto& [v, h] : pabfd.place_all(p, std::move(to_move), excluded, false)) orders.push_back({v, h});
-  p.restore(saved);
   return orders;
 }
 

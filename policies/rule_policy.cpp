@@ -159,31 +159,32 @@ std::vector<sim::MigrationOrder> RulePolicy::optimize(sim::Placement& p, double 
       underloaded_ok[h] = s >= underload_->for_samples ? 1 : 0;
     }
   }
-  const auto saved = p.save();
-  std::vector<int> to_move;
-  for (int h : triggered) {
-    while (true) {
-      const int v = selector_->select(p, h);
-      if (v < 0) break;
-      to_move.push_back(v);
-      p.destroy(h, v);
-      if (!instant_->overloaded(p, h)) break;
-    }
-  }
-  std::vector<char> excluded(static_cast<std::size_t>(p.host_count()), 0);
-  for (int h : triggered) excluded[h] = 1;
-  const PowerAwareBestFit pabfd(*instant_);
   std::vector<sim::MigrationOrder> orders;
-  for (const auto& [v, h] : pabfd.place_all(p, to_move, excluded, false)) orders.push_back({v, h});
-  if (underload_) {
-    // Hosts whose underload rule has not held long enough are not candidates.
-    std::vector<int> not_candidates = triggered;
-    for (int h = 0; h < p.host_count(); ++h) {
-      if (!underloaded_ok[h]) not_candidates.push_back(h);
+  {
+    const sim::TrialMoves trial(p);
+    std::vector<int> to_move;
+    for (int h : triggered) {
+      while (true) {
+        const int v = selector_->select(p, h);
+        if (v < 0) break;
+        to_move.push_back(v);
+        p.destroy(h, v);
+        if (!instant_->overloaded(p, h)) break;
+      }
     }
-    for (const auto& o : underloaded_host_migrations(p, not_candidates, pabfd)) orders.push_back(o);
+    std::vector<char> excluded(static_cast<std::size_t>(p.host_count()), 0);
+    for (int h : triggered) excluded[h] = 1;
+    const PowerAwareBestFit pabfd(*instant_);
+    for (const auto& [v, h] : pabfd.place_all(p, to_move, excluded, false)) orders.push_back({v, h});
+    if (underload_) {
+      // Hosts whose underload rule has not held long enough are not candidates.
+      std::vector<int> not_candidates = triggered;
+      for (int h = 0; h < p.host_count(); ++h) {
+        if (!underloaded_ok[h]) not_candidates.push_back(h);
+      }
+      for (const auto& o : underloaded_host_migrations(p, not_candidates, pabfd)) orders.push_back(o);
+    }
   }
-  p.restore(saved);
   return admission_.admit(p, orders, now);
 }
 

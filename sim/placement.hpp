@@ -148,4 +148,21 @@ class Placement {
   int history_length_ = 30;
 };
 
+// The trial moves a policy makes while it decides (destroy a VM here, create it
+// there, ask what the hosts would then look like): the placement is saved when
+// the handle is made and restored when it goes out of scope, also when an
+// exception leaves the scope (CloudSim's saveAllocation / restoreAllocation), so
+// a decision never leaves a trace in the placement the engine runs.
+class TrialMoves {
+ public:
+  explicit TrialMoves(Placement& p) : p_(p), saved_(p.save()) {}
+  ~TrialMoves() { p_.restore(saved_); }
+  TrialMoves(const TrialMoves&) = delete;
+  TrialMoves& operator=(const TrialMoves&) = delete;
+
+ private:
+  Placement& p_;
+  std::vector<Placement::SavedEntry> saved_;
+};
+
 }  // namespace migsim::sim

@@ -1,17 +1,12 @@
 #include "experiments/host_evacuation.hpp"
 
-#include <charconv>
-
+#include "sim/host_ref.hpp"
 #include "sim/input_error.hpp"
 
 namespace migsim::experiments {
 
 int parse_host_ref(const std::string& text, int hosts, const std::string& flag) {
-  int n = -1;
-  if (text.rfind("host:", 0) == 0 && text.size() > 5) {
-    const auto [p, ec] = std::from_chars(text.data() + 5, text.data() + text.size(), n);
-    if (ec != std::errc() || p != text.data() + text.size()) n = -1;
-  }
+  const int n = sim::host_index(text);
   if (n < 0) throw InputError(flag + ": expected \"host:N\", got \"" + text + "\"");
   if (n >= hosts) {
     throw InputError(flag + ": unknown host \"" + text + "\" (the scenario has host:0 to host:" +

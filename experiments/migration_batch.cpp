@@ -10,6 +10,7 @@
 #include "models/precopy_migration.hpp"
 #include "models/qemu_precopy_model.hpp"
 #include "models/scenario_json.hpp"
+#include "sim/host_ref.hpp"
 #include "sim/input_error.hpp"
 #include "sim/json_input.hpp"
 #include "sim/migration_flows.hpp"
@@ -21,15 +22,7 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// "host:N" -> N, or -1 when it is not of that form.
-int host_index(const std::string& s) {
-  if (s.rfind("host:", 0) != 0 || s.size() == 5) return -1;
-  int n = -1;
-  const char* b = s.data() + 5;
-  const char* e = s.data() + s.size();
-  const auto [p, ec] = std::from_chars(b, e, n);
-  return ec == std::errc() && p == e && n >= 0 ? n : -1;
-}
+using sim::host_index;
 
 // Hosts a network object names ("host:N", "host:A-B"): one more than the highest.
 int hosts_named(const nlohmann::json& network) {

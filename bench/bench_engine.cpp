@@ -4,7 +4,9 @@
 // (skipped when the day's directory is missing). For each: best-of-N CPU
 // seconds of the engine run (scenario and traces loaded beforehand, not
 // counted), the events it processed (processing instants and migration
-// milestones), events per CPU second, migrations; and the process's peak RSS.
+// milestones; one event may reach several migrations' milestones at once),
+// events per CPU second, milestones reached and rate changes pushed (from the
+// engine's MigrationFlows), migrations; and the process's peak RSS.
 // Prints one JSON object. A report, not a pass/fail on timing.
 //   bench_engine [REPEATS] [DAY_DIR]
 #include <sys/resource.h>
@@ -40,6 +42,7 @@ double peak_rss_mib() {
 nlohmann::json measure(const experiments::ClusterRunRequest& req, int repeats) {
   double best_run = 1e300, best_prepare = 1e300;
   std::uint64_t events = 0;
+  long long milestones = 0, rate_changes = 0;
   sim::ClusterResult result;
   for (int k = 0; k < repeats; ++k) {
     const double c0 = cpu_s();
@@ -51,11 +54,16 @@ nlohmann::json measure(const experiments::ClusterRunRequest& req, int repeats) {
     best_prepare = std::min(best_prepare, c1 - c0);
     best_run = std::min(best_run, c2 - c1);
     events = engine.events_processed();
+    milestones = engine.flows().milestones();
+    rate_changes = engine.flows().rate_changes();
   }
   return {{"prepare_cpu_s", best_prepare},
           {"run_cpu_s", best_run},
           {"events", events},
           {"events_per_cpu_s", static_cast<double>(events) / best_run},
+          {"milestones_reached", milestones},
+          {"rate_changes", rate_changes},
+          {"processing_steps", result.processing_steps},
           {"migrations", result.migrations},
           {"migrations_failed", result.migrations_failed},
           {"energy_kwh", result.energy_kwh},

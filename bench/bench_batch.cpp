@@ -8,7 +8,8 @@
 // limit 300 ms). Two arrival patterns: all at t = 0, and staggered (one every
 // 100 ms). For each N in {100, 300, 1000}: best-of-R CPU seconds, events
 // (milestones reached + rate changes pushed), events per CPU second, makespan,
-// converged count; and the exponent of CPU ~ N^k fitted over the three sizes.
+// converged count, migrations left in flight with no event pending (stranded:
+// should be 0); and the exponent of CPU ~ N^k fitted over the three sizes.
 // Prints one JSON object. A report, not a pass/fail on timing.
 //   bench_batch [REPEATS]
 #include <algorithm>
@@ -77,6 +78,7 @@ struct Result {
   double makespan_s = 0.0;
   int converged = 0;
   int finished = 0;
+  std::size_t stranded = 0;  // still in flight when no event is left (should be 0)
 };
 
 Result run_once(int n, double stagger_s, const std::shared_ptr<const sim::NetworkTopology>& net) {
@@ -120,6 +122,7 @@ Result run_once(int n, double stagger_s, const std::shared_ptr<const sim::Networ
   res.cpu_s = cpu_s() - c0;
   res.milestones = flows.milestones();
   res.rate_changes = flows.rate_changes();
+  res.stranded = flows.in_flight();
   return res;
 }
 
@@ -166,6 +169,7 @@ int main(int argc, char** argv) {
                       {"events_per_cpu_s", static_cast<double>(events) / best.cpu_s},
                       {"makespan_s", best.makespan_s},
                       {"finished", best.finished},
+                      {"stranded", best.stranded},
                       {"converged", best.converged}});
     }
     out[name] = {{"runs", runs}, {"cpu_exponent", fitted_exponent(sizes, cpus)}};

@@ -43,6 +43,7 @@ nlohmann::json measure(const experiments::ClusterRunRequest& req, int repeats) {
   double best_run = 1e300, best_prepare = 1e300;
   std::uint64_t events = 0;
   long long milestones = 0, rate_changes = 0;
+  std::size_t in_flight_at_end = 0;
   sim::ClusterResult result;
   for (int k = 0; k < repeats; ++k) {
     const double c0 = cpu_s();
@@ -56,6 +57,7 @@ nlohmann::json measure(const experiments::ClusterRunRequest& req, int repeats) {
     events = engine.events_processed();
     milestones = engine.flows().milestones();
     rate_changes = engine.flows().rate_changes();
+    in_flight_at_end = engine.flows().in_flight();
   }
   return {{"prepare_cpu_s", best_prepare},
           {"run_cpu_s", best_run},
@@ -64,6 +66,7 @@ nlohmann::json measure(const experiments::ClusterRunRequest& req, int repeats) {
           {"milestones_reached", milestones},
           {"rate_changes", rate_changes},
           {"processing_steps", result.processing_steps},
+          {"in_flight_at_end", in_flight_at_end},
           {"migrations", result.migrations},
           {"migrations_failed", result.migrations_failed},
           {"energy_kwh", result.energy_kwh},

@@ -2,7 +2,7 @@
 // runs "up to t_s (not past the next milestone)", so a migration advanced to
 // an instant before its end milestone is still in flight. MigrationFlows relies
 // on it: it collects finished migrations only at their milestones.
-// KNOWN FAILING (reported): both cases below finish the migration early.
+// Both cases below used to finish the migration early.
 #include <gtest/gtest.h>
 
 #include <cmath>

@@ -334,12 +334,12 @@ TEST(MigrationFlows, TiesFinishInStartOrder) {
 }
 
 TEST(MigrationFlows, MigrationEndingDuringAReRateIsStillReturned) {
-  // KNOWN FAILING (reported). Two identical idle guests (64 MiB) share uplink
+  // Two identical idle guests (64 MiB) share uplink
   // a-b, 200 Mbit/s each; their copies end at the same instant c. The second's
   // completion overhead is 3 ms, the first's 5 ms: the second ends at c + 3 ms,
   // the first is re-rated then (200 -> 400) and advance_to(c + 3 ms) completes
-  // it (the overhead carries past t). step() does not return it, and with no
-  // milestone left next_event_s() is +inf: it is never returned.
+  // it if the overhead carries past t; step() would not return it, and with no
+  // milestone left next_event_s() is +inf: it would never be returned.
   models::MigrationScenario a = idle_vm(64), b = idle_vm(64);
   a.host.downtime_overhead_ms = 5.0;
   b.host.downtime_overhead_ms = 3.0;

@@ -1,5 +1,7 @@
 #include "models/precopy_migration.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 #include <utility>
 
@@ -39,7 +41,16 @@ void PrecopyMigration::reach_milestone() {
   refresh();
 }
 
-void PrecopyMigration::advance_to(double t_s) { process_.advance((t_s - start_s_) * 1000.0); }
+void PrecopyMigration::advance_to(double t_s) {
+  double t_ms = (t_s - start_s_) * 1000.0;
+  if (t_s < next_milestone_s()) {
+    // Not due yet: stay short of the milestone even where s -> ms rounds onto it.
+    const bool pause_next = !process_.guest_stopped() && forecast_.converged;
+    const double m_ms = pause_next ? forecast_.stop_ms : forecast_.end_ms;
+    t_ms = std::min(t_ms, std::nextafter(m_ms, -std::numeric_limits<double>::infinity()));
+  }
+  process_.advance(t_ms);
+}
 
 void PrecopyMigration::set_rate_mbps(double t_s, double mbps) {
   const double mibps = mibps_of_mbps(mbps);

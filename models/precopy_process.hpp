@@ -27,7 +27,9 @@ namespace migsim::models {
 //
 // Times are ms since the migrate command. `advance(t)` runs everything up to t:
 // transfers stop exactly at t; an instantaneous step that begins at t (a bitmap
-// sync and its cost, the downtime overhead) may carry the clock past it. Runs of
+// sync and its cost) may carry the clock past it; the completion (the downtime
+// overhead after the last page) does not: it waits for an advance() that
+// reaches the end, so the process is never finished before its end. Runs of
 // identical rate-limit windows are skipped in one step (fast-forward), so a
 // process whose rates do not change reaches its end in a few dozen steps.
 // At a constant rate `run()` is QemuPrecopyModel::predict exactly.

@@ -307,7 +307,7 @@ void PrecopyProcess::stop_and_copy(double t_limit) {
     if (cut) return;
   }
   // The completion ends after t_limit: it finishes at a later advance().
-  if (now_ + copy_ms_ + sc_.host.downtime_overhead_ms > t_limit) return;
+  if (now_ + (copy_ms_ + sc_.host.downtime_overhead_ms) > t_limit) return;
   out_.transferred_bytes += 8.0;
   out_.downtime_bytes = copy_bytes_ + 8.0;
   now_ += copy_ms_ + sc_.host.downtime_overhead_ms;

@@ -26,14 +26,19 @@ void PrecopyMigration::refresh() {
   if (!process_.finished()) forecast_ = process_.forecast();
 }
 
+bool PrecopyMigration::pause_next() const {
+  // The pause is a milestone only where it changes what the migration can use:
+  // QEMU's rate limit is lifted (unlimited: nothing changes, no event).
+  return !process_.guest_stopped() && forecast_.converged && std::isfinite(process_.demand_mibps());
+}
+
 double PrecopyMigration::next_milestone_s() const {
   if (process_.finished()) return std::numeric_limits<double>::infinity();
-  const bool pause_next = !process_.guest_stopped() && forecast_.converged;
-  return start_s_ + (pause_next ? forecast_.stop_ms : forecast_.end_ms) / 1000.0;
+  return start_s_ + (pause_next() ? forecast_.stop_ms : forecast_.end_ms) / 1000.0;
 }
 
 void PrecopyMigration::reach_milestone() {
-  if (!process_.guest_stopped() && forecast_.converged) {
+  if (pause_next()) {
     process_.run_until_guest_stops();
   } else {
     process_.run();
@@ -45,8 +50,7 @@ void PrecopyMigration::advance_to(double t_s) {
   double t_ms = (t_s - start_s_) * 1000.0;
   if (t_s < next_milestone_s()) {
     // Not due yet: stay short of the milestone even where s -> ms rounds onto it.
-    const bool pause_next = !process_.guest_stopped() && forecast_.converged;
-    const double m_ms = pause_next ? forecast_.stop_ms : forecast_.end_ms;
+    const double m_ms = pause_next() ? forecast_.stop_ms : forecast_.end_ms;
     t_ms = std::min(t_ms, std::nextafter(m_ms, -std::numeric_limits<double>::infinity()));
   }
   process_.advance(t_ms);

@@ -7,8 +7,8 @@
 namespace migsim::models {
 
 // The engine's view of a QEMU pre-copy migration (sim::MigrationProcess over
-// PrecopyProcess): milestones are the instant the guest is paused (QEMU lifts
-// its rate limit: what the migration can use changes) and the end. The route's
+// PrecopyProcess): milestones are the instant the guest is paused when QEMU
+// then lifts a rate limit (what the migration can use changes), and the end. The route's
 // rate is the path speed of the process (link_mibps); the first-pass and
 // live-copy ceilings of the host profile still apply.
 class PrecopyMigration final : public sim::MigrationProcess {
@@ -28,6 +28,7 @@ class PrecopyMigration final : public sim::MigrationProcess {
 
  private:
   void refresh();
+  bool pause_next() const;
   PrecopyProcess process_;
   double start_s_;
   PrecopyProcess::Forecast forecast_;

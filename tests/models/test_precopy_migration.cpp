@@ -12,13 +12,14 @@
 using namespace migsim;
 
 namespace {
-// An idle 64 MiB guest (32 MiB not zero) over 200 Mbit/s, QEMU unlimited:
+// An idle 64 MiB guest (32 MiB not zero) over 200 Mbit/s, QEMU's limit (1000 MiB/s)
+// far above the link but finite, so the pause is a milestone (the limit is lifted):
 // paused after its first pass, then the stop-and-copy.
 models::MigrationScenario idle(double overhead_ms) {
   models::MigrationScenario sc;
   sc.memory.ram_mib = 64.0;
   sc.memory.nonzero_mib = 32.0;
-  sc.qemu.max_bandwidth_mibps = 0.0;
+  sc.qemu.max_bandwidth_mibps = 1000.0;
   sc.host.link_mibps = models::mibps_of_mbps(200.0);
   sc.host.downtime_overhead_ms = overhead_ms;
   sc.options.record_iterations = false;
@@ -49,4 +50,17 @@ TEST(PrecopyMigration, AdvancedIntoTheDowntimeOverheadIsStillInFlight) {
   m.advance_to(end - 0.002);
   EXPECT_FALSE(m.finished());
   EXPECT_EQ(m.next_milestone_s(), end);
+}
+
+TEST(PrecopyMigration, PauseIsAMilestoneOnlyWhereItLiftsALimit) {
+  // QEMU unlimited: nothing changes at the pause, the next milestone is the end.
+  models::MigrationScenario sc = idle(5.0);
+  sc.qemu.max_bandwidth_mibps = 0.0;
+  models::PrecopyMigration m(sc, 0.0);
+  m.reach_milestone();
+  EXPECT_TRUE(m.finished());
+  models::PrecopyMigration limited(idle(5.0), 0.0);
+  limited.reach_milestone();
+  EXPECT_FALSE(limited.finished());
+  EXPECT_TRUE(limited.process().guest_stopped());
 }

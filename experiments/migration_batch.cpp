@@ -236,7 +236,8 @@ BatchResult run_migration_batch(const MigrationBatch& b) {
       }
       occupy(i, +1);
       now.push_back(i);
-      ends.push_back({b.migrations[i].from, b.migrations[i].to});
+      const double cap = b.migrations[i].scenario.qemu.max_bandwidth_mibps;
+      ends.push_back({b.migrations[i].from, b.migrations[i].to, cap > 0 ? models::mbps_of_mibps(cap) : kInf});
       it = pending.erase(it);
     }
     if (now.empty()) return;

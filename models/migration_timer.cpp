@@ -1,6 +1,7 @@
 #include "models/migration_timer.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "models/precopy_migration.hpp"
 #include "models/qemu_precopy_model.hpp"
@@ -32,6 +33,11 @@ MigrationScenario PrecopyMigrationTimer::scenario_for(const sim::MigrationReques
 
 sim::MigrationTiming PrecopyMigrationTimer::time(const sim::MigrationRequest& r) const {
   return timing_of(QemuPrecopyModel().predict(scenario_for(r)));
+}
+
+double PrecopyMigrationTimer::start_cap_mbps() const {
+  return settings_.qemu.max_bandwidth_mibps > 0 ? mbps_of_mibps(settings_.qemu.max_bandwidth_mibps)
+                                                : std::numeric_limits<double>::infinity();
 }
 
 std::unique_ptr<sim::MigrationProcess> PrecopyMigrationTimer::start(const sim::MigrationRequest& r,

@@ -31,6 +31,8 @@ class PrecopyMigrationTimer final : public sim::MigrationTimer {
   sim::MigrationTiming time(const sim::MigrationRequest& r) const override;
   // A resumable pre-copy process (models/precopy_migration.hpp).
   std::unique_ptr<sim::MigrationProcess> start(const sim::MigrationRequest& r, double t_s) const override;
+  // QEMU's max-bandwidth (unlimited: +inf).
+  double start_cap_mbps() const override;
   // What the model is given for a request.
   MigrationScenario scenario_for(const sim::MigrationRequest& r) const;
 

@@ -200,7 +200,7 @@ void ClusterEngine::schedule_started(double t) {
     req.dirty_pages_per_sec = p.vm(v).dirty_pages_per_sec_at_full_cpu * u;
     req.wss_mib = p.vm(v).wss_mib;
     reqs.push_back(req);
-    ends.push_back({s.source, s.target});
+    ends.push_back({s.source, s.target, timer_.start_cap_mbps()});
   }
   const std::vector<long long> ids = flows_.start(t, ends, [&](std::size_t i, double rate) {
     reqs[i].link_mbps = rate;
@@ -216,7 +216,7 @@ void ClusterEngine::schedule_started(double t) {
 std::vector<double> ClusterEngine::rates_if_started(const std::vector<MigrationOrder>& orders) const {
   std::vector<MigrationFlows::Endpoints> s;
   s.reserve(orders.size());
-  for (const MigrationOrder& o : orders) s.push_back({placement_.host_of(o.vm), o.target_host});
+  for (const MigrationOrder& o : orders) s.push_back({placement_.host_of(o.vm), o.target_host, timer_.start_cap_mbps()});
   return flows_.rates_if_started(s);
 }
 

@@ -116,7 +116,7 @@ std::vector<double> MigrationFlows::rates_of(const std::vector<Demand>& d) const
 
 std::vector<double> MigrationFlows::rates_if_started(const std::vector<Endpoints>& starting) const {
   std::vector<Demand> d = demands();
-  for (const Endpoints& e : starting) d.push_back({e, kInf, kInf});
+  for (const Endpoints& e : starting) d.push_back({e, e.cap_mbps, kInf});
   const std::vector<double> all = rates_of(d);
   return std::vector<double>(all.end() - static_cast<std::ptrdiff_t>(starting.size()), all.end());
 }

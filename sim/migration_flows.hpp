@@ -1,5 +1,6 @@
 #pragma once
 #include <functional>
+#include <limits>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -41,6 +42,9 @@ class MigrationFlows {
   struct Endpoints {
     int source = -1;  // -1: not on a host (crosses the target's NIC only)
     int target = -1;
+    // What a starting migration can use at most before its stop-and-copy
+    // (QEMU's max-bandwidth, Mbit/s; +inf: whatever it is given).
+    double cap_mbps = std::numeric_limits<double>::infinity();
   };
   // Rates (Mbit/s) `starting` would get if they started now beside those in flight.
   std::vector<double> rates_if_started(const std::vector<Endpoints>& starting) const;

@@ -39,6 +39,9 @@ class MigrationTimer {
   // request whenever its rate changes and finishes the fraction left at the new
   // pace (a model that cannot be resumed); the pre-copy model overrides it.
   virtual std::unique_ptr<MigrationProcess> start(const MigrationRequest& r, double t_s) const;
+  // What a migration it starts can use at most before its stop-and-copy (Mbit/s;
+  // +inf: whatever its route gives), for the rates of migrations about to start.
+  virtual double start_cap_mbps() const;
 };
 
 }  // namespace migsim::sim

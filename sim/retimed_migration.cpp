@@ -50,6 +50,8 @@ class RetimedMigration final : public MigrationProcess {
 
 }  // namespace
 
+double MigrationTimer::start_cap_mbps() const { return std::numeric_limits<double>::infinity(); }
+
 std::unique_ptr<MigrationProcess> MigrationTimer::start(const MigrationRequest& r, double t_s) const {
   return std::make_unique<RetimedMigration>(*this, r, t_s);
 }

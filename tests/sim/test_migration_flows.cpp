@@ -352,3 +352,18 @@ TEST(MigrationFlows, MigrationEndingDuringAReRateIsStillReturned) {
   EXPECT_NEAR(o.by_id.at(0).end_s - o.by_id.at(1).end_s, 0.002, 1e-9);
   EXPECT_NEAR(o.by_id.at(0).end_s, o.by_id.at(0).timing.duration_s, 1e-9);
 }
+
+// Admission's what-if: migrations about to start ask for no more than their cap.
+// 0->2 capped at 80 Mbit/s and 1->2 uncapped share uplink a-b (400): the capped
+// one gets its 80 (its burst rate: what the uplink leaves it, 80 too), the other
+// the 320 left, not the equal split of 200 each.
+TEST(MigrationFlows, RatesIfStartedCountTheCapsOfTheStartingOnes) {
+  const MigrationFlows flows = network_flows();
+  const auto r = flows.rates_if_started({{0, 2, 80.0}, {1, 2}});
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_NEAR(r[0], 80.0, 1e-9);
+  EXPECT_NEAR(r[1], 320.0, 1e-9);
+  const auto uncapped = flows.rates_if_started({{0, 2}, {1, 2}});
+  EXPECT_NEAR(uncapped[0], 200.0, 1e-9);
+  EXPECT_NEAR(uncapped[1], 200.0, 1e-9);
+}

@@ -207,7 +207,8 @@ void ClusterEngine::schedule_started(double t) {
     return timer_.start(reqs[i], t);
   });
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    in_flight_.emplace(ids[i], InFlight{starting_[i].vm, starting_[i].target, reqs[i], reqs[i].dirty_pages_per_sec});
+    in_flight_.emplace(ids[i], InFlight{starting_[i].vm, starting_[i].target, reqs[i], reqs[i].dirty_pages_per_sec, 0});
+    schedule_trace_sample(ids[i], t);
     for (EngineObserver* obs : observers_) obs->migration_started({t, reqs[i], flows_.forecast(ids[i])});
   }
   starting_.clear();
@@ -218,6 +219,29 @@ std::vector<double> ClusterEngine::rates_if_started(const std::vector<MigrationO
   s.reserve(orders.size());
   for (const MigrationOrder& o : orders) s.push_back({placement_.host_of(o.vm), o.target_host, timer_.start_cap_mbps()});
   return flows_.rates_if_started(s);
+}
+
+void ClusterEngine::schedule_trace_sample(long long id, double t) {
+  if (spec_.options.cloudsim_compat) return;
+  InFlight& m = in_flight_.at(id);
+  const double every = spec_.demand[m.vm].interval_s();
+  if (!(every > 0) || every >= spec_.options.scheduling_interval_s) return;  // the processing instants do
+  const double next = (std::floor(t / every) + 1.0) * every;
+  m.trace_event = sim_.schedule_at(std::max(next, sim_.now()), [this, id] { trace_sample(id, sim_.now()); }, 2);
+}
+
+void ClusterEngine::trace_sample(long long id, double t) {
+  const auto it = in_flight_.find(id);
+  if (it == in_flight_.end()) return;
+  InFlight& m = it->second;
+  m.trace_event = 0;
+  const double rate = placement_.vm(m.vm).dirty_pages_per_sec_at_full_cpu * spec_.demand[m.vm].at(t);
+  if (rate != m.dirty_now) {
+    m.dirty_now = rate;
+    flows_.set_dirty_pages_per_sec(id, t, rate);
+    schedule_milestone();
+  }
+  schedule_trace_sample(id, t);
 }
 
 void ClusterEngine::follow_traces(double t) {
@@ -234,6 +258,7 @@ void ClusterEngine::complete_migration(const MigrationFlows::Finished& f, double
   Placement& p = placement_;
   const auto it = in_flight_.find(f.id);
   const InFlight m = it->second;
+  if (m.trace_event != 0) sim_.cancel(m.trace_event);
   in_flight_.erase(it);
   const int v = m.vm;
   for (EngineObserver* obs : observers_) obs->migration_finished({f.start_s, t, m.req, f.timing});
@@ -373,8 +398,10 @@ ClusterEngine::Evacuation ClusterEngine::evacuate(int host) {
     }
     schedule_started(t);
     if (flows_.in_flight() == 0) break;
-    t = flows_.next_event_s();
-    migration_milestone(t);
+    // The next event: a milestone, or a trace sample of a migrating VM.
+    schedule_milestone();
+    sim_.step();
+    t = sim_.now();
   }
   for (int v : p.vms_on(host)) e.left.push_back(v);
   for (const auto& m : e.migrations) e.makespan_s = std::max(e.makespan_s, m.end_s);

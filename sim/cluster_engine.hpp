@@ -77,6 +77,7 @@ class ClusterEngine final : private StartRates {
     int target;
     MigrationRequest req;
     double dirty_now;  // pages/s it writes now
+    EventId trace_event;  // its VM's next trace sample (0: none)
   };
   void initial_placement();
   void force_update(double t);
@@ -95,6 +96,10 @@ class ClusterEngine final : private StartRates {
   void schedule_started(double t);
   // The VMs in migration write at the rate of their trace's new sample.
   void follow_traces(double t);
+  // A trace sampled more often than the scheduling interval: its samples during
+  // a migration are events of their own.
+  void schedule_trace_sample(long long id, double t);
+  void trace_sample(long long id, double t);
   std::vector<Starting> starting_;
   void retire_idle_vms(const std::vector<int>& hosts);
 

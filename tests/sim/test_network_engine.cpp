@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "models/migration_timer.hpp"
 #include "sim/cluster_engine.hpp"
 #include "tests/support/six_host_cluster.hpp"
 
@@ -139,4 +140,46 @@ TEST(RerateInFlight, OverTheNetworkTheCoreIsSharedAndFreedTheSameWay) {
   // Disjoint paths never change shares: re-timing is a no-op.
   const ScriptedPolicy apart({0, 2}, {{{0, 1}}, {{1, 3}}});
   EXPECT_DOUBLE_EQ(run_linear(cluster(2, Net::TwoRacks), apart, true).mean_migration_s, 1000.0);
+}
+
+namespace {
+struct Durations final : sim::EngineObserver {
+  std::vector<sim::MigrationFinished> done;
+  void migration_finished(const sim::MigrationFinished& m) override { done.push_back(m); }
+};
+// vm0 (1000 MiB, 256 MiB written at up to 30000 pages/s at full CPU) moves
+// host0 -> host1 at the first decision (t = 300 s), its CPU sampled every
+// second: 10 % until `jump_s`, 100 % from then on.
+sim::MigrationFinished migrate_with_cpu_jump(double jump_s) {
+  sim::ClusterSpec spec = cluster(1, Net::None);
+  spec.vms[0].dirty_pages_per_sec_at_full_cpu = 30000;
+  spec.vms[0].wss_mib = 256;
+  std::vector<double> u(3600, 0.1);
+  for (std::size_t i = static_cast<std::size_t>(jump_s); i < u.size(); ++i) u[i] = 1.0;
+  spec.demand[0] = sim::UtilizationSeries("v", 1.0, u);
+  spec.options.rerate_in_flight = true;
+  ScriptedPolicy policy({0}, {{{0, 1}}});
+  const models::PrecopyMigrationTimer timer;
+  Durations obs;
+  sim::ClusterEngine engine(spec, policy, timer);
+  engine.add_observer(&obs);
+  engine.run();
+  EXPECT_EQ(obs.done.size(), 1u);
+  return obs.done.empty() ? sim::MigrationFinished{} : obs.done[0];
+}
+}  // namespace
+
+// During a migration its VM's write rate follows the trace, sample by sample,
+// also between the processing instants: a CPU that jumps mid-migration makes
+// it dirty faster (more rounds, longer); a jump after it ends changes nothing.
+TEST(NetworkEngine, WriteRateFollowsTheTraceMidMigration) {
+  const sim::MigrationFinished flat = migrate_with_cpu_jump(3000);
+  const sim::MigrationFinished late = migrate_with_cpu_jump(320);  // after it ended
+  const sim::MigrationFinished mid = migrate_with_cpu_jump(302);
+  ASSERT_TRUE(flat.timing.converged);
+  EXPECT_EQ(flat.start_s, 300.0);
+  EXPECT_LT(flat.end_s, 320.0);
+  EXPECT_EQ(late.end_s, flat.end_s);
+  EXPECT_GT(mid.end_s, flat.end_s);
+  EXPECT_GT(mid.timing.dirty_syncs, flat.timing.dirty_syncs);
 }

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "apps/commands.hpp"
+#include "apps/live_commands.hpp"
 #include "live/capture.hpp"
 #include "sim/input_error.hpp"
 
@@ -71,12 +72,12 @@ int run_capture(const CaptureOptions& o) {
 }  // namespace
 
 void add_capture_command(CLI::App& app, Action& action);
-static const CommandRegistrar kRegisterCapture(70, "capture", add_capture_command);
+static const CommandRegistrar kRegisterCapture(live_command("capture").order, "capture",
+                                          add_capture_command);
 
 void add_capture_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<CaptureOptions>();
-  CLI::App* sub = app.add_subcommand(
-      "capture", "Record a libvirt trace (domain stats, dirty rates, migration jobs) as JSON lines.");
+  CLI::App* sub = app.add_subcommand("capture", live_command("capture").description);
   sub->footer(
       "Per running domain every --interval: cpu.time, vcpu.*, balloon.*, block.*, net.*,\n"
       "state and dirtyrate.* (virConnectGetAllDomainStats on a read-only connection);\n"

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "apps/commands.hpp"
+#include "apps/live_commands.hpp"
 #include "live/controller.hpp"
 #include "sim/input_error.hpp"
 
@@ -43,13 +44,12 @@ int run_control(const ControlOptions& o) {
 }  // namespace
 
 void add_control_command(CLI::App& app, Action& action);
-static const CommandRegistrar kRegisterControl(72, "control", add_control_command);
+static const CommandRegistrar kRegisterControl(live_command("control").order, "control",
+                                          add_control_command);
 
 void add_control_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<ControlOptions>();
-  CLI::App* sub = app.add_subcommand(
-      "control", "Live policy controller: run a consolidation policy on libvirt hosts' live stats "
-                 "and live-migrate what it decides.");
+  CLI::App* sub = app.add_subcommand("control", live_command("control").description);
   sub->footer(
       "Same policy code as the simulator. A rules file, e.g.\n"
       "  {\"type\": \"rules\", \"rules\": [{\"when\": \"cpu > 0.8\", \"for_samples\": 3}],\n"

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "apps/commands.hpp"
+#include "apps/live_commands.hpp"
 #include "live/libvirt_migration.hpp"
 #include "sim/input_error.hpp"
 #include "traces/atomic_file.hpp"
@@ -58,13 +59,12 @@ int run_live_migrate(const LiveMigrateOptions& o) {
 }  // namespace
 
 void add_live_migrate_command(CLI::App& app, Action& action);
-static const CommandRegistrar kRegisterLiveMigrate(60, "live-migrate", add_live_migrate_command);
+static const CommandRegistrar kRegisterLiveMigrate(live_command("live-migrate").order, "live-migrate",
+                                          add_live_migrate_command);
 
 void add_live_migrate_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<LiveMigrateOptions>();
-  CLI::App* sub = app.add_subcommand(
-      "live-migrate",
-      "Live-migrate a libvirt domain between two hosts; follow the job and report it.");
+  CLI::App* sub = app.add_subcommand("live-migrate", live_command("live-migrate").description);
   sub->footer(
       "libvirt leaves QEMU's max-bandwidth UNLIMITED unless --bandwidth is given (the\n"
       "limit then applies to the copy passes only; the stop-and-copy runs at full speed).\n"

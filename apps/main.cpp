@@ -1,81 +1,78 @@
 // migsim: discrete-event simulation of virtual clusters and QEMU live migration.
-#include <algorithm>
+// The commands that talk to libvirt (apps/live_commands.hpp) are in migsim-live, so
+// this executable does not load libvirt: `migsim capture ...` execs the migsim-live
+// that sits beside it, with the same arguments.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <string>
+#include <string_view>
 
 #include "apps/commands.hpp"
-#include "sim/input_error.hpp"
-
-namespace migsim::cli {
-std::vector<CommandEntry>& command_registry() {
-  static std::vector<CommandEntry> registry;
-  return registry;
-}
-}  // namespace migsim::cli
+#include "apps/live_commands.hpp"
 
 namespace {
-// Every error is one line on stderr (scripts grep it): text that carries a
-// process log or a console excerpt has its line breaks folded into " | ".
-std::string one_line(const char* what) {
-  std::string s(what);
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  std::string out;
-  for (char c : s) {
-    if (c == '\r') continue;
-    if (c == '\n') {
-      out += " | ";
-    } else {
-      out += c;
-    }
+
+using migsim::cli::Action;
+using migsim::cli::LiveCommand;
+
+char** g_argv = nullptr;
+
+const LiveCommand* find_live_command(std::string_view name) {
+  for (const auto& c : migsim::cli::kLiveCommands) {
+    if (name == c.name) return &c;
   }
-  return out;
+  return nullptr;
 }
+
+// migsim-live in the directory of this executable (they are built, and installed, together).
+std::string live_executable(const char* argv0) {
+  std::string self;
+  char buf[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf);
+  if (n > 0 && static_cast<std::size_t>(n) < sizeof buf) {
+    self.assign(buf, static_cast<std::size_t>(n));
+  } else if (argv0 && std::strchr(argv0, '/')) {
+    self = argv0;
+  }
+  const auto slash = self.rfind('/');
+  const std::string dir = slash == std::string::npos ? std::string("./") : self.substr(0, slash + 1);
+  return dir + migsim::cli::kLiveExecutable;
+}
+
+// Replaces this process by migsim-live; returns only if that fails (exit 2, one line).
+int exec_live(const LiveCommand& c, char** argv) {
+  const std::string path = live_executable(argv[0]);
+  ::execv(path.c_str(), argv);
+  const int err = errno;
+  std::cerr << "migsim " << c.name << ": error: the libvirt commands are in " << path
+            << ", which cannot be run (" << std::strerror(err)
+            << "); build or install migsim-live beside migsim\n";
+  return 2;
+}
+
+// `migsim --help` lists the libvirt commands with the others; running one execs migsim-live
+// (main() does so before parsing; this covers a command line that reaches it otherwise).
+void add_live_stub(CLI::App& app, Action& action, const LiveCommand& c) {
+  CLI::App* sub = app.add_subcommand(c.name, c.description);
+  sub->allow_extras();
+  sub->prefix_command();
+  sub->set_help_flag();
+  sub->callback([&c, &action] { action = [&c] { return exec_live(c, g_argv); }; });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  using namespace migsim;
-  CLI::App app{
-      "migsim: predict QEMU pre-copy live migrations and simulate virtual clusters.\n"
-      "Run 'migsim <command> --help' for a command's options and examples."};
-  app.name("migsim");
-  app.require_subcommand(1);
-  app.set_version_flag("--version", "migsim 0.1.0");
-  app.get_formatter()->column_width(36);
-
-  cli::Action action;
-  auto commands = cli::command_registry();
-  std::sort(commands.begin(), commands.end(),
-            [](const auto& a, const auto& b) { return a.order < b.order; });
-  for (const auto& c : commands) c.add(app, action);
-
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::string where = "migsim";
-    for (const auto* sub : app.get_subcommands()) where += " " + sub->get_name();
-    std::cerr << where << ": error: " << one_line(e.what()) << " (see '" << where << " --help')\n";
-    return 2;
-  } catch (const InputError& e) {  // raised by option callbacks
-    std::cerr << "migsim: error: " << one_line(e.what()) << "\n";
-    return 2;
+  g_argv = argv;
+  if (argc > 1) {
+    if (const LiveCommand* c = find_live_command(argv[1])) return exec_live(*c, argv);
   }
-  if (!action) return 0;
-  try {
-    return action();
-  } catch (const InputError& e) {
-    std::cerr << "migsim: error: " << one_line(e.what()) << "\n";
-    return 2;
-  } catch (const EnvironmentError& e) {
-    std::cerr << "migsim: failed: " << one_line(e.what()) << "\n";
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "migsim: internal error: " << one_line(e.what()) << "\n";
-    return 1;
+  for (const auto& c : migsim::cli::kLiveCommands) {
+    migsim::cli::command_registry().push_back(
+        {c.order, c.name, [&c](CLI::App& app, Action& action) { add_live_stub(app, action, c); }});
   }
+  return migsim::cli::run_cli(argc, argv);
 }

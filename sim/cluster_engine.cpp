@@ -235,23 +235,21 @@ void ClusterEngine::trace_sample(long long id, double t) {
   if (it == in_flight_.end()) return;
   InFlight& m = it->second;
   m.trace_event = 0;
-  const double rate = placement_.vm(m.vm).dirty_pages_per_sec_at_full_cpu * spec_.demand[m.vm].at(t);
-  if (rate != m.dirty_now) {
-    m.dirty_now = rate;
-    flows_.set_dirty_pages_per_sec(id, t, rate);
-    schedule_milestone();
-  }
+  if (follow_trace(id, m, t)) schedule_milestone();
   schedule_trace_sample(id, t);
+}
+
+bool ClusterEngine::follow_trace(long long id, InFlight& m, double t) {
+  const double rate = placement_.vm(m.vm).dirty_pages_per_sec_at_full_cpu * spec_.demand[m.vm].at(t);
+  if (rate == m.dirty_now) return false;
+  m.dirty_now = rate;
+  flows_.set_dirty_pages_per_sec(id, t, rate);
+  return true;
 }
 
 void ClusterEngine::follow_traces(double t) {
   if (spec_.options.cloudsim_compat) return;
-  for (auto& [id, m] : in_flight_) {
-    const double rate = placement_.vm(m.vm).dirty_pages_per_sec_at_full_cpu * spec_.demand[m.vm].at(t);
-    if (rate == m.dirty_now) continue;
-    m.dirty_now = rate;
-    flows_.set_dirty_pages_per_sec(id, t, rate);
-  }
+  for (auto& [id, m] : in_flight_) follow_trace(id, m, t);
 }
 
 void ClusterEngine::complete_migration(const MigrationFlows::Finished& f, double t) {
@@ -322,14 +320,19 @@ void ClusterEngine::schedule_milestone() {
   milestone_event_ = sim_.schedule_at(std::max(next, sim_.now()), [this] { migration_milestone(sim_.now()); }, 0);
 }
 
+void ClusterEngine::sample_utilization(double t) {
+  Placement& p = placement_;
+  for (int v = 0; v < p.vm_count(); ++v) {
+    if (p.alive(v)) p.set_utilization_now(v, spec_.demand[v].at(t));
+  }
+}
+
 void ClusterEngine::processing_instant(double t) {
   Placement& p = placement_;
   force_update(t);
   follow_traces(t);
   if (policy_.migrates()) {
-    for (int v = 0; v < p.vm_count(); ++v) {
-      if (p.alive(v)) p.set_utilization_now(v, spec_.demand[v].at(t));
-    }
+    sample_utilization(t);
     const auto orders = policy_.optimize(p, t);
     for (const auto& order : orders) start_migration(order, t);
     schedule_started(t);
@@ -357,6 +360,16 @@ void ClusterEngine::retire_idle_vms(const std::vector<int>& hosts) {
   }
 }
 
+ClusterEngine::RunScope ClusterEngine::begin_run() {
+  // The policy may ask for start rates during this run (migsim semantics only:
+  // CloudSim runs keep their own rule), and not after it.
+  if (!spec_.options.cloudsim_compat) policy_.use_start_rates(this);
+  initial_placement();
+  Placement& p = placement_;
+  for (int h = 0; h < p.host_count(); ++h) host_had_vms_[h] = p.vms_on(h).empty() ? 0 : 1;
+  return RunScope{policy_};
+}
+
 ClusterEngine::Evacuation ClusterEngine::evacuate(int host) {
   Placement& p = placement_;
   if (host < 0 || host >= p.host_count()) {
@@ -370,24 +383,16 @@ ClusterEngine::Evacuation ClusterEngine::evacuate(int host) {
   Recorder rec;
   rec.out = &e;
   observers_.push_back(&rec);
-  struct RatesForRun {
-    ConsolidationPolicy& policy;
+  struct DropRecorder {
     std::vector<EngineObserver*>& observers;
-    ~RatesForRun() {
-      policy.use_start_rates(nullptr);
-      observers.pop_back();
-    }
-  } rates_for_run{policy_, observers_};
-  if (!spec_.options.cloudsim_compat) policy_.use_start_rates(this);
-  initial_placement();
-  for (int h = 0; h < p.host_count(); ++h) host_had_vms_[h] = p.vms_on(h).empty() ? 0 : 1;
+    ~DropRecorder() { observers.pop_back(); }
+  } drop_recorder{observers_};
+  const RunScope scope = begin_run();
   double t = 0.0;
   std::vector<char> failed(static_cast<std::size_t>(p.vm_count()), 0);
   std::size_t seen = 0;
   for (;;) {
-    for (int v = 0; v < p.vm_count(); ++v) {
-      if (p.alive(v)) p.set_utilization_now(v, spec_.demand[v].at(t));
-    }
+    sample_utilization(t);
     // A VM whose migration did not converge stays: it is not tried again.
     for (; seen < e.migrations.size(); ++seen) {
       const auto& m = e.migrations[seen];
@@ -411,15 +416,7 @@ ClusterEngine::Evacuation ClusterEngine::evacuate(int host) {
 ClusterResult ClusterEngine::run() {
   Placement& p = placement_;
   const EngineOptions& o = spec_.options;
-  // The policy may ask for start rates during this run (migsim semantics only:
-  // CloudSim runs keep their own rule), and not after it.
-  struct RatesForRun {
-    ConsolidationPolicy& policy;
-    ~RatesForRun() { policy.use_start_rates(nullptr); }
-  } rates_for_run{policy_};
-  if (!o.cloudsim_compat) policy_.use_start_rates(this);
-  initial_placement();
-  for (int h = 0; h < p.host_count(); ++h) host_had_vms_[h] = p.vms_on(h).empty() ? 0 : 1;
+  const RunScope scope = begin_run();
   // One event queue: processing instants (priority 1) and the next milestone of
   // the migrations in flight (priority 0: a migration ending at a processing
   // instant completes first). The run ends at the first event at or after the

@@ -96,6 +96,16 @@ class ClusterEngine final : private StartRates {
   void schedule_started(double t);
   // The VMs in migration write at the rate of their trace's new sample.
   void follow_traces(double t);
+  // One of them; true when its write rate changed.
+  bool follow_trace(long long id, InFlight& m, double t);
+  // Every live VM's utilisation now, for the policy.
+  void sample_utilization(double t);
+  // run() and evacuate(): the policy may ask for start rates until the scope ends.
+  struct RunScope {
+    ConsolidationPolicy& policy;
+    ~RunScope() { policy.use_start_rates(nullptr); }
+  };
+  RunScope begin_run();
   // A trace sampled more often than the scheduling interval: its samples during
   // a migration are events of their own.
   void schedule_trace_sample(long long id, double t);

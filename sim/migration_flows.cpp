@@ -54,14 +54,7 @@ std::vector<double> MigrationFlows::network_rates(const std::vector<Demand>& d) 
   const std::size_t real_links = caps.size();
   std::vector<std::vector<int>> routes;
   routes.reserve(d.size());
-  for (const Demand& x : d) {
-    if (x.ends.source < 0) {
-      const int nic = net.nic_link(x.ends.target);
-      routes.push_back(nic >= 0 ? std::vector<int>{nic} : std::vector<int>{});
-    } else {
-      routes.push_back(net.route(x.ends.source, x.ends.target));
-    }
-  }
+  for (const Demand& x : d) routes.push_back(net.transfer_route(x.ends.source, x.ends.target));
   // A migration that can use no more than its cap crosses a link of its own
   // with that capacity: max-min fairness then gives the rest to the others.
   std::vector<std::vector<int>> flows = routes;
@@ -134,19 +127,9 @@ std::vector<long long> MigrationFlows::start(
     ids.push_back(next_id_);
     flows_.push_back({next_id_++, starting[i], t, rates[i], t + d, std::move(p)});
   }
-  if (rerate_) {
-    rerate(t);
-  } else if (sharing_ == Sharing::Network && !starting.empty()) {
-    // Rates fixed at the start, but with what the new ones can use known.
-    const std::vector<double> r = rates_of(demands());
-    for (std::size_t i = first_new; i < flows_.size(); ++i) {
-      Flow& f = flows_[i];
-      if (r[i] == f.rate_mbps) continue;
-      f.process->set_rate_mbps(t, r[i]);
-      f.rate_mbps = r[i];
-      replan(f);
-    }
-  }
+  // Without re-rating only the new ones get their rates, now that what they can
+  // use is known; the ones in flight keep theirs.
+  if (rerate_ || sharing_ == Sharing::Network) rerate(t, rerate_ ? 0 : first_new);
   return ids;
 }
 
@@ -156,10 +139,10 @@ void MigrationFlows::replan(Flow& f) {
   f.planned_end_s = end;
 }
 
-void MigrationFlows::rerate(double t) {
-  if (flows_.empty()) return;
+void MigrationFlows::rerate(double t, std::size_t first) {
+  if (first >= flows_.size()) return;
   const std::vector<double> r = rates_of(demands());
-  for (std::size_t i = 0; i < flows_.size(); ++i) {
+  for (std::size_t i = first; i < flows_.size(); ++i) {
     Flow& f = flows_[i];
     if (r[i] == f.rate_mbps) continue;
     f.process->advance_to(t);
@@ -203,25 +186,24 @@ std::vector<MigrationFlows::Finished> MigrationFlows::step(double t) {
   return done;
 }
 
-MigrationFlows::Flow* MigrationFlows::find(long long id) {
+std::size_t MigrationFlows::index_of(long long id) const {
   // Ids grow in start order: binary search.
-  auto it = std::lower_bound(flows_.begin(), flows_.end(), id,
-                             [](const Flow& f, long long x) { return f.id < x; });
-  return it != flows_.end() && it->id == id ? &*it : nullptr;
+  const auto it = std::lower_bound(flows_.begin(), flows_.end(), id,
+                                   [](const Flow& f, long long x) { return f.id < x; });
+  return it != flows_.end() && it->id == id ? static_cast<std::size_t>(it - flows_.begin()) : flows_.size();
 }
 
 void MigrationFlows::set_dirty_pages_per_sec(long long id, double t, double pages_per_sec) {
-  Flow* f = find(id);
-  if (f == nullptr) return;
-  f->process->set_dirty_pages_per_sec(t, pages_per_sec);
-  replan(*f);
+  const std::size_t i = index_of(id);
+  if (i == flows_.size()) return;
+  flows_[i].process->set_dirty_pages_per_sec(t, pages_per_sec);
+  replan(flows_[i]);
 }
 
 MigrationTiming MigrationFlows::forecast(long long id) const {
-  auto it = std::lower_bound(flows_.begin(), flows_.end(), id,
-                             [](const Flow& f, long long x) { return f.id < x; });
-  if (it == flows_.end() || it->id != id) throw std::out_of_range("MigrationFlows: no such migration");
-  return it->process->timing();
+  const std::size_t i = index_of(id);
+  if (i == flows_.size()) throw std::out_of_range("MigrationFlows: no such migration");
+  return flows_[i].process->timing();
 }
 
 }  // namespace migsim::sim

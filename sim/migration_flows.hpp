@@ -100,9 +100,11 @@ class MigrationFlows {
   std::vector<double> network_rates(const std::vector<Demand>& d) const;
   std::vector<double> nic_split_rates(const std::vector<Demand>& d) const;
   std::vector<Demand> demands() const;
-  void rerate(double t);
+  // Pushes the rates of now to the migrations from `first` on (start order).
+  void rerate(double t, std::size_t first = 0);
   void replan(Flow& f);
-  Flow* find(long long id);
+  // Position of a migration in flight (flows_.size() when there is none).
+  std::size_t index_of(long long id) const;
 
   Sharing sharing_;
   std::vector<double> host_bw_;

@@ -96,18 +96,17 @@ std::vector<int> NetworkTopology::route(int from_host, int to_host) const {
   return path;
 }
 
+std::vector<int> NetworkTopology::transfer_route(int from_host, int to_host) const {
+  if (from_host >= 0) return route(from_host, to_host);
+  const int nic = nic_link(to_host);
+  return nic >= 0 ? std::vector<int>{nic} : std::vector<int>{};
+}
+
 std::vector<double> fair_transfer_rates(const NetworkTopology& net,
                                         const std::vector<std::pair<int, int>>& transfers) {
   std::vector<std::vector<int>> flows;
   flows.reserve(transfers.size());
-  for (const auto& [from, to] : transfers) {
-    if (from < 0) {
-      const int nic = net.nic_link(to);
-      flows.push_back(nic >= 0 ? std::vector<int>{nic} : std::vector<int>{});
-    } else {
-      flows.push_back(net.route(from, to));
-    }
-  }
+  for (const auto& [from, to] : transfers) flows.push_back(net.transfer_route(from, to));
   return max_min_rates(net.capacities_mbps(), flows);
 }
 

@@ -41,6 +41,9 @@ class NetworkTopology {
   // Link ids from one host to another (empty when they are the same host).
   // Throws std::invalid_argument when there is no route.
   std::vector<int> route(int from_host, int to_host) const;
+  // The links a migration crosses: its route, or from no host (-1) the target's
+  // NIC link alone.
+  std::vector<int> transfer_route(int from_host, int to_host) const;
 
  private:
   using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS,

@@ -316,6 +316,10 @@ void PrecopyProcess::stop_and_copy(double t_limit) {
   out_.downtime_ms = now_ - downtime_start_;
   out_.total_time_ms = now_;
   out_.converged = true;
+  finish();
+}
+
+void PrecopyProcess::finish() {
   phase_ = Phase::Done;
   out_.final_throttle_pct = throttle_pct_;
   out_.mean_bandwidth_mibps = last_bandwidth_ * 1000.0 / kMiB;
@@ -327,9 +331,7 @@ bool PrecopyProcess::loop_top() {
     end_iteration();
     out_.converged = false;
     out_.total_time_ms = now_;
-    phase_ = Phase::Done;
-    out_.final_throttle_pct = throttle_pct_;
-    out_.mean_bandwidth_mibps = last_bandwidth_ * 1000.0 / kMiB;
+    finish();
     return false;
   }
   // migration_iteration_run: ram_save_pending syncs only below the threshold.

@@ -119,6 +119,8 @@ class PrecopyProcess {
   void fast_forward(double t_limit);
   // migration_completion: stop the guest, final sync; the unthrottled copy follows.
   void begin_stop_and_copy();
+  // Done (converged or cancelled): the counters QEMU reports at the end.
+  void finish();
   void stop_and_copy(double t_limit);
   void begin_iteration(bool stop_and_copy);
   void end_iteration();

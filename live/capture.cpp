@@ -160,17 +160,22 @@ class Capture {
     emit(std::move(e), [](const traces::EventRecord& r) { return traces::event_line(r); });
   }
 
+  // One job-stats line: the stats libvirt gave and their job type.
+  void emit_job(const Host& host, const std::string& d, const JobStatsRecord& js, bool completed) {
+    traces::JobRecord j;
+    j.host = host.name;
+    j.domain = d;
+    j.completed = completed;
+    j.stats = js.stats;
+    j.stats.numbers["job_type"] = js.type;
+    emit(std::move(j), [](const traces::JobRecord& r) { return traces::job_line(r); });
+  }
+
   void write_completed(Host& host, const std::string& d) {
     try {
       const JobStatsRecord c = host.jobs->job_stats(d, true);
       if (c.type == 0 || c.stats.numbers.empty()) return;
-      traces::JobRecord j;
-      j.host = host.name;
-      j.domain = d;
-      j.completed = true;
-      j.stats = c.stats;
-      j.stats.numbers["job_type"] = c.type;
-      emit(std::move(j), [](const traces::JobRecord& r) { return traces::job_line(r); });
+      emit_job(host, d, c, true);
     } catch (const std::exception&) {
       // The domain is gone (undefined after migrating away): nothing to read.
     }
@@ -225,13 +230,7 @@ class Capture {
         if (js.active()) {
           if (!in_job(host, d)) event(host, d, "job-started", migration_settings(host, d));
           set_in_job(host, d, true);
-          traces::JobRecord j;
-          j.host = host.name;
-          j.domain = d;
-          j.completed = false;
-          j.stats = js.stats;
-          j.stats.numbers["job_type"] = js.type;
-          emit(std::move(j), [](const traces::JobRecord& r) { return traces::job_line(r); });
+          emit_job(host, d, js, false);
         } else if (in_job(host, d)) {
           job_ended(host, d);
         }

@@ -5,22 +5,10 @@
 
 namespace migsim::sim {
 
-void CpuShare::set_flag(std::vector<char>& f, int vm, bool on) {
-  if (vm >= static_cast<int>(f.size())) {
-    if (!on) return;
-    f.resize(static_cast<std::size_t>(vm) + 1, 0);
-  }
-  char& c = f[static_cast<std::size_t>(vm)];
-  if (static_cast<bool>(c) == on) return;
-  c = on ? 1 : 0;
-  int& n = (&f == &migrating_in_) ? n_in_ : n_out_;
-  n += on ? 1 : -1;
-}
-
-void CpuShare::mark_migrating_in(int vm) { set_flag(migrating_in_, vm, true); }
-void CpuShare::unmark_migrating_in(int vm) { set_flag(migrating_in_, vm, false); }
-bool CpuShare::is_migrating_in(int vm) const { return flag(migrating_in_, vm); }
-bool CpuShare::is_migrating_out(int vm) const { return flag(migrating_out_, vm); }
+void CpuShare::mark_migrating_in(int vm) { migrating_in_.insert(vm); }
+void CpuShare::unmark_migrating_in(int vm) { migrating_in_.erase(vm); }
+bool CpuShare::is_migrating_in(int vm) const { return migrating_in_.contains(vm); }
+bool CpuShare::is_migrating_out(int vm) const { return migrating_out_.contains(vm); }
 
 double CpuShare::capped(double requested_total, int vm_pes) const {
   const double per_pe = requested_total / vm_pes;
@@ -31,18 +19,18 @@ double CpuShare::capped(double requested_total, int vm_pes) const {
 
 void CpuShare::allocate_vm(int vm, double requested_total, int vm_pes, bool in_migration) {
   if (in_migration) {
-    if (!flag(migrating_in_, vm) && !flag(migrating_out_, vm)) set_flag(migrating_out_, vm, true);
-  } else if (n_out_ > 0) {
-    set_flag(migrating_out_, vm, false);
+    if (!migrating_in_.contains(vm) && !migrating_out_.contains(vm)) migrating_out_.insert(vm);
+  } else if (!migrating_out_.empty()) {
+    migrating_out_.erase(vm);
   }
   allocate_entry(vm, requested_total, vm_pes);
 }
 
 void CpuShare::allocate_new_vm(int vm, double requested_total, int vm_pes, bool in_migration) {
   if (in_migration) {
-    if (!flag(migrating_in_, vm) && !flag(migrating_out_, vm)) set_flag(migrating_out_, vm, true);
-  } else if (n_out_ > 0) {
-    set_flag(migrating_out_, vm, false);
+    if (!migrating_in_.contains(vm) && !migrating_out_.contains(vm)) migrating_out_.insert(vm);
+  } else if (!migrating_out_.empty()) {
+    migrating_out_.erase(vm);
   }
   allocate_entry(vm, requested_total, vm_pes, true);
 }
@@ -58,8 +46,8 @@ void CpuShare::allocate_entry(int vm, double requested_total, int vm_pes, bool k
     it->requested = requested_total;
     it->pes = vm_pes;
   }
-  const bool in = n_in_ > 0 && flag(migrating_in_, vm);
-  const bool out = n_out_ > 0 && flag(migrating_out_, vm);
+  const bool in = migrating_in_.contains(vm);
+  const bool out = migrating_out_.contains(vm);
   if (in) total *= 0.1;
   if (available_ >= total) {
     const double per_pe = requested_total / vm_pes;
@@ -84,13 +72,13 @@ void CpuShare::redistribute() {
   double required = 0;
   for (const Entry& e : entries_) {
     double r = capped(e.requested, e.pes);
-    if (flag(migrating_in_, e.vm)) r *= 0.1;
+    if (migrating_in_.contains(e.vm)) r *= 0.1;
     required += r;
   }
   const double scaling = total_mips() / required;
   for (Entry& e : entries_) {
-    const bool out = flag(migrating_out_, e.vm);
-    const bool in = flag(migrating_in_, e.vm);
+    const bool out = migrating_out_.contains(e.vm);
+    const bool in = migrating_in_.contains(e.vm);
     const double per_pe = e.requested / e.pes;
     double alloc = 0;
     for (int i = 0; i < e.pes; ++i) {

@@ -1,7 +1,35 @@
 #pragma once
+#include <algorithm>
 #include <vector>
 
 namespace migsim::sim {
+
+// A small set of VM ids, kept sorted (a host has a handful of migrating VMs):
+// memory in the VMs it holds, not in the largest VM id.
+class SmallVmSet {
+ public:
+  bool contains(int vm) const { return std::binary_search(ids_.begin(), ids_.end(), vm); }
+  // Returns true if the VM was not in the set.
+  bool insert(int vm) {
+    auto it = std::lower_bound(ids_.begin(), ids_.end(), vm);
+    if (it != ids_.end() && *it == vm) return false;
+    ids_.insert(it, vm);
+    return true;
+  }
+  // Returns true if the VM was in the set.
+  bool erase(int vm) {
+    auto it = std::lower_bound(ids_.begin(), ids_.end(), vm);
+    if (it == ids_.end() || *it != vm) return false;
+    ids_.erase(it);
+    return true;
+  }
+  bool empty() const { return ids_.empty(); }
+  std::size_t size() const { return ids_.size(); }
+  const std::vector<int>& ids() const { return ids_; }  // ascending
+
+ private:
+  std::vector<int> ids_;
+};
 
 // One host's CPU time-sharing among its VMs with over-subscription, following
 // CloudSim's VmSchedulerTimeSharedOverSubscription: each VM's request is capped
@@ -26,6 +54,8 @@ class CpuShare {
   void unmark_migrating_in(int vm);
   bool is_migrating_in(int vm) const;
   bool is_migrating_out(int vm) const;
+  const SmallVmSet& migrating_in() const { return migrating_in_; }
+  const SmallVmSet& migrating_out() const { return migrating_out_; }
 
   double available() const { return available_; }
   double allocated(int vm) const;  // 0 if unknown
@@ -47,15 +77,11 @@ class CpuShare {
   double pe_mips_ = 0;
   double available_ = 0;
   std::vector<Entry> entries_;
-  // Membership flags by VM id. A VM stays "migrating out" of a host after it
-  // left (CloudSim keeps it in the list until the VM is allocated there again
-  // outside a migration), which changes its share if it ever migrates back.
-  bool flag(const std::vector<char>& f, int vm) const {
-    return vm < static_cast<int>(f.size()) && f[static_cast<std::size_t>(vm)];
-  }
-  void set_flag(std::vector<char>& f, int vm, bool on);
-  std::vector<char> migrating_in_, migrating_out_;
-  int n_in_ = 0, n_out_ = 0;
+  // VMs migrating in and out of this host. A VM stays "migrating out" of a
+  // host after it left (CloudSim keeps it in the list until the VM is allocated
+  // there again outside a migration), which changes its share if it ever
+  // migrates back.
+  SmallVmSet migrating_in_, migrating_out_;
 };
 
 }  // namespace migsim::sim

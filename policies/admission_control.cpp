@@ -17,7 +17,7 @@ sim::MigrationTiming AdmissionControl::predict(const sim::Placement& p, const si
                                                double link_mbps) const {
   sim::MigrationRequest r;
   r.vm = o.vm;
-  r.source_host = p.host_of(o.vm);
+  r.source_host = sim::source_of(p, o);
   r.target_host = o.target_host;
   r.ram_mib = p.vm(o.vm).ram_mib;
   r.link_mbps = link_mbps;
@@ -53,57 +53,61 @@ bool AdmissionControl::admit_with_step(const sim::Placement& p, const sim::Migra
   return true;
 }
 
+AdmissionControl::Step::Step(AdmissionControl& ac, const sim::Placement& p, double now)
+    : ac_(ac), p_(p), now_(now), per_host_(static_cast<std::size_t>(p.host_count()), 0) {
+  for (int h : p.busy_hosts()) {  // an idle host has no migration in flight
+    for (int v : p.migrating_in(h)) {
+      ++per_host_[h];
+      if (p.host_of(v) >= 0) ++per_host_[p.host_of(v)];
+      ++total_;
+    }
+  }
+  budget_ = ac.timer_ && std::isfinite(ac.limits_.max_downtime_ms);
+}
+
+bool AdmissionControl::Step::offer(const sim::MigrationOrder& o) {
+  const AdmissionLimits& lim = ac_.limits_;
+  AdmissionStats& stats = ac_.stats_;
+  const int src = sim::source_of(p_, o);
+  if (now_ - ac_.last_end_[o.vm] < lim.vm_cooldown_s) {
+    ++stats.refused_cooldown;
+    return false;
+  }
+  if (total_ >= lim.max_total) {
+    ++stats.refused_total_limit;
+    return false;
+  }
+  if (per_host_[o.target_host] >= lim.max_per_host || (src >= 0 && per_host_[src] >= lim.max_per_host)) {
+    ++stats.refused_host_limit;
+    return false;
+  }
+  if (budget_ && ac_.rates_) {
+    if (!ac_.admit_with_step(p_, o, out_, checked_mbps_)) return false;
+  } else {
+    if (budget_) {
+      // Its fair share of the busier NIC once it starts (as the migsim engine times it).
+      double link_mbps = p_.host(o.target_host).bw_mbps / (per_host_[o.target_host] + 1);
+      if (src >= 0) link_mbps = std::min(link_mbps, p_.host(src).bw_mbps / (per_host_[src] + 1));
+      if (!ac_.within_budget(ac_.predict(p_, o, link_mbps))) {
+        ++stats.refused_downtime;
+        return false;
+      }
+    }
+    out_.push_back(o);
+  }
+  ++per_host_[o.target_host];
+  if (src >= 0) ++per_host_[src];
+  ++total_;
+  ++stats.admitted;
+  return true;
+}
+
 std::vector<sim::MigrationOrder> AdmissionControl::admit(const sim::Placement& p,
                                                          const std::vector<sim::MigrationOrder>& proposed,
                                                          double now) {
-  // In-flight migrations per host (source and target) and in total.
-  std::vector<int> per_host(static_cast<std::size_t>(p.host_count()), 0);
-  int total = 0;
-  for (int h = 0; h < p.host_count(); ++h) {
-    for (int v : p.migrating_in(h)) {
-      ++per_host[h];
-      if (p.host_of(v) >= 0) ++per_host[p.host_of(v)];
-      ++total;
-    }
-  }
-  const bool budget = timer_ && std::isfinite(limits_.max_downtime_ms);
-  std::vector<sim::MigrationOrder> out;
-  std::vector<double> checked_mbps;  // with StartRates: the rate each of `out` was last predicted at
-  for (const auto& o : proposed) {
-    const int src = p.host_of(o.vm);
-    if (now - last_end_[o.vm] < limits_.vm_cooldown_s) {
-      ++stats_.refused_cooldown;
-      continue;
-    }
-    if (total >= limits_.max_total) {
-      ++stats_.refused_total_limit;
-      continue;
-    }
-    if (per_host[o.target_host] >= limits_.max_per_host ||
-        (src >= 0 && per_host[src] >= limits_.max_per_host)) {
-      ++stats_.refused_host_limit;
-      continue;
-    }
-    if (budget && rates_) {
-      if (!admit_with_step(p, o, out, checked_mbps)) continue;
-    } else {
-      if (budget) {
-        // Its fair share of the busier NIC once it starts (as the migsim engine times it).
-        double link_mbps = p.host(o.target_host).bw_mbps / (per_host[o.target_host] + 1);
-        if (src >= 0) link_mbps = std::min(link_mbps, p.host(src).bw_mbps / (per_host[src] + 1));
-        if (!within_budget(predict(p, o, link_mbps))) {
-          ++stats_.refused_downtime;
-          continue;
-        }
-      }
-      out.push_back(o);
-    }
-    ++per_host[o.target_host];
-    if (src >= 0) ++per_host[src];
-    ++total;
-    ++stats_.admitted;
-  }
-  return out;
+  Step step = begin(p, now);
+  for (const auto& o : proposed) step.offer(o);
+  return step.admitted();
 }
 
 }  // namespace migsim::policies

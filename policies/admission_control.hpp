@@ -42,6 +42,31 @@ struct AdmissionStats {
 class AdmissionControl {
  public:
   AdmissionControl(AdmissionLimits limits, int vm_count, const sim::MigrationTimer* timer);
+
+  // One decision instant: orders are offered one at a time as the policy plans
+  // them, so a policy can stop planning once full() (the total limit reached:
+  // no later order could start). Orders never offered are not counted in the
+  // refusal statistics. An order offered while the policy's trial moves have
+  // its VM elsewhere names the host the VM runs on in source_host.
+  class Step {
+   public:
+    bool offer(const sim::MigrationOrder& o);  // true if admitted
+    bool full() const { return total_ >= ac_.limits_.max_total; }
+    const std::vector<sim::MigrationOrder>& admitted() const { return out_; }
+
+   private:
+    friend class AdmissionControl;
+    Step(AdmissionControl& ac, const sim::Placement& p, double now);
+    AdmissionControl& ac_;
+    const sim::Placement& p_;
+    double now_;
+    std::vector<int> per_host_;  // in-flight migrations per host (source and target)
+    int total_ = 0;
+    bool budget_ = false;
+    std::vector<sim::MigrationOrder> out_;
+    std::vector<double> checked_mbps_;  // with StartRates: the rate each of `out_` was last predicted at
+  };
+  Step begin(const sim::Placement& p, double now) { return Step(*this, p, now); }
   // Filters `proposed` in order against the placement's in-flight migrations.
   std::vector<sim::MigrationOrder> admit(const sim::Placement& p,
                                          const std::vector<sim::MigrationOrder>& proposed, double now);

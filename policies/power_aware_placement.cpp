@@ -11,61 +11,57 @@ void sort_by_utilization_decreasing(const sim::Placement& p, std::vector<int>& v
   });
 }
 
-bool PowerAwareBestFit::overloaded_after_allocation(sim::Placement& p, int host, int vm) const {
-  // CloudSim creates the VM on the host, asks the detector and destroys it
-  // again; creation cannot fail on a suitable host and leaves no trace, so
-  // asking the detector with the VM added is the same.
-  return detector_.overloaded_with(p, host, vm);
-}
-
-namespace {
-// Two idle, empty hosts with the same specification score the same, and a later
-// host wins only with a strictly lower score: only the first of each kind counts.
-bool same_kind(const sim::HostSpec& a, const sim::HostSpec& b) {
-  return a.power == b.power && a.pes == b.pes && a.pe_mips == b.pe_mips && a.ram_mib == b.ram_mib &&
-         a.bw_mbps == b.bw_mbps;
-}
-}  // namespace
-
-int PowerAwareBestFit::find_host(sim::Placement& p, int vm, const std::vector<char>& excluded) const {
+int PowerAwareBestFit::find_host(sim::Placement& p, int vm, const Candidates& c) const {
+  // The lowest (power increase, host index): what a scan in index order with a
+  // strict "<" keeps, whatever order the hosts are visited in.
   double min_power = std::numeric_limits<double>::max();
   int best = -1;
-  int seen_empty[8];
-  int n_seen = 0;
-  for (int h = 0; h < p.host_count(); ++h) {
-    if (excluded[h]) continue;
-    const bool empty = p.vms_on(h).empty() && p.utilization_mips(h) == 0 &&
-                       p.cpu(h).available() == p.host(h).total_mips() && p.migrating_in(h).empty();
-    if (empty) {
-      bool dup = false;
-      for (int i = 0; i < n_seen && !dup; ++i) dup = same_kind(p.host(seen_empty[i]), p.host(h));
-      if (dup) continue;
-      if (n_seen < 8) seen_empty[n_seen++] = h;
-    }
-    if (!p.suitable(h, vm)) continue;
+  const double request = p.requested_mips(vm);
+  auto consider = [&](int h) {
+    ++evaluations_;
     const double allocated = p.allocated_mips_for_policy(h);
-    if (allocated != 0 && overloaded_after_allocation(p, h, vm)) continue;
-    const double after = (allocated + p.requested_mips(vm)) / p.host(h).total_mips();
-    if (after < 0 || after > 1) continue;  // CloudSim would abort here
-    const double diff = p.host(h).power->watts(after) - p.power_now(h);
-    if (diff < min_power) {
-      min_power = diff;
-      best = h;
+    const double after = (allocated + request) / p.total_mips(h);
+    if (after < 0 || after > 1) return;  // CloudSim would abort here
+    const double diff = p.power_curve(h).watts(after) - p.power_now(h);
+    if (!(diff < min_power || (diff == min_power && h < best))) return;
+    // Only a host that would become the best is asked whether it fits: the
+    // filters have no side effects, so their order does not change the result.
+    if (!p.suitable(h, vm)) return;
+    // CloudSim creates the VM on the host, asks the detector and destroys it
+    // again; creation cannot fail on a suitable host and leaves no trace, so
+    // asking the detector with the VM added is the same.
+    if (allocated != 0 && detector_.overloaded_with(p, h, vm)) return;
+    min_power = diff;
+    best = h;
+  };
+  for (int h : p.busy_hosts()) {
+    if (!c.excluded[static_cast<std::size_t>(h)]) consider(h);
+  }
+  if (c.idle_hosts) {
+    // Idle hosts of one kind score the same and a later host wins only with a
+    // strictly lower score: the first one not excluded stands for its kind.
+    for (int k = 0; k < p.kind_count(); ++k) {
+      for (int h : p.idle_hosts(k)) {
+        if (c.excluded[static_cast<std::size_t>(h)]) continue;
+        consider(h);
+        break;
+      }
     }
   }
   return best;
 }
 
 std::vector<std::pair<int, int>> PowerAwareBestFit::place_all(sim::Placement& p, std::vector<int> vms,
-                                                              const std::vector<char>& excluded,
-                                                              bool all_or_nothing) const {
+                                                              const Candidates& c, bool all_or_nothing,
+                                                              const std::function<bool(int, int)>& more) const {
   sort_by_utilization_decreasing(p, vms);
   std::vector<std::pair<int, int>> out;
   for (int v : vms) {
-    const int h = find_host(p, v, excluded);
+    const int h = find_host(p, v, c);
     if (h >= 0) {
       p.create(h, v);
       out.emplace_back(v, h);
+      if (!all_or_nothing && more && !more(v, h)) break;
     } else if (all_or_nothing) {
       for (const auto& [pv, ph] : out) p.destroy(ph, pv);
       out.clear();

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <sstream>
+#include <unordered_map>
 
 #include "policies/policy_registry.hpp"
 #include "policies/power_aware_placement.hpp"
@@ -159,15 +160,20 @@ std::vector<sim::MigrationOrder> RulePolicy::optimize(sim::Placement& p, double 
       underloaded_ok[h] = s >= underload_->for_samples ? 1 : 0;
     }
   }
-  std::vector<sim::MigrationOrder> orders;
+  // Moves are offered to admission control as they are planned, and planning
+  // ends once no further move could start (the total limit is reached): the
+  // moves admitted are those planning everything and filtering would give.
+  AdmissionControl::Step admitted = admission_.begin(p, now);
   {
     const sim::TrialMoves trial(p);
     std::vector<int> to_move;
+    std::unordered_map<int, int> source;  // of the VMs selected (destroyed in the trial)
     for (int h : triggered) {
       while (true) {
         const int v = selector_->select(p, h);
         if (v < 0) break;
         to_move.push_back(v);
+        source[v] = h;
         p.destroy(h, v);
         if (!instant_->overloaded(p, h)) break;
       }
@@ -175,17 +181,30 @@ std::vector<sim::MigrationOrder> RulePolicy::optimize(sim::Placement& p, double 
     std::vector<char> excluded(static_cast<std::size_t>(p.host_count()), 0);
     for (int h : triggered) excluded[h] = 1;
     const PowerAwareBestFit pabfd(*instant_);
-    for (const auto& [v, h] : pabfd.place_all(p, to_move, excluded, false)) orders.push_back({v, h});
-    if (underload_) {
+    if (!admitted.full() && !to_move.empty()) {
+      pabfd.place_all(p, to_move, PowerAwareBestFit::Candidates{excluded}, false, [&](int v, int h) {
+        admitted.offer({v, h, source.at(v)});
+        return !admitted.full();
+      });
+    }
+    if (underload_ && !admitted.full()) {
       // Hosts whose underload rule has not held long enough are not candidates.
       std::vector<int> not_candidates = triggered;
       for (int h = 0; h < p.host_count(); ++h) {
         if (!underloaded_ok[h]) not_candidates.push_back(h);
       }
-      for (const auto& o : underloaded_host_migrations(p, not_candidates, pabfd)) orders.push_back(o);
+      underloaded_host_migrations(p, not_candidates, pabfd, [&](sim::MigrationOrder o) {
+        // A VM the overload step moved in the trial still runs on its source.
+        if (const auto it = source.find(o.vm); it != source.end()) o.source_host = it->second;
+        admitted.offer(o);
+        return !admitted.full();
+      });
     }
   }
-  return admission_.admit(p, orders, now);
+  // The orders as the engine takes them: the VMs are back on their sources.
+  std::vector<sim::MigrationOrder> orders;
+  for (const auto& o : admitted.admitted()) orders.push_back({o.vm, o.target_host});
+  return orders;
 }
 
 std::vector<sim::MigrationOrder> RulePolicy::evacuate(sim::Placement& p, int host, double now) {

@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <vector>
 
 #include "policies/power_aware_placement.hpp"
@@ -12,8 +13,16 @@ namespace migsim::policies {
 // all its VMs leaving) and try to move all its VMs elsewhere with PABFD; a
 // host is emptied completely or not at all. Hosts that receive VMs are no
 // longer candidates. Edits `p` tentatively (the caller restores it).
+//
+// The candidates are ordered once (utilisation, then index: what CloudSim's
+// rescan for the minimum picks each time, since utilisations do not change
+// while it plans). Each host's moves go to `emit` as they are decided; when it
+// returns false planning ends (e.g. admission control has no slot left).
+void underloaded_host_migrations(sim::Placement& p, const std::vector<int>& not_candidates,
+                                 const PowerAwareBestFit& placement,
+                                 const std::function<bool(const sim::MigrationOrder&)>& emit);
 std::vector<sim::MigrationOrder> underloaded_host_migrations(sim::Placement& p,
-                                                             const std::vector<int>& overloaded,
+                                                             const std::vector<int>& not_candidates,
                                                              const PowerAwareBestFit& placement);
 
 }  // namespace migsim::policies

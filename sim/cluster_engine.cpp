@@ -217,7 +217,7 @@ void ClusterEngine::schedule_started(double t) {
 std::vector<double> ClusterEngine::rates_if_started(const std::vector<MigrationOrder>& orders) const {
   std::vector<MigrationFlows::Endpoints> s;
   s.reserve(orders.size());
-  for (const MigrationOrder& o : orders) s.push_back({placement_.host_of(o.vm), o.target_host, timer_.start_cap_mbps()});
+  for (const MigrationOrder& o : orders) s.push_back({source_of(placement_, o), o.target_host, timer_.start_cap_mbps()});
   return flows_.rates_if_started(s);
 }
 

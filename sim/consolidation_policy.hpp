@@ -9,7 +9,14 @@ namespace migsim::sim {
 struct MigrationOrder {
   int vm = -1;
   int target_host = -1;
+  // Where the VM runs now, when the order is asked about while the policy's
+  // trial moves have the VM elsewhere; -1: Placement::host_of(vm).
+  int source_host = -1;
 };
+
+inline int source_of(const Placement& p, const MigrationOrder& o) {
+  return o.source_host >= 0 ? o.source_host : p.host_of(o.vm);
+}
 
 // What a policy may ask the engine while it decides at `now`: the bandwidth
 // (Mbit/s) each of `orders` would be timed with if all of them started now,

@@ -13,6 +13,30 @@ void erase_value(std::vector<int>& v, int x) {
 bool contains(std::span<const int> v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 }  // namespace
 
+bool same_kind(const HostSpec& a, const HostSpec& b) {
+  return a.power == b.power && a.pes == b.pes && a.pe_mips == b.pe_mips && a.ram_mib == b.ram_mib &&
+         a.bw_mbps == b.bw_mbps;
+}
+
+void Placement::refresh_idle(int h) {
+  const HostState& hs = hosts_[h];
+  const bool idle_now = hs.vms.empty() && hs.util_mips == 0 && hs.cpu.available() == hs.spec.total_mips() &&
+                        hs.migrating_in.empty();
+  if (idle_now == idle(h)) return;
+  if (idle_now) {
+    const int last = busy_.back();
+    busy_[static_cast<std::size_t>(busy_pos_[h])] = last;
+    busy_pos_[last] = busy_pos_[h];
+    busy_.pop_back();
+    busy_pos_[h] = -1;
+    idle_by_kind_[kind_[h]].insert(h);
+  } else {
+    idle_by_kind_[kind_[h]].erase(h);
+    busy_pos_[h] = static_cast<int>(busy_.size());
+    busy_.push_back(h);
+  }
+}
+
 Placement::Placement(std::vector<HostSpec> hosts, std::vector<VmSpec> vms, Rules rules,
                      int history_length)
     : rules_(rules), history_length_(history_length) {
@@ -20,7 +44,27 @@ Placement::Placement(std::vector<HostSpec> hosts, std::vector<VmSpec> vms, Rules
     throw std::invalid_argument("Placement: history length must be 1..64");
   }
   hosts_.reserve(hosts.size());
+  const std::size_t n = hosts.size();
+  alloc_policy_.assign(n, 0.0);
+  power_.assign(n, 0.0);
+  alloc_cached_.assign(n, 0);
+  power_cached_.assign(n, 0);
+  hist_sum_.assign(n, {});
+  kind_.assign(n, 0);
+  busy_pos_.assign(n, -1);
+  std::vector<int> kind_first;  // first host of each kind
   for (auto& h : hosts) {
+    const int index = static_cast<int>(hosts_.size());
+    int kind = 0;
+    while (kind < static_cast<int>(kind_first.size()) && !same_kind(hosts_[kind_first[kind]].spec, h)) ++kind;
+    if (kind == static_cast<int>(kind_first.size())) {
+      kind_first.push_back(index);
+      idle_by_kind_.emplace_back();
+    }
+    kind_[index] = kind;
+    total_mips_.push_back(h.total_mips());
+    curve_.push_back(h.power.get());
+    idle_by_kind_[kind].insert(index);
     HostState hs;
     hs.cpu = CpuShare(h.pes, h.pe_mips);
     hs.ram_free = h.ram_mib;
@@ -63,13 +107,14 @@ int Placement::host_utilization_history(int h, int extra_vm, std::array<double, 
     const VmState& vs = vms_[v];
     for (int i = 0; i < vs.history_size; ++i) acc[i] += vs.history[i] * vs.spec.mips / host_mips;
   };
+  std::array<double, 64>& sum = hist_sum_[h];
   if (hs.hist_epoch != history_epoch_) {
     // The sum over the host's VMs in list order, as CloudSim adds them.
-    for (int i = 0; i < history_length_; ++i) hs.hist_sum[i] = 0.0;
-    for (int v : hs.vms) add(hs.hist_sum, v);
+    for (int i = 0; i < history_length_; ++i) sum[i] = 0.0;
+    for (int v : hs.vms) add(sum, v);
     hs.hist_epoch = history_epoch_;
   }
-  for (int i = 0; i < history_length_; ++i) out[i] = hs.hist_sum[i];
+  for (int i = 0; i < history_length_; ++i) out[i] = sum[i];
   if (extra_vm >= 0) add(out, extra_vm);
   // MathUtil.trimZeroTail / countNonZeroBeginning
   int i = history_length_ - 1;
@@ -82,7 +127,7 @@ int Placement::host_utilization_history(int h, int extra_vm, std::array<double, 
 bool Placement::is_migrating_in(int h, int v) const { return contains(hosts_[h].migrating_in, v); }
 
 double Placement::utilization(int h) const {
-  double u = hosts_[h].util_mips / hosts_[h].spec.total_mips();
+  double u = hosts_[h].util_mips / total_mips_[h];
   if (u > 1 && u < 1.01) u = 1;
   return u;
 }
@@ -90,29 +135,29 @@ double Placement::utilization(int h) const {
 void Placement::set_utilization_mips(int h, double mips) {
   hosts_[h].prev_util_mips = hosts_[h].util_mips;
   hosts_[h].util_mips = mips;
-  hosts_[h].power_cached = false;
+  power_cached_[h] = 0;
+  refresh_idle(h);
 }
 
 double Placement::power_now(int h) const {
-  const HostState& hs = hosts_[h];
-  if (!hs.power_cached) {
-    hs.power = hs.spec.power->watts(std::min(utilization(h), 1.0));
-    hs.power_cached = true;
+  if (!power_cached_[h]) {
+    power_[h] = curve_[h]->watts(std::min(utilization(h), 1.0));
+    power_cached_[h] = 1;
   }
-  return hs.power;
+  return power_[h];
 }
 
 double Placement::allocated_mips_for_policy(int h) const {
+  if (alloc_cached_[h]) return alloc_policy_[h];
   const HostState& hs = hosts_[h];
-  if (hs.alloc_cached) return hs.alloc_policy;
   double sum = 0;
   for (int v : hs.vms) {
     const double a = hs.cpu.allocated(v);
     if (contains(hs.migrating_in, v)) sum += a * 0.9 / 0.1;
     sum += a;
   }
-  hs.alloc_policy = sum;
-  hs.alloc_cached = true;
+  alloc_policy_[h] = sum;
+  alloc_cached_[h] = 1;
   return sum;
 }
 
@@ -187,6 +232,7 @@ bool Placement::create(int h, int v) {
   hs.cpu.allocate_vm(v, requested_mips(v), vs.spec.pes, vs.in_migration);
   hs.vms.push_back(v);
   vs.host = h;
+  refresh_idle(h);
   return true;
 }
 
@@ -197,6 +243,7 @@ void Placement::destroy(int h, int v) {
   hs.cpu.deallocate(v);
   erase_value(hs.vms, v);
   vms_[v].host = -1;
+  refresh_idle(h);
 }
 
 void Placement::destroy_all(int h) {
@@ -208,6 +255,7 @@ void Placement::destroy_all(int h) {
   hs.ram_bw.clear();
   for (int v : hs.vms) vms_[v].host = -1;
   hs.vms.clear();
+  refresh_idle(h);
 }
 
 void Placement::add_migrating_in(int h, int v) {
@@ -221,6 +269,7 @@ void Placement::add_migrating_in(int h, int v) {
   hs.cpu.allocate_vm(v, requested_mips(v), vs.spec.pes, true);
   hs.migrating_in.push_back(v);
   hs.vms.push_back(v);
+  refresh_idle(h);
 }
 
 void Placement::remove_migrating_in(int h, int v) {
@@ -232,6 +281,7 @@ void Placement::remove_migrating_in(int h, int v) {
   erase_value(hs.vms, v);
   hs.cpu.unmark_migrating_in(v);
   vms_[v].in_migration = false;
+  refresh_idle(h);
 }
 
 void Placement::reallocate_migrating_in(int h) {
@@ -243,6 +293,7 @@ void Placement::reallocate_migrating_in(int h) {
     allocate_ram_bw(hs, v);
     hs.cpu.allocate_vm(v, requested_mips(v), vms_[v].spec.pes, vms_[v].in_migration);
   }
+  refresh_idle(h);
 }
 
 void Placement::reallocate_cpu(int h) {
@@ -252,6 +303,7 @@ void Placement::reallocate_cpu(int h) {
   for (int v : hs.vms) {
     hs.cpu.allocate_new_vm(v, requested_mips(v), vms_[v].spec.pes, vms_[v].in_migration);
   }
+  refresh_idle(h);
 }
 
 void Placement::retire(int v) { vms_[v].alive = false; }

@@ -1,5 +1,6 @@
 #pragma once
 #include <array>
+#include <set>
 #include <span>
 #include <vector>
 
@@ -7,6 +8,9 @@
 #include "sim/cpu_share.hpp"
 
 namespace migsim::sim {
+
+// Hosts of the same kind: same power curve, PEs, PE MIPS, RAM and bandwidth.
+bool same_kind(const HostSpec& a, const HostSpec& b);
 
 // Where every VM runs, and what each host's CPU share gives it: the snapshot a
 // consolidation policy reads and tentatively edits (create/destroy, then
@@ -27,8 +31,16 @@ class Placement {
   Placement(std::vector<HostSpec> hosts, std::vector<VmSpec> vms, Rules rules, int history_length = 30);
 
   int host_count() const { return static_cast<int>(hosts_.size()); }
+  // Hosts of one kind (same power curve, PEs, PE MIPS, RAM and bandwidth) are
+  // interchangeable when idle: kinds are numbered 0.. in order of first host.
+  int kind_of(int h) const { return kind_[h]; }
+  int kind_count() const { return static_cast<int>(idle_by_kind_.size()); }
   int vm_count() const { return static_cast<int>(vms_.size()); }
   const HostSpec& host(int h) const { return hosts_[h].spec; }
+  // host(h).total_mips() and host(h).power, from flat arrays (a placement
+  // search reads them for every host it visits).
+  double total_mips(int h) const { return total_mips_[h]; }
+  const PowerCurve& power_curve(int h) const { return *curve_[h]; }
   const VmSpec& vm(int v) const { return vms_[v].spec; }
 
   // ---- demand (set by the engine or a live controller) ----
@@ -80,6 +92,13 @@ class Placement {
   double power_now(int h) const;
   double requested_mips_on(int h) const;  // sum of requested MIPS of the host's VMs
 
+  // Idle: no VM, none arriving, zero utilisation and every MIPS free. Kept up
+  // to date by every operation, so a placement search visits the busy hosts
+  // (in no particular order) and only the first idle host of each kind.
+  bool idle(int h) const { return busy_pos_[h] < 0; }
+  std::span<const int> busy_hosts() const { return busy_; }
+  const std::set<int>& idle_hosts(int kind) const { return idle_by_kind_[kind]; }
+
   // ---- operations (CloudSim Host semantics) ----
   bool suitable(int h, int v) const;  // isSuitableForVm
   bool create(int h, int v);          // vmCreate: allocate, append, host_of = h
@@ -108,20 +127,20 @@ class Placement {
     std::vector<std::array<double, 3>> ram_bw;  // {vm, ram, bw} allocated here
     double util_mips = 0, prev_util_mips = 0;
     // Caches, invalidated by every change to the host.
-    mutable bool alloc_cached = false, power_cached = false;
-    mutable double alloc_policy = 0, power = 0;
     mutable long long req_epoch = -1;
     mutable long long hist_epoch = -1;  // cached history sum (without any extra VM)
-    mutable std::array<double, 64> hist_sum{};
     bool changed = true;  // VM list or CPU shares changed since the last save()
     mutable double req_sum = 0;
   };
+  // Called before every change to host h (invalidates its caches); the change
+  // ends with refresh_idle(h).
   void touch(int h) {
-    hosts_[h].alloc_cached = false;
+    alloc_cached_[h] = 0;
     hosts_[h].req_epoch = -1;
     hosts_[h].hist_epoch = -1;
     hosts_[h].changed = true;
   }
+  void refresh_idle(int h);
   bool canonical_order(int h) const;
   long long demand_epoch_ = 0;
   long long history_epoch_ = 0;
@@ -143,6 +162,15 @@ class Placement {
   bool ram_bw_suitable(const HostState& hs, int v) const;
 
   std::vector<HostState> hosts_;
+  // Hot per-host fields a placement search reads for every host, kept flat.
+  std::vector<double> total_mips_;
+  std::vector<const PowerCurve*> curve_;
+  mutable std::vector<double> alloc_policy_, power_;
+  mutable std::vector<unsigned char> alloc_cached_, power_cached_;
+  mutable std::vector<std::array<double, 64>> hist_sum_;  // cached history sums
+  std::vector<int> kind_;
+  std::vector<std::set<int>> idle_by_kind_;
+  std::vector<int> busy_, busy_pos_;  // busy hosts; position in busy_ or -1 when idle
   std::vector<VmState> vms_;
   Rules rules_;
   int history_length_ = 30;

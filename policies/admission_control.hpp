@@ -52,6 +52,13 @@ class AdmissionControl {
    public:
     bool offer(const sim::MigrationOrder& o);  // true if admitted
     bool full() const { return total_ >= ac_.limits_.max_total; }
+    // Whether `moves` more migrations could leave `host` (its per-host limit)
+    // and whether `vm` is still cooling down: what offer() would refuse
+    // whatever the target.
+    bool source_has_room(int host, int moves) const {
+      return moves <= ac_.limits_.max_per_host - per_host_[host];
+    }
+    bool cooling_down(int vm) const { return now_ - ac_.last_end_[vm] < ac_.limits_.vm_cooldown_s; }
     const std::vector<sim::MigrationOrder>& admitted() const { return out_; }
 
    private:

@@ -2,7 +2,9 @@
 
 #include "policies/evacuation.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <limits>
 #include <cstdlib>
 #include <sstream>
 #include <unordered_map>
@@ -34,6 +36,11 @@ class AnyCondition final : public OverloadDetector {
       if (c.holds(p, host, extra)) return true;
     }
     return false;
+  }
+  double cpu_bound() const override {
+    double b = std::numeric_limits<double>::infinity();
+    for (const auto& c : conds_) b = std::min(b, c.cpu_bound());
+    return b;
   }
 
  private:
@@ -94,6 +101,17 @@ HostCondition HostCondition::parse(const std::string& text, const std::string& w
   return c;
 }
 
+double HostCondition::cpu_bound() const {
+  double b = std::numeric_limits<double>::infinity();
+  const RuleMetricEntry* cpu = find_rule_metric("cpu");
+  for (const auto& group : any_of_) {
+    if (group.size() == 1 && group[0].metric == cpu->value && (group[0].op == 0 || group[0].op == 1)) {
+      b = std::min(b, group[0].value);
+    }
+  }
+  return b;
+}
+
 bool HostCondition::holds(const sim::Placement& p, int host, int extra) const {
   if (p.vms_on(host).empty() && extra < 0) return false;
   for (const auto& group : any_of_) {
@@ -118,11 +136,13 @@ bool HostCondition::holds(const sim::Placement& p, int host, int extra) const {
 }
 
 RulePolicy::RulePolicy(std::vector<RuleSpec> migrate, std::optional<RuleSpec> underload,
-                       std::unique_ptr<VmSelector> selector, AdmissionControl admission, int host_count)
+                       std::unique_ptr<VmSelector> selector, AdmissionControl admission, int host_count,
+                       RulePlanning planning)
     : migrate_(std::move(migrate)),
       underload_(std::move(underload)),
       selector_(std::move(selector)),
       admission_(std::move(admission)),
+      planning_(planning),
       streak_(migrate_.size(), std::vector<int>(static_cast<std::size_t>(host_count), 0)),
       under_streak_(static_cast<std::size_t>(host_count), 0) {
   std::vector<HostCondition> conds;
@@ -138,7 +158,7 @@ std::string RulePolicy::name() const {
 
 int RulePolicy::place_new(sim::Placement& p, int vm) {
   std::vector<char> excluded(static_cast<std::size_t>(p.host_count()), 0);
-  return PowerAwareBestFit(*instant_).find_host(p, vm, excluded);
+  return PowerAwareBestFit(*instant_, planning_.search).find_host(p, vm, excluded);
 }
 
 std::vector<sim::MigrationOrder> RulePolicy::optimize(sim::Placement& p, double now) {
@@ -180,12 +200,18 @@ std::vector<sim::MigrationOrder> RulePolicy::optimize(sim::Placement& p, double 
     }
     std::vector<char> excluded(static_cast<std::size_t>(p.host_count()), 0);
     for (int h : triggered) excluded[h] = 1;
-    const PowerAwareBestFit pabfd(*instant_);
+    const PowerAwareBestFit pabfd(*instant_, planning_.search);
+    // With admitted_only a refused move is taken back from its target at once.
+    auto offer = [&](const sim::MigrationOrder& o) {
+      if (!admitted.offer(o) && planning_.admitted_only) p.destroy(o.target_host, o.vm);
+      return !admitted.full();
+    };
     if (!admitted.full() && !to_move.empty()) {
-      pabfd.place_all(p, to_move, PowerAwareBestFit::Candidates{excluded}, false, [&](int v, int h) {
-        admitted.offer({v, h, source.at(v)});
-        return !admitted.full();
-      });
+      if (planning_.admitted_only) {
+        std::erase_if(to_move, [&](int v) { return admitted.cooling_down(v); });
+      }
+      pabfd.place_all(p, to_move, PowerAwareBestFit::Candidates{excluded}, false,
+                      [&](int v, int h) { return offer({v, h, source.at(v)}); });
     }
     if (underload_ && !admitted.full()) {
       // Hosts whose underload rule has not held long enough are not candidates.
@@ -193,12 +219,24 @@ std::vector<sim::MigrationOrder> RulePolicy::optimize(sim::Placement& p, double 
       for (int h = 0; h < p.host_count(); ++h) {
         if (!underloaded_ok[h]) not_candidates.push_back(h);
       }
-      underloaded_host_migrations(p, not_candidates, pabfd, [&](sim::MigrationOrder o) {
-        // A VM the overload step moved in the trial still runs on its source.
-        if (const auto it = source.find(o.vm); it != source.end()) o.source_host = it->second;
-        admitted.offer(o);
-        return !admitted.full();
-      });
+      std::function<bool(int, const std::vector<int>&)> may_empty;
+      if (planning_.admitted_only) {
+        may_empty = [&](int host, const std::vector<int>& vms) {
+          if (!admitted.source_has_room(host, static_cast<int>(vms.size()))) return false;
+          for (int v : vms) {
+            if (admitted.cooling_down(v)) return false;
+          }
+          return true;
+        };
+      }
+      underloaded_host_migrations(
+          p, not_candidates, pabfd,
+          [&](sim::MigrationOrder o) {
+            // A VM the overload step moved in the trial still runs on its source.
+            if (const auto it = source.find(o.vm); it != source.end()) o.source_host = it->second;
+            return offer(o);
+          },
+          may_empty);
     }
   }
   // The orders as the engine takes them: the VMs are back on their sources.
@@ -208,7 +246,7 @@ std::vector<sim::MigrationOrder> RulePolicy::optimize(sim::Placement& p, double 
 }
 
 std::vector<sim::MigrationOrder> RulePolicy::evacuate(sim::Placement& p, int host, double now) {
-  const PowerAwareBestFit pabfd(*instant_);
+  const PowerAwareBestFit pabfd(*instant_, planning_.search);
   return admission_.admit(p, evacuation_moves(p, host, pabfd), now);
 }
 
@@ -247,9 +285,14 @@ std::unique_ptr<RulePolicy> make_rule_policy(const nlohmann::json& j, const std:
         a.number("max_downtime_ms", std::numeric_limits<double>::infinity(), NumberRule::Positive);
     a.finish();
   }
+  RulePlanning planning;
+  planning.search = o.choice("placement_search", {"scan", "indexed"}, "scan") == "indexed"
+                        ? PowerAwareBestFit::Search::Indexed
+                        : PowerAwareBestFit::Search::Scan;
+  planning.admitted_only = o.choice("planning", {"all", "admitted"}, "all") == "admitted";
   o.finish();
   return std::make_unique<RulePolicy>(std::move(rules), std::move(under), std::move(selector),
-                                      AdmissionControl(lim, vm_count, timer), host_count);
+                                      AdmissionControl(lim, vm_count, timer), host_count, planning);
 }
 
 }  // namespace migsim::policies

@@ -8,6 +8,7 @@
 
 #include "policies/admission_control.hpp"
 #include "policies/overload_detector.hpp"
+#include "policies/power_aware_placement.hpp"
 #include "policies/vm_selector.hpp"
 #include "sim/consolidation_policy.hpp"
 
@@ -24,6 +25,9 @@ class HostCondition {
  public:
   static HostCondition parse(const std::string& text, const std::string& where);
   bool holds(const sim::Placement& p, int host, int extra_vm = -1) const;
+  // The least T of the alternatives that are a single "cpu > T" or "cpu >= T"
+  // (the condition holds whenever the requested CPU exceeds it); +inf if none.
+  double cpu_bound() const;
   const std::string& text() const { return text_; }
 
  private:
@@ -46,10 +50,25 @@ struct RuleSpec {
   int for_samples = 1;
 };
 
+// How the rule policy plans (both change results; the defaults are the
+// behaviour every earlier release had):
+//  - search: PowerAwareBestFit::Search (Scan: every busy host; Indexed: the
+//    allocation index, see power_aware_placement.hpp);
+//  - admitted_only: a move admission control refuses is taken back at once,
+//    so it does not fill its target for the moves planned after it, and a host
+//    whose VMs cannot all leave (per-host limit, cooldown) is not emptied; the
+//    default plans every move and then filters them, as CloudSim's policies
+//    plan without admission control. With it, planning costs what admission
+//    lets start, not what the cluster could propose.
+struct RulePlanning {
+  PowerAwareBestFit::Search search = PowerAwareBestFit::Search::Scan;
+  bool admitted_only = false;
+};
+
 class RulePolicy final : public sim::ConsolidationPolicy {
  public:
   RulePolicy(std::vector<RuleSpec> migrate, std::optional<RuleSpec> underload, std::unique_ptr<VmSelector> selector,
-             AdmissionControl admission, int host_count);
+             AdmissionControl admission, int host_count, RulePlanning planning = {});
   std::string name() const override;
   int place_new(sim::Placement& p, int vm) override;
   std::vector<sim::MigrationOrder> optimize(sim::Placement& p, double now) override;
@@ -65,6 +84,7 @@ class RulePolicy final : public sim::ConsolidationPolicy {
   std::unique_ptr<VmSelector> selector_;
   std::unique_ptr<OverloadDetector> instant_;  // the migrate condition, without the sustain
   AdmissionControl admission_;
+  RulePlanning planning_;
   std::vector<std::vector<int>> streak_;
   std::vector<int> under_streak_;
 };
@@ -72,7 +92,8 @@ class RulePolicy final : public sim::ConsolidationPolicy {
 // {"type": "rules", "rules": [{"when": "cpu > 0.8", "for_samples": 2, "action": "migrate"}],
 //  "underload": {"when": "cpu < 0.2", "for_samples": 3}, "selection": "mmt",
 //  "admission": {"max_concurrent_per_host": 1, "max_concurrent_total": 20,
-//                "vm_cooldown_s": 1800, "max_downtime_ms": 500}}
+//                "vm_cooldown_s": 1800, "max_downtime_ms": 500},
+//  "placement_search": "scan" | "indexed", "planning": "all" | "admitted"}
 // "type" is kRulePolicyName, "selection" a selector and "action" a rule action of
 // policy_registry.cpp. `timer` predicts downtimes for the budget (may be null when no budget is set).
 std::unique_ptr<RulePolicy> make_rule_policy(const nlohmann::json& j, const std::string& where,

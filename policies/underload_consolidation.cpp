@@ -17,7 +17,8 @@ bool all_leaving_or_any_arriving(const sim::Placement& p, int h) {
 
 void underloaded_host_migrations(sim::Placement& p, const std::vector<int>& not_candidates,
                                  const PowerAwareBestFit& placement,
-                                 const std::function<bool(const sim::MigrationOrder&)>& emit) {
+                                 const std::function<bool(const sim::MigrationOrder&)>& emit,
+                                 const std::function<bool(int, const std::vector<int>&)>& may_empty) {
   const int n = p.host_count();
   std::vector<char> excl_under(static_cast<std::size_t>(n), 0), excl_place(static_cast<std::size_t>(n), 0);
   for (int h : not_candidates) {
@@ -49,7 +50,7 @@ void underloaded_host_migrations(sim::Placement& p, const std::vector<int>& not_
     for (int v : p.vms_on(under)) {
       if (!p.in_migration(v)) vms.push_back(v);
     }
-    if (vms.empty()) continue;
+    if (vms.empty() || (may_empty && !may_empty(under, vms))) continue;
     const auto moves = placement.place_all(p, vms, targets, true);
     for (const auto& [v, h] : moves) excl_under[h] = 1;
     for (const auto& [v, h] : moves) {

@@ -12,13 +12,6 @@ PowerTable::PowerTable(std::string name, std::vector<double> watts)
   if (watts_.size() < 2) throw std::invalid_argument("PowerTable: at least 2 points");
 }
 
-std::vector<double> PowerTable::breakpoints() const {
-  std::vector<double> b;
-  const std::size_t n = watts_.size();
-  for (std::size_t i = 0; i < n; ++i) b.push_back(static_cast<double>(i) / static_cast<double>(n - 1));
-  return b;
-}
-
 double PowerTable::watts(double utilization) const {
   if (utilization < 0 || utilization > 1) {
     throw std::domain_error("PowerTable: utilization must be between 0 and 1");

@@ -17,7 +17,6 @@ class PowerTable final : public sim::PowerCurve {
   PowerTable(std::string name, std::vector<double> watts);
   std::string name() const override { return name_; }
   double watts(double utilization) const override;
-  std::vector<double> breakpoints() const override;  // i / (points - 1)
   const std::vector<double>& points() const { return watts_; }
 
  private:

@@ -1,5 +1,4 @@
 #pragma once
-#include <limits>
 #include <memory>
 #include <string>
 
@@ -18,10 +17,6 @@ class OverloadDetector {
   // As if VM `extra_vm` (>= 0; -1: none) were added to the host after its VMs:
   // what CloudSim computes by creating the VM there, testing and destroying it.
   virtual bool overloaded_with(const sim::Placement& p, int host, int extra_vm) const = 0;
-  // A bound T such that the host is overloaded whenever its requested CPU
-  // (with the VM) exceeds T of its MIPS, or +inf if there is none: lets an
-  // indexed search skip hosts already that full.
-  virtual double cpu_bound() const { return std::numeric_limits<double>::infinity(); }
 };
 
 // History (samples of the host's utilisation) a detector needs before it

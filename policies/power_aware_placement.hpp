@@ -17,26 +17,9 @@ namespace migsim::policies {
 // power increase is computed first and the fit and the detector are asked only
 // of a host that would beat the best so far. The result is the one a scan of
 // every host in index order gives (CloudSim's), bit for bit.
-//
-// Search::Indexed (migsim semantics, opt-in: "placement_search": "indexed")
-// answers from Placement's allocation index instead, in O(kinds x pieces x
-// log H) per VM (plus the hosts it finds infeasible on the way). It changes
-// what "power grows least" means, slightly:
-//  - the increase is counted from the host's allocated CPU, P((a + r)/C) -
-//    P(a/C), not from its measured utilisation (CloudSim mixes the two);
-//  - the power curve is linear between breakpoints, so in each piece where the
-//    increase g(x) = P(x + r/C) - P(x) is linear in the allocated fraction x,
-//    the feasible host with the least x stands for the piece if g grows with
-//    x, and the one with the most x (the best fit) otherwise, flat pieces
-//    included; CloudSim's scan instead lets floating-point rounding pick among
-//    the hosts of a flat piece, which no index can reproduce;
-//  - the pieces' representatives and the idle hosts compete on (increase, index).
-// Curves without breakpoints fall back to the scan.
 class PowerAwareBestFit {
  public:
-  enum class Search { Scan, Indexed };
-  explicit PowerAwareBestFit(const OverloadDetector& detector, Search search = Search::Scan)
-      : detector_(detector), search_(search) {}
+  explicit PowerAwareBestFit(const OverloadDetector& detector) : detector_(detector) {}
   // Which hosts may receive: excluded[h] != 0 skips host h; with
   // idle_hosts = false idle hosts are skipped too (as a switched-off host is
   // when emptying underloaded hosts).
@@ -53,10 +36,12 @@ class PowerAwareBestFit {
   // one, creating each on its host. With all_or_nothing, the first VM without
   // a host undoes the batch and returns nothing. Without all_or_nothing,
   // `more` (if set) is asked after each VM placed and ends the batch when it
-  // returns false.
+  // returns false. `unplaced` (if set) gets the position, in the sorted
+  // order, of the first VM that found no host (-1 if none).
   std::vector<std::pair<int, int>> place_all(sim::Placement& p, std::vector<int> vms, const Candidates& c,
                                              bool all_or_nothing,
-                                             const std::function<bool(int vm, int host)>& more = {}) const;
+                                             const std::function<bool(int vm, int host)>& more = {},
+                                             int* unplaced = nullptr) const;
   std::vector<std::pair<int, int>> place_all(sim::Placement& p, std::vector<int> vms,
                                              const std::vector<char>& excluded, bool all_or_nothing) const {
     return place_all(p, std::move(vms), Candidates{excluded}, all_or_nothing);
@@ -66,10 +51,7 @@ class PowerAwareBestFit {
   long long evaluations() const { return evaluations_; }
 
  private:
-  int find_host_scan(sim::Placement& p, int vm, const Candidates& c) const;
-  int find_host_indexed(sim::Placement& p, int vm, const Candidates& c) const;
   const OverloadDetector& detector_;
-  Search search_;
   mutable long long evaluations_ = 0;
 };
 

@@ -37,11 +37,6 @@ class AnyCondition final : public OverloadDetector {
     }
     return false;
   }
-  double cpu_bound() const override {
-    double b = std::numeric_limits<double>::infinity();
-    for (const auto& c : conds_) b = std::min(b, c.cpu_bound());
-    return b;
-  }
 
  private:
   std::vector<HostCondition> conds_;
@@ -101,15 +96,13 @@ HostCondition HostCondition::parse(const std::string& text, const std::string& w
   return c;
 }
 
-double HostCondition::cpu_bound() const {
-  double b = std::numeric_limits<double>::infinity();
-  const RuleMetricEntry* cpu = find_rule_metric("cpu");
+bool HostCondition::grows_with_load() const {
   for (const auto& group : any_of_) {
-    if (group.size() == 1 && group[0].metric == cpu->value && (group[0].op == 0 || group[0].op == 1)) {
-      b = std::min(b, group[0].value);
+    for (const Term& t : group) {
+      if (t.op != 0 && t.op != 1) return false;
     }
   }
-  return b;
+  return true;
 }
 
 bool HostCondition::holds(const sim::Placement& p, int host, int extra) const {
@@ -158,7 +151,7 @@ std::string RulePolicy::name() const {
 
 int RulePolicy::place_new(sim::Placement& p, int vm) {
   std::vector<char> excluded(static_cast<std::size_t>(p.host_count()), 0);
-  return PowerAwareBestFit(*instant_, planning_.search).find_host(p, vm, excluded);
+  return PowerAwareBestFit(*instant_).find_host(p, vm, excluded);
 }
 
 std::vector<sim::MigrationOrder> RulePolicy::optimize(sim::Placement& p, double now) {
@@ -200,10 +193,15 @@ std::vector<sim::MigrationOrder> RulePolicy::optimize(sim::Placement& p, double 
     }
     std::vector<char> excluded(static_cast<std::size_t>(p.host_count()), 0);
     for (int h : triggered) excluded[h] = 1;
-    const PowerAwareBestFit pabfd(*instant_, planning_.search);
-    // With admitted_only a refused move is taken back from its target at once.
+    const PowerAwareBestFit pabfd(*instant_);
+    UnderloadPlanner planner(p, pabfd);
+    // With admitted_only a refused move is taken back from its target at once
+    // (which gives capacity back: earlier failures to find a target may no longer hold).
     auto offer = [&](const sim::MigrationOrder& o) {
-      if (!admitted.offer(o) && planning_.admitted_only) p.destroy(o.target_host, o.vm);
+      if (!admitted.offer(o) && planning_.admitted_only) {
+        p.destroy(o.target_host, o.vm);
+        planner.forget_failures();
+      }
       return !admitted.full();
     };
     if (!admitted.full() && !to_move.empty()) {
@@ -214,29 +212,30 @@ std::vector<sim::MigrationOrder> RulePolicy::optimize(sim::Placement& p, double 
                       [&](int v, int h) { return offer({v, h, source.at(v)}); });
     }
     if (underload_ && !admitted.full()) {
+      UnderloadPlan plan;
       // Hosts whose underload rule has not held long enough are not candidates.
-      std::vector<int> not_candidates = triggered;
+      plan.not_sources = triggered;
       for (int h = 0; h < p.host_count(); ++h) {
-        if (!underloaded_ok[h]) not_candidates.push_back(h);
+        if (!underloaded_ok[h]) plan.not_sources.push_back(h);
       }
-      std::function<bool(int, const std::vector<int>&)> may_empty;
+      plan.not_targets = planning_.admitted_only ? triggered : plan.not_sources;
+      plan.emit = [&](sim::MigrationOrder o) {
+        // A VM the overload step moved in the trial still runs on its source.
+        if (const auto it = source.find(o.vm); it != source.end()) o.source_host = it->second;
+        return offer(o);
+      };
       if (planning_.admitted_only) {
-        may_empty = [&](int host, const std::vector<int>& vms) {
+        plan.may_empty = [&](int host, const std::vector<int>& vms) {
           if (!admitted.source_has_room(host, static_cast<int>(vms.size()))) return false;
           for (int v : vms) {
             if (admitted.cooling_down(v)) return false;
           }
           return true;
         };
+        plan.remember_failures = std::all_of(migrate_.begin(), migrate_.end(),
+                                             [](const RuleSpec& r) { return r.when.grows_with_load(); });
       }
-      underloaded_host_migrations(
-          p, not_candidates, pabfd,
-          [&](sim::MigrationOrder o) {
-            // A VM the overload step moved in the trial still runs on its source.
-            if (const auto it = source.find(o.vm); it != source.end()) o.source_host = it->second;
-            return offer(o);
-          },
-          may_empty);
+      planner.run(plan);
     }
   }
   // The orders as the engine takes them: the VMs are back on their sources.
@@ -246,7 +245,7 @@ std::vector<sim::MigrationOrder> RulePolicy::optimize(sim::Placement& p, double 
 }
 
 std::vector<sim::MigrationOrder> RulePolicy::evacuate(sim::Placement& p, int host, double now) {
-  const PowerAwareBestFit pabfd(*instant_, planning_.search);
+  const PowerAwareBestFit pabfd(*instant_);
   return admission_.admit(p, evacuation_moves(p, host, pabfd), now);
 }
 
@@ -286,9 +285,6 @@ std::unique_ptr<RulePolicy> make_rule_policy(const nlohmann::json& j, const std:
     a.finish();
   }
   RulePlanning planning;
-  planning.search = o.choice("placement_search", {"scan", "indexed"}, "scan") == "indexed"
-                        ? PowerAwareBestFit::Search::Indexed
-                        : PowerAwareBestFit::Search::Scan;
   planning.admitted_only = o.choice("planning", {"all", "admitted"}, "all") == "admitted";
   o.finish();
   return std::make_unique<RulePolicy>(std::move(rules), std::move(under), std::move(selector),

@@ -25,9 +25,8 @@ class HostCondition {
  public:
   static HostCondition parse(const std::string& text, const std::string& where);
   bool holds(const sim::Placement& p, int host, int extra_vm = -1) const;
-  // The least T of the alternatives that are a single "cpu > T" or "cpu >= T"
-  // (the condition holds whenever the requested CPU exceeds it); +inf if none.
-  double cpu_bound() const;
+  // True if every comparison is ">" or ">=": adding load can only make it hold.
+  bool grows_with_load() const;
   const std::string& text() const { return text_; }
 
  private:
@@ -50,18 +49,18 @@ struct RuleSpec {
   int for_samples = 1;
 };
 
-// How the rule policy plans (both change results; the defaults are the
-// behaviour every earlier release had):
-//  - search: PowerAwareBestFit::Search (Scan: every busy host; Indexed: the
-//    allocation index, see power_aware_placement.hpp);
+// How the rule policy plans (the default is the behaviour every earlier
+// release had):
 //  - admitted_only: a move admission control refuses is taken back at once,
 //    so it does not fill its target for the moves planned after it, and a host
-//    whose VMs cannot all leave (per-host limit, cooldown) is not emptied; the
-//    default plans every move and then filters them, as CloudSim's policies
-//    plan without admission control. With it, planning costs what admission
-//    lets start, not what the cluster could propose.
+//    whose VMs cannot all leave (per-host limit, cooldown) is not emptied;
+//    underloaded hosts' VMs may go to any host that is not overloaded (the
+//    default lets them go only to hosts whose underload rule holds too), and a
+//    host whose largest VM found no target is not tried again with one at least
+//    as large. The default plans every move and then filters them, as
+//    CloudSim's policies plan without admission control. With it, planning
+//    costs what admission lets start, not what the cluster could propose.
 struct RulePlanning {
-  PowerAwareBestFit::Search search = PowerAwareBestFit::Search::Scan;
   bool admitted_only = false;
 };
 
@@ -93,7 +92,7 @@ class RulePolicy final : public sim::ConsolidationPolicy {
 //  "underload": {"when": "cpu < 0.2", "for_samples": 3}, "selection": "mmt",
 //  "admission": {"max_concurrent_per_host": 1, "max_concurrent_total": 20,
 //                "vm_cooldown_s": 1800, "max_downtime_ms": 500},
-//  "placement_search": "scan" | "indexed", "planning": "all" | "admitted"}
+//  "planning": "all" | "admitted"}
 // "type" is kRulePolicyName, "selection" a selector and "action" a rule action of
 // policy_registry.cpp. `timer` predicts downtimes for the budget (may be null when no budget is set).
 std::unique_ptr<RulePolicy> make_rule_policy(const nlohmann::json& j, const std::string& where,

@@ -17,7 +17,6 @@ class ThrDetector final : public OverloadDetector {
   bool overloaded_with(const sim::Placement& p, int host, int extra) const override {
     return requested_utilization(p, host, extra) > threshold_;
   }
-  double cpu_bound() const override { return threshold_; }
 
  private:
   double threshold_;

@@ -15,16 +15,24 @@ bool all_leaving_or_any_arriving(const sim::Placement& p, int h) {
 }
 }  // namespace
 
-void underloaded_host_migrations(sim::Placement& p, const std::vector<int>& not_candidates,
-                                 const PowerAwareBestFit& placement,
-                                 const std::function<bool(const sim::MigrationOrder&)>& emit,
-                                 const std::function<bool(int, const std::vector<int>&)>& may_empty) {
+bool UnderloadPlanner::known_to_fail(int vm) const {
+  const double r = p_.requested_mips(vm), per_pe = r / p_.vm(vm).pes;
+  for (int f : failed_) {
+    const double fr = p_.requested_mips(f);
+    if (r >= fr && per_pe >= fr / p_.vm(f).pes && p_.vm(vm).ram_mib >= p_.vm(f).ram_mib &&
+        p_.vm(vm).bw_mbps >= p_.vm(f).bw_mbps) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void UnderloadPlanner::run(const UnderloadPlan& plan) {
+  sim::Placement& p = p_;
   const int n = p.host_count();
   std::vector<char> excl_under(static_cast<std::size_t>(n), 0), excl_place(static_cast<std::size_t>(n), 0);
-  for (int h : not_candidates) {
-    excl_under[h] = 1;
-    excl_place[h] = 1;
-  }
+  for (int h : plan.not_sources) excl_under[h] = 1;
+  for (int h : plan.not_targets) excl_place[h] = 1;
   // Switched-off hosts (utilisation 0, idle ones among them) neither give nor take.
   std::vector<std::pair<double, int>> order;
   for (int h : p.busy_hosts()) {
@@ -50,23 +58,41 @@ void underloaded_host_migrations(sim::Placement& p, const std::vector<int>& not_
     for (int v : p.vms_on(under)) {
       if (!p.in_migration(v)) vms.push_back(v);
     }
-    if (vms.empty() || (may_empty && !may_empty(under, vms))) continue;
-    const auto moves = placement.place_all(p, vms, targets, true);
+    if (vms.empty() || (plan.may_empty && !plan.may_empty(under, vms))) continue;
+    int first = -1;
+    if (plan.remember_failures) {
+      std::vector<int> sorted = vms;
+      sort_by_utilization_decreasing(p, sorted);
+      first = sorted.front();
+      if (known_to_fail(first)) continue;
+    }
+    int unplaced = -1;
+    const auto moves = placement_.place_all(p, vms, targets, true, {}, &unplaced);
+    if (moves.empty()) {
+      // Only the first VM's failure says something about the targets alone
+      // (nothing of this host was placed before it).
+      if (plan.remember_failures && unplaced == 0) failed_.push_back(first);
+      continue;
+    }
     for (const auto& [v, h] : moves) excl_under[h] = 1;
     for (const auto& [v, h] : moves) {
-      if (!emit({v, h, under})) return;
+      if (!plan.emit({v, h, under})) return;
     }
   }
 }
 
 std::vector<sim::MigrationOrder> underloaded_host_migrations(sim::Placement& p,
-                                                             const std::vector<int>& not_candidates,
+                                                             const std::vector<int>& overloaded,
                                                              const PowerAwareBestFit& placement) {
   std::vector<sim::MigrationOrder> out;
-  underloaded_host_migrations(p, not_candidates, placement, [&](const sim::MigrationOrder& o) {
+  UnderloadPlan plan;
+  plan.not_sources = overloaded;
+  plan.not_targets = overloaded;
+  plan.emit = [&](const sim::MigrationOrder& o) {
     out.push_back({o.vm, o.target_host});
     return true;
-  });
+  };
+  UnderloadPlanner(p, placement).run(plan);
   return out;
 }
 

@@ -1,8 +1,6 @@
 #include "sim/placement.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <limits>
 #include <stdexcept>
 
 namespace migsim::sim {
@@ -20,29 +18,7 @@ bool same_kind(const HostSpec& a, const HostSpec& b) {
          a.bw_mbps == b.bw_mbps;
 }
 
-void Placement::enable_allocation_index() {
-  if (allocation_index_enabled()) return;
-  by_allocation_.assign(idle_by_kind_.size(), {});
-  allocation_key_.assign(hosts_.size(), std::numeric_limits<double>::quiet_NaN());
-  for (int h : busy_) {
-    allocation_key_[h] = allocated_mips_for_policy(h) / total_mips_[h];
-    by_allocation_[kind_[h]].insert({allocation_key_[h], h});
-  }
-}
-
 void Placement::refresh_idle(int h) {
-  refresh_busy(h);
-  if (!allocation_index_enabled()) return;
-  const double old_key = allocation_key_[h];
-  const double key = idle(h) ? std::numeric_limits<double>::quiet_NaN() : allocated_mips_for_policy(h) / total_mips_[h];
-  if (old_key == key || (std::isnan(old_key) && std::isnan(key))) return;
-  AllocationIndex& index = by_allocation_[kind_[h]];
-  if (!std::isnan(old_key)) index.erase({old_key, h});
-  if (!std::isnan(key)) index.insert({key, h});
-  allocation_key_[h] = key;
-}
-
-void Placement::refresh_busy(int h) {
   const HostState& hs = hosts_[h];
   const bool idle_now = hs.vms.empty() && hs.util_mips == 0 && hs.cpu.available() == hs.spec.total_mips() &&
                         hs.migrating_in.empty();
@@ -76,12 +52,13 @@ Placement::Placement(std::vector<HostSpec> hosts, std::vector<VmSpec> vms, Rules
   hist_sum_.assign(n, {});
   kind_.assign(n, 0);
   busy_pos_.assign(n, -1);
+  std::vector<int> kind_first;  // first host of each kind
   for (auto& h : hosts) {
     const int index = static_cast<int>(hosts_.size());
     int kind = 0;
-    while (kind < static_cast<int>(kind_first_.size()) && !same_kind(hosts_[kind_first_[kind]].spec, h)) ++kind;
-    if (kind == static_cast<int>(kind_first_.size())) {
-      kind_first_.push_back(index);
+    while (kind < static_cast<int>(kind_first.size()) && !same_kind(hosts_[kind_first[kind]].spec, h)) ++kind;
+    if (kind == static_cast<int>(kind_first.size())) {
+      kind_first.push_back(index);
       idle_by_kind_.emplace_back();
     }
     kind_[index] = kind;

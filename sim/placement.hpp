@@ -35,7 +35,6 @@ class Placement {
   // interchangeable when idle: kinds are numbered 0.. in order of first host.
   int kind_of(int h) const { return kind_[h]; }
   int kind_count() const { return static_cast<int>(idle_by_kind_.size()); }
-  int first_of_kind(int kind) const { return kind_first_[kind]; }
   int vm_count() const { return static_cast<int>(vms_.size()); }
   const HostSpec& host(int h) const { return hosts_[h].spec; }
   // host(h).total_mips() and host(h).power, from flat arrays (a placement
@@ -100,14 +99,6 @@ class Placement {
   std::span<const int> busy_hosts() const { return busy_; }
   const std::set<int>& idle_hosts(int kind) const { return idle_by_kind_[kind]; }
 
-  // Busy hosts of a kind ordered by (allocated_mips_for_policy / host MIPS,
-  // host), kept up to date once enabled (a search that uses it enables it;
-  // it costs a sum over the host's VMs after each change to a host).
-  using AllocationIndex = std::set<std::pair<double, int>>;
-  void enable_allocation_index();
-  bool allocation_index_enabled() const { return !by_allocation_.empty(); }
-  const AllocationIndex& busy_by_allocation(int kind) const { return by_allocation_[kind]; }
-
   // ---- operations (CloudSim Host semantics) ----
   bool suitable(int h, int v) const;  // isSuitableForVm
   bool create(int h, int v);          // vmCreate: allocate, append, host_of = h
@@ -149,8 +140,7 @@ class Placement {
     hosts_[h].hist_epoch = -1;
     hosts_[h].changed = true;
   }
-  void refresh_idle(int h);  // the idle sets and, when enabled, the allocation index
-  void refresh_busy(int h);
+  void refresh_idle(int h);
   bool canonical_order(int h) const;
   long long demand_epoch_ = 0;
   long long history_epoch_ = 0;
@@ -178,11 +168,9 @@ class Placement {
   mutable std::vector<double> alloc_policy_, power_;
   mutable std::vector<unsigned char> alloc_cached_, power_cached_;
   mutable std::vector<std::array<double, 64>> hist_sum_;  // cached history sums
-  std::vector<int> kind_, kind_first_;
+  std::vector<int> kind_;
   std::vector<std::set<int>> idle_by_kind_;
   std::vector<int> busy_, busy_pos_;  // busy hosts; position in busy_ or -1 when idle
-  std::vector<AllocationIndex> by_allocation_;  // per kind, when enabled
-  std::vector<double> allocation_key_;          // the host's key there, NaN when absent
   std::vector<VmState> vms_;
   Rules rules_;
   int history_length_ = 30;

@@ -1,6 +1,5 @@
 #pragma once
 #include <string>
-#include <vector>
 
 namespace migsim::sim {
 
@@ -13,10 +12,6 @@ class PowerCurve {
   virtual std::string name() const = 0;
   virtual double watts(double utilization) const = 0;  // utilization in [0, 1]
   double max_watts() const { return watts(1.0); }
-  // Utilisations, ascending from 0 to 1, between which the curve is linear;
-  // empty when it is not piecewise linear (a search that needs this then
-  // visits every host).
-  virtual std::vector<double> breakpoints() const { return {}; }
 };
 
 }  // namespace migsim::sim

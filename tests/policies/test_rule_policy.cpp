@@ -131,3 +131,47 @@ TEST(RulePolicy, JsonErrorsNameTheField) {
                 {"admission", {{"max_downtime_ms", "fast"}}}},
                "max_downtime_ms");
 }
+
+TEST(RulePolicy, AdmittedPlanningDoesNotSpendATargetOnARefusedMove) {
+  // Hosts 0 and 1 are underloaded (0.1, 0.15), host 2 is not (0.6), host 3 is
+  // off. VM 0 on host 0 has just migrated (cooldown).
+  auto make_cluster = [] {
+    return make(4, {vm(1000, 512), vm(1000, 512), vm(2000, 512)}, {0, 1, 2}, {0.2, 0.3, 0.6});
+  };
+  auto policy_json = [](const char* planning) {
+    nlohmann::json j = rules("cpu > 0.8");
+    j["underload"] = {{"when", "cpu < 0.5"}, {"for_samples", 1}};
+    j["admission"] = {{"vm_cooldown_s", 1800}};
+    j["planning"] = planning;
+    return j;
+  };
+  // Planning everything: host 0 goes first, its VM is planned onto host 1 (the
+  // only other underloaded host, so host 1 is no longer emptied), and then
+  // refused for its cooldown: nothing moves.
+  auto p = make_cluster();
+  auto all = make_rule_policy(policy_json("all"), "t", 4, 3, 1, nullptr);
+  all->on_migration_end(0, 290);
+  EXPECT_TRUE(all->optimize(p, 300).empty());
+  // Planning what admission starts: host 0 cannot be emptied, so host 1's VM
+  // goes to host 2 (not underloaded, but not overloaded either).
+  auto q = make_cluster();
+  auto admitted = make_rule_policy(policy_json("admitted"), "t", 4, 3, 1, nullptr);
+  admitted->on_migration_end(0, 290);
+  const auto o = admitted->optimize(q, 300);
+  ASSERT_EQ(o.size(), 1u);
+  EXPECT_EQ(o[0].vm, 1);
+  EXPECT_EQ(o[0].target_host, 2);
+  EXPECT_EQ(o[0].source_host, -1);  // as the engine takes it: the VM is back on its source
+}
+
+TEST(RulePolicy, PlanningMustBeAllOrAdmitted) {
+  nlohmann::json j = rules("cpu > 0.8");
+  j["planning"] = "some";
+  try {
+    make_rule_policy(j, "s.json: policy", 2, 2, 1, nullptr);
+    FAIL() << "accepted planning 'some'";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("planning"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("some"), std::string::npos) << e.what();
+  }
+}

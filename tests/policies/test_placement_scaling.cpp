@@ -1,0 +1,175 @@
+// The placement search's cost and exactness: PABFD visits the busy hosts plus
+// one idle host per kind, whatever the number of idle hosts, and picks exactly
+// the host CloudSim's scan of every host in index order picks; the underload
+// planner's memory of failures changes nothing while load only grows.
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <cstdio>
+#include <random>
+
+#include "policies/overload_detector.hpp"
+#include "policies/power_aware_placement.hpp"
+#include "policies/underload_consolidation.hpp"
+#include "policy_fixtures.hpp"
+
+using namespace migsim;
+using namespace migsim::policies;
+using migsim::policies::fixtures::vm;
+
+namespace {
+
+std::shared_ptr<const sim::PowerCurve> curve(int which) {
+  // Piecewise linear with flat pieces (ties that only rounding decides).
+  static const auto g4 = std::make_shared<const models::PowerTable>(
+      "g4", std::vector<double>{86, 89.4, 92.6, 96, 99.5, 102, 106, 108, 112, 114, 117});
+  static const auto g5 = std::make_shared<const models::PowerTable>(
+      "g5", std::vector<double>{93.7, 97, 101, 105, 110, 116, 121, 125, 129, 133, 135});
+  return which == 0 ? g4 : g5;
+}
+
+// The search as CloudSim 3.0.3 writes it: every host in index order, the
+// filters first, a later host winning only with a strictly lower increase,
+// idle hosts of a kind after the first one skipped.
+int reference_find_host(const sim::Placement& p, int vm, const std::vector<char>& excluded,
+                        const OverloadDetector& detector) {
+  double min_power = std::numeric_limits<double>::max();
+  int best = -1;
+  std::vector<int> seen;
+  for (int h = 0; h < p.host_count(); ++h) {
+    if (excluded[h]) continue;
+    const bool empty = p.vms_on(h).empty() && p.utilization_mips(h) == 0 &&
+                       p.cpu(h).available() == p.host(h).total_mips() && p.migrating_in(h).empty();
+    if (empty) {
+      bool dup = false;
+      for (int s : seen) dup = dup || sim::same_kind(p.host(s), p.host(h));
+      if (dup) continue;
+      seen.push_back(h);
+    }
+    if (!p.suitable(h, vm)) continue;
+    const double allocated = p.allocated_mips_for_policy(h);
+    if (allocated != 0 && detector.overloaded_with(p, h, vm)) continue;
+    const double after = (allocated + p.requested_mips(vm)) / p.host(h).total_mips();
+    if (after < 0 || after > 1) continue;
+    const double diff = p.host(h).power->watts(after) - p.power_now(h);
+    if (diff < min_power) {
+      min_power = diff;
+      best = h;
+    }
+  }
+  return best;
+}
+
+// `busy` hosts carrying random VMs, then `idle` empty hosts; kinds alternate.
+sim::Placement random_cluster(int busy, int idle, std::mt19937& rng, int extra_vms) {
+  std::vector<sim::HostSpec> hs;
+  for (int h = 0; h < busy + idle; ++h) {
+    sim::HostSpec s = fixtures::host2000(4096);
+    s.pe_mips = h % 2 ? 1330 : 930;
+    s.power = curve(h % 2);
+    hs.push_back(s);
+  }
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  const double sizes[] = {500, 1000, 2000, 2500};
+  const double rams[] = {613, 870, 1740};
+  std::vector<sim::VmSpec> vms;
+  std::vector<int> where;
+  for (int h = 0; h < busy; ++h) {
+    for (int k = 0; k < 1 + static_cast<int>(rng() % 3); ++k) {
+      vms.push_back(vm(sizes[rng() % 4], rams[rng() % 3]));
+      where.push_back(h);
+    }
+  }
+  for (int i = 0; i < extra_vms; ++i) {
+    vms.push_back(vm(sizes[rng() % 4], rams[rng() % 3]));
+    where.push_back(-1);
+  }
+  sim::Placement p(hs, vms, sim::Placement::Rules{false});
+  for (std::size_t i = 0; i < vms.size(); ++i) {
+    const int v = static_cast<int>(i);
+    // Utilisations on a 1 % grid, as PlanetLab's: many hosts end up in the same
+    // linear piece of their power curve.
+    const double util = std::floor(u(rng) * 60) / 100.0;
+    p.set_requested_mips(v, util * vms[i].mips);
+    p.set_utilization_now(v, util);
+    if (where[i] >= 0) p.create(where[i], v);
+  }
+  for (int h = 0; h < p.host_count(); ++h) {
+    double m = 0;
+    for (int v : p.vms_on(h)) m += p.cpu(h).allocated(v);
+    p.set_utilization_mips(h, m);
+  }
+  return p;
+}
+
+}  // namespace
+
+TEST(PabfdSearch, PicksWhatTheScanOfEveryHostPicks) {
+  std::mt19937 rng(7);
+  auto thr = make_thr_detector(0.8);
+  const PowerAwareBestFit pabfd(*thr);
+  int found = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    sim::Placement p = random_cluster(60, 20, rng, 10);
+    std::vector<char> excluded(static_cast<std::size_t>(p.host_count()), 0);
+    for (int h = 0; h < p.host_count(); ++h) excluded[h] = rng() % 5 == 0 ? 1 : 0;
+    for (int v = p.vm_count() - 10; v < p.vm_count(); ++v) {
+      const int expect = reference_find_host(p, v, excluded, *thr);
+      ASSERT_EQ(pabfd.find_host(p, v, excluded), expect) << "trial " << trial << " vm " << v;
+      if (expect >= 0) {
+        ++found;
+        p.create(expect, v);  // later searches see the host fuller
+      }
+    }
+  }
+  EXPECT_GT(found, 100);  // the comparison was not vacuous
+}
+
+TEST(PabfdSearch, IdleHostsCostOneEvaluationPerKind) {
+  // 30 busy hosts and 10 or 1,000 idle ones: the same number of hosts looked at.
+  std::vector<long long> evaluations;
+  for (int idle : {10, 1000}) {
+    std::mt19937 rng(3);
+    sim::Placement p = random_cluster(30, idle, rng, 1);
+    auto thr = make_thr_detector(0.8);
+    const PowerAwareBestFit pabfd(*thr);
+    std::vector<char> none(static_cast<std::size_t>(p.host_count()), 0);
+    pabfd.find_host(p, p.vm_count() - 1, none);
+    evaluations.push_back(pabfd.evaluations());
+  }
+  EXPECT_EQ(evaluations[0], 30 + 2);
+  EXPECT_EQ(evaluations[1], evaluations[0]);
+}
+
+TEST(UnderloadPlanner, RememberingFailuresChangesNothingWhileLoadOnlyGrows) {
+  std::mt19937 rng(11);
+  auto thr = make_thr_detector(0.5);
+  int orders_seen = 0;
+  long long with_memory = 0, without = 0;
+  for (int trial = 0; trial < 30; ++trial) {
+    sim::Placement base = random_cluster(80, 0, rng, 0);
+    std::vector<std::vector<sim::MigrationOrder>> runs;
+    for (bool remember : {false, true}) {
+      sim::Placement p = base;
+      const PowerAwareBestFit pabfd(*thr);
+      UnderloadPlan plan;
+      std::vector<sim::MigrationOrder> out;
+      plan.emit = [&](const sim::MigrationOrder& o) {
+        out.push_back(o);
+        return true;
+      };
+      plan.remember_failures = remember;
+      UnderloadPlanner(p, pabfd).run(plan);
+      (remember ? with_memory : without) += pabfd.evaluations();
+      runs.push_back(out);
+    }
+    ASSERT_EQ(runs[0].size(), runs[1].size()) << "trial " << trial;
+    for (std::size_t i = 0; i < runs[0].size(); ++i) {
+      EXPECT_EQ(runs[0][i].vm, runs[1][i].vm);
+      EXPECT_EQ(runs[0][i].target_host, runs[1][i].target_host);
+    }
+    orders_seen += static_cast<int>(runs[0].size());
+  }
+  EXPECT_GT(orders_seen, 0) << with_memory << " " << without;
+  EXPECT_LT(with_memory, without);  // the memory was used
+}

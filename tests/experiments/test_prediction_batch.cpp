@@ -176,7 +176,7 @@ TEST(PredictionBatch, CasesReadInPiecesAreTheWholeDocumentsCases) {
 
 TEST(PredictionBatch, ErrorsAreThoseOfTheWholeDocument) {
   const auto whole_error = [](const std::string& text) {
-    return testing::input_error_of([&] {
+    return migsim::testing::input_error_of([&] {
       const json doc = parse_json_text(text, "t.json");
       JsonObject top(doc, "t.json");
       auto cases = top.array_of_objects("cases");
@@ -208,7 +208,7 @@ TEST(PredictionBatch, ErrorsAreThoseOfTheWholeDocument) {
     const std::string want = whole_error(text);
     ASSERT_FALSE(want.empty()) << text;
     for (unsigned jobs : {1u, 2u}) {
-      EXPECT_EQ(testing::input_error_of([&] { parse_prediction_cases(text, "t.json", {}, jobs); }), want)
+      EXPECT_EQ(migsim::testing::input_error_of([&] { parse_prediction_cases(text, "t.json", {}, jobs); }), want)
           << text;
     }
   }
@@ -297,18 +297,18 @@ TEST(PredictionSweep, LinesAreTheDumpsOfThePoints) {
 TEST(PredictionSweep, ABadPointFailsBeforeAnyWorkWithItsLabel) {
   const json doc = json::parse(R"({"ram_mib": [512, 256], "wss_mib": 384, "dirty_pages_per_sec": 10})");
   for (unsigned jobs : {1u, 2u}) {
-    const std::string e = testing::input_error_of([&] { PredictionSweep(doc, "s.json", {}, jobs); });
+    const std::string e = migsim::testing::input_error_of([&] { PredictionSweep(doc, "s.json", {}, jobs); });
     EXPECT_EQ(e.rfind("s.json point 1 {\"ram_mib\":256}: ", 0), 0u) << e;
     EXPECT_NE(e.find("wss_mib"), std::string::npos) << e;
   }
-  EXPECT_NE(testing::input_error_of([&] { PredictionSweep(json::parse(R"({"wss_mib": []})"), "s.json", {}); })
+  EXPECT_NE(migsim::testing::input_error_of([&] { PredictionSweep(json::parse(R"({"wss_mib": []})"), "s.json", {}); })
                 .find("wss_mib: an axis needs at least one value"),
             std::string::npos);
-  EXPECT_NE(testing::input_error_of([&] { PredictionSweep(json::parse("[1]"), "s.json", {}); })
+  EXPECT_NE(migsim::testing::input_error_of([&] { PredictionSweep(json::parse("[1]"), "s.json", {}); })
                 .find("expected a JSON object"),
             std::string::npos);
   const json big = json::parse(R"({"ram_mib": 1024, "wss_mib": [1,2,3,4], "dirty_pages_per_sec": [1,2,3,4]})");
-  EXPECT_NE(testing::input_error_of([&] { PredictionSweep(big, "s.json", {}, 1, 15); })
+  EXPECT_NE(migsim::testing::input_error_of([&] { PredictionSweep(big, "s.json", {}, 1, 15); })
                 .find("more than 15 points"),
             std::string::npos);
   EXPECT_EQ(PredictionSweep(big, "s.json", {}, 1, 16).size(), 16u);

@@ -1,5 +1,10 @@
 #include "experiments/prediction_batch.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -427,10 +432,19 @@ std::vector<PredictionCase> parse_cases_whole(const std::string& text, const std
 
 bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// Bytes the scanner stops at outside strings: quotes and brackets.
+struct Stops {
+  bool at[256] = {};
+  constexpr Stops() {
+    for (const unsigned char c : {'"', '{', '}', '[', ']'}) at[c] = true;
+  }
+};
+constexpr Stops kStops;
+
 // Finds the cases of `{"cases": [{...}, {...}]}` without parsing them: the byte
 // ranges of the case objects. False for anything else (other keys, another layout,
 // unbalanced text): the caller then reads the document whole.
-bool scan_case_spans(const std::string& t, std::vector<std::pair<std::size_t, std::size_t>>& spans) {
+bool scan_case_spans(std::string_view t, std::vector<std::pair<std::size_t, std::size_t>>& spans) {
   const std::size_t n = t.size();
   std::size_t i = 0;
   const auto ws = [&] {
@@ -444,7 +458,7 @@ bool scan_case_spans(const std::string& t, std::vector<std::pair<std::size_t, st
   };
   if (!expect('{')) return false;
   ws();
-  if (t.compare(i, 7, "\"cases\"") != 0) return false;
+  if (t.substr(i, 7) != "\"cases\"") return false;
   i += 7;
   if (!expect(':') || !expect('[')) return false;
   ws();
@@ -456,22 +470,21 @@ bool scan_case_spans(const std::string& t, std::vector<std::pair<std::size_t, st
       if (i >= n || t[i] != '{') return false;
       const std::size_t begin = i;
       int depth = 0;
-      bool in_string = false;
-      for (; i < n; ++i) {
+      while (i < n) {
         const char c = t[i];
-        if (in_string) {
-          if (c == '\\') {
-            ++i;
-          } else if (c == '"') {
-            in_string = false;
+        if (!kStops.at[static_cast<unsigned char>(c)]) {
+          ++i;
+        } else if (c == '"') {  // a string: to its closing quote, over escapes
+          for (++i; i < n && t[i] != '"'; ++i) {
+            if (t[i] == '\\') ++i;
           }
-        } else if (c == '"') {
-          in_string = true;
+          ++i;
         } else if (c == '{' || c == '[') {
           ++depth;
-        } else if ((c == '}' || c == ']') && --depth == 0) {
           ++i;
-          break;
+        } else {
+          ++i;
+          if (--depth == 0) break;
         }
       }
       if (depth != 0 || i > n) return false;
@@ -493,36 +506,54 @@ bool scan_case_spans(const std::string& t, std::vector<std::pair<std::size_t, st
   return i == n;
 }
 
-std::string read_whole_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open file");
-  std::string text;
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  if (size > 0) {
-    text.resize(static_cast<std::size_t>(size));
-    in.seekg(0, std::ios::beg);
-    in.read(text.data(), size);
-    if (in.gcount() == size && in.peek() == std::char_traits<char>::eof()) return text;
+// A file's bytes: mapped when it is a plain file (no copy), read otherwise.
+class FileText {
+ public:
+  explicit FileText(const std::string& path) {
+    const int fd = open(path.c_str(), O_RDONLY);
+    if (fd < 0) throw InputError(path + ": cannot open file");
+    struct stat st {};
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      void* p = mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      if (p != MAP_FAILED) {
+        map_ = p;
+        size_ = static_cast<std::size_t>(st.st_size);
+        close(fd);
+        return;
+      }
+    }
+    close(fd);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path + ": cannot open file");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    text_ = ss.str();
   }
-  // Not a plain file (a pipe), or it changed while read: read it as a stream.
-  in.clear();
-  in.seekg(0, std::ios::beg);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+  ~FileText() {
+    if (map_) munmap(map_, size_);
+  }
+  FileText(const FileText&) = delete;
+  FileText& operator=(const FileText&) = delete;
+  std::string_view view() const {
+    return map_ ? std::string_view(static_cast<const char*>(map_), size_) : std::string_view(text_);
+  }
+
+ private:
+  void* map_ = nullptr;
+  std::size_t size_ = 0;
+  std::string text_;
+};
 
 }  // namespace
 
-std::vector<PredictionCase> parse_prediction_cases(const std::string& text, const std::string& where,
+std::vector<PredictionCase> parse_prediction_cases(std::string_view text, const std::string& where,
                                                    const models::MigrationScenario& defaults,
                                                    unsigned jobs) {
   // Fast path: split the array, parse and read each case on its own (in parallel).
   // Any failure, and anything but the plain layout, goes to the whole-document
   // reading, which gives the error (or the same cases).
   std::vector<std::pair<std::size_t, std::size_t>> spans;
-  if (!scan_case_spans(text, spans)) return parse_cases_whole(text, where, defaults);
+  if (!scan_case_spans(text, spans)) return parse_cases_whole(std::string(text), where, defaults);
   std::vector<PredictionCase> out(spans.size());
   const std::size_t failed = first_failure_in_parts(
       spans.size(), jobs, [] { return 0; }, [&](int, std::size_t i) {
@@ -540,14 +571,15 @@ std::vector<PredictionCase> parse_prediction_cases(const std::string& text, cons
           return false;
         }
       });
-  if (failed < spans.size()) return parse_cases_whole(text, where, defaults);
+  if (failed < spans.size()) return parse_cases_whole(std::string(text), where, defaults);
   return out;
 }
 
 std::vector<PredictionCase> read_prediction_cases(const std::string& path,
                                                   const models::MigrationScenario& defaults,
                                                   unsigned jobs) {
-  return parse_prediction_cases(read_whole_file(path), path, defaults, jobs);
+  const FileText file(path);
+  return parse_prediction_cases(file.view(), path, defaults, jobs);
 }
 
 std::size_t predict_cases(const std::vector<PredictionCase>& cases,

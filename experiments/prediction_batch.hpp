@@ -37,7 +37,7 @@ struct PredictionCase {
 // `defaults`; the errors are exactly those of reading the document whole (InputError
 // naming the file, line:column for malformed JSON, or "where: cases[3].wss_mib").
 // `jobs` threads parse the cases.
-std::vector<PredictionCase> parse_prediction_cases(const std::string& text, const std::string& where,
+std::vector<PredictionCase> parse_prediction_cases(std::string_view text, const std::string& where,
                                                    const models::MigrationScenario& defaults,
                                                    unsigned jobs = 1);
 std::vector<PredictionCase> read_prediction_cases(const std::string& path,

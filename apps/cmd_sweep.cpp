@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
-#include <string_view>
 
 #include "apps/commands.hpp"
 #include "experiments/prediction_batch.hpp"
@@ -15,7 +14,6 @@
 #include "models/scenario_json.hpp"
 #include "sim/input_error.hpp"
 #include "sim/json_input.hpp"
-#include "traces/atomic_file.hpp"
 
 namespace migsim::cli {
 
@@ -43,13 +41,14 @@ int run_sweep(const SweepOptions& o) {
   if (!o.quiet && isatty(STDERR_FILENO)) {
     out.progress = [&](std::size_t d) { std::fprintf(stderr, "\rsweep: %zu/%zu points", d, sweep.size()); };
   }
-  std::string lines;
-  experiments::OutputSink sink = stdout_sink();
-  if (!o.out.empty()) sink = [&](std::string_view s) { lines.append(s); };
-  experiments::predict_sweep(sweep, models, out, sink);
-  if (out.progress) std::fprintf(stderr, "\n");
-  if (!o.out.empty()) {
-    traces::write_file_atomically(o.out, lines);
+  if (o.out.empty()) {
+    experiments::predict_sweep(sweep, models, out, stdout_sink());
+    if (out.progress) std::fprintf(stderr, "\n");
+  } else {
+    experiments::AtomicFileSink file(o.out);
+    experiments::predict_sweep(sweep, models, out, file.sink());
+    if (out.progress) std::fprintf(stderr, "\n");
+    file.commit();
     std::cerr << "sweep: " << sweep.size() << " points x " << ms.size() << " model(s) -> "
               << o.out << "\n";
   }

@@ -327,3 +327,39 @@ TEST(PredictionSweep, CursorGivesEveryPointsScenario) {
 }
 
 }  // namespace
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return "<none>";
+  std::string s;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) s.append(buf, n);
+  std::fclose(f);
+  return s;
+}
+
+TEST(AtomicFileSink, TheFileAppearsWholeOnCommitOnly) {
+  const std::string dir = ::testing::TempDir();
+  const std::string path = dir + "/migsim-atomic-sink-test.jsonl";
+  std::remove(path.c_str());
+  {
+    AtomicFileSink f(path);
+    f.write("a\n");
+    EXPECT_EQ(slurp(path), "<none>");  // not there before the commit
+  }  // not committed: nothing left behind
+  EXPECT_EQ(slurp(path), "<none>");
+  {
+    AtomicFileSink f(path);
+    const OutputSink sink = f.sink();
+    sink("line 1\n");
+    sink(std::string(100000, 'x'));
+    f.commit();
+  }
+  EXPECT_EQ(slurp(path), "line 1\n" + std::string(100000, 'x'));
+  std::remove(path.c_str());
+  EXPECT_THROW(AtomicFileSink("/nonexistent-dir-of-migsim/x.jsonl"), EnvironmentError);
+}
+
+}  // namespace

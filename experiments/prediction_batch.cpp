@@ -684,7 +684,7 @@ std::size_t predict_cases(const std::vector<PredictionCase>& cases,
 
 PredictionSweep::PredictionSweep(const nlohmann::json& doc, const std::string& where,
                                  const models::MigrationScenario& defaults, unsigned jobs,
-                                 std::size_t max_points)
+                                 std::size_t max_points, std::size_t keep_limit)
     : where_(where), defaults_(defaults) {
   if (!doc.is_object()) {
     throw InputError(where + ": expected a JSON object (one case whose list-valued fields are axes)");
@@ -720,11 +720,13 @@ PredictionSweep::PredictionSweep(const nlohmann::json& doc, const std::string& w
   for (auto& k : coordinate_keys_) k.first = nlohmann::json(k.first).dump() + ":";
 
   // Parse and check every point before any work, so a bad value fails fast.
+  std::vector<models::MigrationScenario> kept(count_ <= keep_limit ? count_ : 0);
   const std::size_t bad = first_failure_in_parts(
       count_, jobs, [this] { return Cursor(*this); },
-      [](Cursor& cursor, std::size_t i) {
+      [&kept](Cursor& cursor, std::size_t i) {
         try {
-          cursor.at(i);
+          const models::MigrationScenario& sc = cursor.at(i);
+          if (!kept.empty()) kept[i] = sc;
           return true;
         } catch (...) {
           return false;
@@ -734,6 +736,7 @@ PredictionSweep::PredictionSweep(const nlohmann::json& doc, const std::string& w
     scenario(bad);  // throws the point's error
     throw InputError(label(bad) + ": cannot be read");  // not reached: the readings agree
   }
+  kept_ = std::move(kept);
 }
 
 std::vector<std::size_t> PredictionSweep::indices(std::size_t i) const {
@@ -789,6 +792,13 @@ void PredictionSweep::Cursor::set_point(std::size_t i) {
 }
 
 const models::MigrationScenario& PredictionSweep::Cursor::at(std::size_t i) {
+  if (!sweep_.kept_.empty()) {
+    const auto& axes = sweep_.axes_;
+    for (std::size_t a = axes.size(), rest = i; a-- > 0; rest /= axes[a].values.size()) {
+      idx_[a] = rest % axes[a].values.size();
+    }
+    return sweep_.kept_[i];
+  }
   set_point(i);
   try {
     JsonObject obj(spec_, std::string());

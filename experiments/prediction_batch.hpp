@@ -86,9 +86,11 @@ std::size_t predict_cases(const std::vector<PredictionCase>& cases,
 // "where point 3 {coordinates}: field: ...", as reading them one by one does.
 class PredictionSweep {
  public:
+  // The scenarios the check reads are kept (not read again to predict) when there
+  // are at most `keep_limit` points (~300 bytes each).
   PredictionSweep(const nlohmann::json& doc, const std::string& where,
                   const models::MigrationScenario& defaults, unsigned jobs = 1,
-                  std::size_t max_points = 10'000'000);
+                  std::size_t max_points = 10'000'000, std::size_t keep_limit = 1u << 18);
 
   std::size_t size() const { return count_; }
   const std::string& where() const { return where_; }
@@ -132,6 +134,7 @@ class PredictionSweep {
   // axis that sets each (the last one when two axes share a path).
   std::vector<std::vector<std::string>> value_text_;
   std::vector<std::pair<std::string, std::size_t>> coordinate_keys_;
+  std::vector<models::MigrationScenario> kept_;  // empty: read each point again
 };
 
 struct SweepOutputOptions {

@@ -316,14 +316,34 @@ TEST(PredictionSweep, ABadPointFailsBeforeAnyWorkWithItsLabel) {
 
 TEST(PredictionSweep, CursorGivesEveryPointsScenario) {
   const json doc = sweep_spec();
-  const PredictionSweep sweep(doc, "s.json", {});
-  PredictionSweep::Cursor c(sweep);
-  // Out of order too: the cursor sets again what changed.
-  for (std::size_t i : {0u, 1u, 2u, 17u, 3u, 191u, 64u, 63u, 0u}) {
-    const models::MigrationScenario a = c.at(i);
-    const models::MigrationScenario b = sweep.scenario(i);
-    EXPECT_EQ(models::to_json(a).dump(), models::to_json(b).dump()) << i;
+  for (const std::size_t keep : {std::size_t{0}, std::size_t{1000}}) {  // read again, or kept
+    const PredictionSweep sweep(doc, "s.json", {}, 1, 1000, keep);
+    PredictionSweep::Cursor c(sweep);
+    // Out of order too: the cursor sets again what changed.
+    for (std::size_t i : {0u, 1u, 2u, 17u, 3u, 191u, 64u, 63u, 0u}) {
+      const models::MigrationScenario a = c.at(i);
+      const models::MigrationScenario b = sweep.scenario(i);
+      EXPECT_EQ(models::to_json(a).dump(), models::to_json(b).dump()) << i;
+      std::string coords;
+      c.append_coordinates(coords);
+      EXPECT_EQ(coords, sweep.coordinates(i).dump()) << i;
+    }
   }
+}
+
+TEST(PredictionSweep, SameLinesWhenThePointsAreReadAgain) {
+  const json doc = sweep_spec();
+  const Models all(true);
+  std::string kept, again;
+  SweepOutputOptions o;
+  o.json = true;
+  o.jobs = 2;
+  predict_sweep(PredictionSweep(doc, "s.json", {}, 2), all.ptrs, o,
+                [&](std::string_view s) { kept.append(s); });
+  predict_sweep(PredictionSweep(doc, "s.json", {}, 2, 1000, 0), all.ptrs, o,
+                [&](std::string_view s) { again.append(s); });
+  EXPECT_EQ(kept, again);
+  EXPECT_EQ(kept, reference_sweep(doc, all, false));
 }
 
 }  // namespace

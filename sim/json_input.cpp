@@ -94,7 +94,15 @@ const nlohmann::json& JsonObject::at(std::string_view key) {
 }
 
 const nlohmann::json* JsonObject::optional(std::string_view key) {
-  if (j_.find(key) != j_.end()) return &at(key);
+  const auto it = j_.find(key);
+  if (it != j_.end()) {
+    const std::string* k = &it.key();
+    if (std::find(read_.begin(), read_.end(), k) == read_.end()) {
+      if (read_.empty()) read_.reserve(32);
+      read_.push_back(k);
+    }
+    return &*it;
+  }
   // An optional key is known here even when left out, for unknown-key messages.
   if (absent_.empty()) absent_.reserve(512);
   absent_.append(key);
@@ -125,7 +133,10 @@ double JsonObject::number(std::string_view key, NumberRule rule) {
 }
 
 double JsonObject::number(std::string_view key, double fallback, NumberRule rule) {
-  return optional(key) ? number(key, rule) : fallback;
+  const nlohmann::json* v = optional(key);
+  if (!v) return fallback;
+  if (!v->is_number()) type_error(key, "a number");
+  return check_rule(key, v->get<double>(), rule);
 }
 
 std::int64_t JsonObject::integer(std::string_view key, NumberRule rule) {
@@ -146,7 +157,10 @@ bool JsonObject::boolean(std::string_view key) {
 }
 
 bool JsonObject::boolean(std::string_view key, bool fallback) {
-  return optional(key) ? boolean(key) : fallback;
+  const nlohmann::json* v = optional(key);
+  if (!v) return fallback;
+  if (!v->is_boolean()) type_error(key, "true or false");
+  return v->get<bool>();
 }
 
 std::string JsonObject::string(std::string_view key) {
@@ -156,7 +170,10 @@ std::string JsonObject::string(std::string_view key) {
 }
 
 std::string JsonObject::string(std::string_view key, const std::string& fallback) {
-  return optional(key) ? string(key) : fallback;
+  const nlohmann::json* v = optional(key);
+  if (!v) return fallback;
+  if (!v->is_string()) type_error(key, "a string");
+  return v->get<std::string>();
 }
 
 std::string JsonObject::choice(std::string_view key, std::initializer_list<const char*> allowed) {

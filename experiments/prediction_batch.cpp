@@ -9,6 +9,7 @@
 #include <array>
 #include <atomic>
 #include <charconv>
+#include <clocale>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -444,6 +445,192 @@ struct Stops {
 };
 constexpr Stops kStops;
 
+// ---------------------------------------------------------------------------
+// A parser for the plain JSON of batch cases: what nlohmann::json::parse builds from
+// the same text (same values, same number types), without its lexer's per-byte
+// token buffer. It declines (false) anything outside a subset: strings with escapes,
+// control or non-ASCII bytes, nesting deeper than 32, numbers that would overflow
+// (nlohmann reports them), another locale's decimal point. The caller then parses
+// with nlohmann, which gives the document or the error.
+
+class PlainJsonParser {
+ public:
+  PlainJsonParser(const char* p, const char* end) : p_(p), end_(end) {}
+  bool document(nlohmann::json& out) {
+    if (!value(out, 0)) return false;
+    ws();
+    return p_ == end_;
+  }
+
+ private:
+  void ws() {
+    while (p_ < end_ && is_ws(*p_)) ++p_;
+  }
+  bool literal(const char* text, std::size_t n) {
+    if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, text, n) != 0) return false;
+    p_ += n;
+    return true;
+  }
+  bool string(std::string& out) {
+    const char* b = ++p_;  // after the opening quote
+    while (p_ < end_) {
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        out.assign(b, static_cast<std::size_t>(p_ - b));
+        ++p_;
+        return true;
+      }
+      if (c < 0x20 || c >= 0x80 || c == '\\') return false;
+      ++p_;
+    }
+    return false;
+  }
+  static bool digit(char c) { return c >= '0' && c <= '9'; }
+  bool number(nlohmann::json& out) {
+    // RFC 8259: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
+    const char* b = p_;
+    bool negative = false, integral = true;
+    if (p_ < end_ && *p_ == '-') {
+      negative = true;
+      ++p_;
+    }
+    if (p_ >= end_ || !digit(*p_)) return false;
+    if (*p_ == '0') {
+      ++p_;
+    } else {
+      while (p_ < end_ && digit(*p_)) ++p_;
+    }
+    if (p_ < end_ && *p_ == '.') {
+      integral = false;
+      ++p_;
+      if (p_ >= end_ || !digit(*p_)) return false;
+      while (p_ < end_ && digit(*p_)) ++p_;
+    }
+    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
+      integral = false;
+      ++p_;
+      if (p_ < end_ && (*p_ == '+' || *p_ == '-')) ++p_;
+      if (p_ >= end_ || !digit(*p_)) return false;
+      while (p_ < end_ && digit(*p_)) ++p_;
+    }
+    const auto n = static_cast<std::size_t>(p_ - b);
+    char buf[64];
+    if (n >= sizeof buf) return false;
+    std::memcpy(buf, b, n);
+    buf[n] = '\0';
+    // nlohmann's lexer: integers first (strtoull / strtoll), a float when that fails.
+    char* endptr = nullptr;
+    errno = 0;
+    if (integral && !negative) {
+      const auto x = std::strtoull(buf, &endptr, 10);
+      if (errno == 0) {
+        out = static_cast<nlohmann::json::number_unsigned_t>(x);
+        return true;
+      }
+    } else if (integral) {
+      const auto x = std::strtoll(buf, &endptr, 10);
+      if (errno == 0) {
+        out = static_cast<nlohmann::json::number_integer_t>(x);
+        return true;
+      }
+    }
+    const double x = std::strtod(buf, &endptr);
+    if (!std::isfinite(x)) return false;  // nlohmann: "number overflow"
+    out = x;
+    return true;
+  }
+  bool value(nlohmann::json& out, int depth) {
+    ws();
+    if (p_ >= end_) return false;
+    switch (*p_) {
+      case '{': {
+        if (depth >= 32) return false;
+        ++p_;
+        out = nlohmann::json::object();
+        ws();
+        if (p_ < end_ && *p_ == '}') {
+          ++p_;
+          return true;
+        }
+        std::string key;
+        for (;;) {
+          ws();
+          if (p_ >= end_ || *p_ != '"' || !string(key)) return false;
+          ws();
+          if (p_ >= end_ || *p_ != ':') return false;
+          ++p_;
+          nlohmann::json v;
+          if (!value(v, depth + 1)) return false;
+          out[key] = std::move(v);  // a repeated key: the last one, as nlohmann keeps it
+          ws();
+          if (p_ < end_ && *p_ == ',') {
+            ++p_;
+            continue;
+          }
+          if (p_ < end_ && *p_ == '}') {
+            ++p_;
+            return true;
+          }
+          return false;
+        }
+      }
+      case '[': {
+        if (depth >= 32) return false;
+        ++p_;
+        out = nlohmann::json::array();
+        ws();
+        if (p_ < end_ && *p_ == ']') {
+          ++p_;
+          return true;
+        }
+        for (;;) {
+          nlohmann::json v;
+          if (!value(v, depth + 1)) return false;
+          out.push_back(std::move(v));
+          ws();
+          if (p_ < end_ && *p_ == ',') {
+            ++p_;
+            continue;
+          }
+          if (p_ < end_ && *p_ == ']') {
+            ++p_;
+            return true;
+          }
+          return false;
+        }
+      }
+      case '"': {
+        std::string text;
+        if (!string(text)) return false;
+        out = std::move(text);
+        return true;
+      }
+      case 't': out = true; return literal("true", 4);
+      case 'f': out = false; return literal("false", 5);
+      case 'n': out = nullptr; return literal("null", 4);
+      default: return number(out);
+    }
+  }
+
+  const char* p_;
+  const char* end_;
+};
+
+bool decimal_point_is_dot() {
+  const std::lconv* loc = std::localeconv();
+  return loc == nullptr || loc->decimal_point == nullptr || std::string_view(loc->decimal_point) == ".";
+}
+
+}  // namespace
+
+bool detail::parse_plain_json(std::string_view text, nlohmann::json& out) {
+  static const bool dot = decimal_point_is_dot();
+  if (!dot) return false;
+  return PlainJsonParser(text.data(), text.data() + text.size()).document(out);
+}
+
+namespace {
+
 // Finds the cases of `{"cases": [{...}, {...}]}` without parsing them: the byte
 // ranges of the case objects. False for anything else (other keys, another layout,
 // unbalanced text): the caller then reads the document whole.
@@ -561,8 +748,9 @@ std::vector<PredictionCase> parse_prediction_cases(std::string_view text, const 
   const std::size_t failed = first_failure_in_parts(
       spans.size(), jobs, [] { return 0; }, [&](int, std::size_t i) {
         try {
-          const nlohmann::json doc = nlohmann::json::parse(text.data() + spans[i].first,
-                                                           text.data() + spans[i].second);
+          const std::string_view span = text.substr(spans[i].first, spans[i].second - spans[i].first);
+          nlohmann::json doc;
+          if (!detail::parse_plain_json(span, doc)) doc = nlohmann::json::parse(span.begin(), span.end());
           JsonObject c(doc, std::string());
           PredictionCase& pc = out[i];
           pc.name = c.string("name");

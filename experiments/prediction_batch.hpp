@@ -62,6 +62,13 @@ struct PredictionCase {
 std::vector<PredictionCase> parse_prediction_cases(std::string_view text, const std::string& where,
                                                    const models::MigrationScenario& defaults,
                                                    unsigned jobs = 1);
+namespace detail {
+// What nlohmann::json::parse(text) gives (same values and number types), when the
+// text is plain JSON (no escapes, ASCII strings, shallow); false otherwise (and for
+// malformed text), leaving `out` unspecified. For the batch reader and its tests.
+bool parse_plain_json(std::string_view text, nlohmann::json& out);
+}  // namespace detail
+
 std::vector<PredictionCase> read_prediction_cases(const std::string& path,
                                                   const models::MigrationScenario& defaults,
                                                   unsigned jobs = 1);

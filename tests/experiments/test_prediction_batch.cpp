@@ -383,3 +383,60 @@ TEST(AtomicFileSink, TheFileAppearsWholeOnCommitOnly) {
 }
 
 }  // namespace
+
+namespace {
+
+// detail::parse_plain_json gives nlohmann::json::parse's document (values and number
+// types: dump() tells 1 from 1.0) or declines; it never accepts what nlohmann rejects.
+TEST(PlainJson, SameDocumentAsNlohmannOrDeclines) {
+  const std::vector<std::string> texts = {
+      R"({"name": "vm-1", "ram_mib": 4096, "nonzero_mib": 1234.5, "wss_mib": 0, "auto_converge": true})",
+      R"({"a": -0, "b": -12, "c": 0.0, "d": 1e3, "e": 1E-3, "f": 2.5e+10, "g": -0.0, "h": 123456789012345678})",
+      R"({"big": 18446744073709551615, "bigger": 18446744073709551616, "neg": -9223372036854775808, "negger": -9223372036854775809})",
+      R"({"dup": 1, "dup": [1, 2, {"x": null}], "e": {}, "f": [], "g": false})",
+      R"( { "ws" :	[ 1 ,2 ] ,
+          "s" : "with spaces / and slashes" } )",
+      R"({"dirty_rate_series": [[0, 1000], [3.5, 60000]], "profile": {"setup_ms": 2}})",
+      R"({"esc": "a\"b"})",                    // escapes: declined
+      R"({"utf8": "ü"})",                      // non-ASCII: declined
+      R"({"n": 1e400})",                       // overflow: nlohmann rejects
+      R"({"n": 01})", R"({"n": 1.})", R"({"n": .5})", R"({"n": +1})", R"({"n": 1e})", R"({"n": -})",
+      R"({"a": 1,})", R"({"a" 1})", R"({"a": tru})", R"({"a": truex})", R"({"a": 12abc})", R"({"a": [1 2]})",
+      R"({"a": 1} x)", R"({"a": 1)", R"({)", "", R"("just a string")", R"([1, 2.5, "x", null])",
+      std::string(40, '[') + std::string(40, ']'),  // deeper than 32: declined
+  };
+  int accepted = 0;
+  for (const auto& t : texts) {
+    json mine;
+    const bool ok = detail::parse_plain_json(t, mine);
+    json theirs;
+    bool valid = true;
+    try {
+      theirs = json::parse(t);
+    } catch (const json::exception&) {
+      valid = false;
+    }
+    if (ok) {
+      ++accepted;
+      EXPECT_TRUE(valid) << t;
+      if (valid) {
+        EXPECT_EQ(mine.dump(), theirs.dump()) << t;
+      }
+    }
+  }
+  EXPECT_EQ(accepted, 8);
+  // Every case of a generated batch is plain, and reads back as nlohmann reads it.
+  const json doc = json::parse(batch_text(300));
+  for (const auto& c : doc["cases"]) {
+    const std::string text = c.dump(1);
+    json mine;
+    if (text.find('\\') != std::string::npos || text.find("\u00e9") != std::string::npos ||
+        text.find("\u00fc") != std::string::npos) {
+      continue;  // the escaped and non-ASCII names and notes are declined
+    }
+    ASSERT_TRUE(detail::parse_plain_json(text, mine)) << text;
+    EXPECT_EQ(mine.dump(), json::parse(text).dump());
+  }
+}
+
+}  // namespace

@@ -283,14 +283,17 @@ void put_sweep_row(std::string& out, const models::Prediction& p, std::size_t po
 // ---------------------------------------------------------------------------
 // Blocks of items produced on worker threads, consumed in order on the calling thread.
 
+// Items per block: 256 predictions (~100 KB of table or JSON lines); 16 when each
+// carries its rounds (~17 KB each), so that the blocks in flight stay small.
 constexpr std::size_t kBlockItems = 256;
+constexpr std::size_t kDetailBlockItems = 16;
 
-void run_ordered_blocks(std::size_t items, unsigned jobs,
+void run_ordered_blocks(std::size_t items, unsigned jobs, std::size_t block_items,
                         const std::function<void(std::size_t, std::size_t, std::string&)>& produce,
                         const std::function<void(std::size_t, const std::string&)>& consume) {
-  const std::size_t blocks = (items + kBlockItems - 1) / kBlockItems;
+  const std::size_t blocks = (items + block_items - 1) / block_items;
   const auto range = [&](std::size_t b) {
-    return std::pair{b * kBlockItems, std::min(items, (b + 1) * kBlockItems)};
+    return std::pair{b * block_items, std::min(items, (b + 1) * block_items)};
   };
   if (jobs <= 1 || blocks <= 1) {
     std::string buf;
@@ -307,7 +310,7 @@ void run_ordered_blocks(std::size_t items, unsigned jobs,
     std::exception_ptr error;
     bool ready = false;
   };
-  const std::size_t window = 4 * static_cast<std::size_t>(jobs);
+  const std::size_t window = static_cast<std::size_t>(jobs) + 1;  // slots keep their capacity: few
   std::vector<Slot> slots(window);
   std::mutex m;
   std::condition_variable ready_cv, free_cv;
@@ -840,7 +843,7 @@ std::size_t predict_cases(const std::vector<PredictionCase>& cases,
     sink(head);
   }
   run_ordered_blocks(
-      cases.size(), o.jobs,
+      cases.size(), o.jobs, record ? kDetailBlockItems : kBlockItems,
       [&](std::size_t begin, std::size_t end, std::string& buf) {
         models::MigrationScenario copy;
         for (std::size_t i = begin; i < end; ++i) {
@@ -1023,7 +1026,7 @@ std::size_t predict_sweep(const PredictionSweep& sweep,
     sink(head);
   }
   run_ordered_blocks(
-      sweep.size(), o.jobs,
+      sweep.size(), o.jobs, kBlockItems,
       [&](std::size_t begin, std::size_t end, std::string& buf) {
         PredictionSweep::Cursor cursor(sweep);
         std::string coords;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
@@ -57,6 +58,11 @@ double parse_percent(const std::string& flag, const std::string& text) {
 }
 
 void print_json(const std::string& dumped) { std::cout << dumped << '\n'; }
+
+std::function<void(std::string_view)> stdout_sink() {
+  std::cout.flush();  // what went through std::cout first stays first
+  return [](std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); };
+}
 
 std::vector<std::unique_ptr<models::MigrationModel>> models_for_flag(const std::string& flag,
                                                                     const std::string& which) {

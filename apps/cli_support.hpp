@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 #include <string>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -39,5 +40,7 @@ std::string model_flag_help();
 
 // Prints JSON (one object, 2-space indent) to stdout.
 void print_json(const std::string& dumped);
+// Writes its pieces to stdout as they come (for output streamed by a library).
+std::function<void(std::string_view)> stdout_sink();
 
 }  // namespace migsim::cli

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "apps/commands.hpp"
+#include "experiments/prediction_batch.hpp"
 #include "models/migration_model.hpp"
 #include "models/model_registry.hpp"
 #include "models/prediction_json.hpp"
@@ -24,7 +25,7 @@ struct PredictOptions {
   std::string throttle_initial = "20", throttle_increment = "10", throttle_max = "99",
               throttle_trigger = "50";
   bool auto_converge = false, tailslow = false, json = false, no_detail = false;
-  std::string profile, batch, model = models::kDefaultModel;
+  std::string profile, batch, model = models::kDefaultModel, jobs = "0";
 };
 
 std::string flag_of(const char* key) {
@@ -108,46 +109,17 @@ void print_table(const models::Prediction& p, std::ostream& out) {
 
 
 int run_batch(const PredictOptions& o, const models::MigrationScenario& defaults) {
-  const nlohmann::json doc = read_json_file(o.batch);
-  JsonObject top(doc, o.batch);
-  auto cases = top.array_of_objects("cases");
-  top.finish();
   const auto ms = models_for_flag("--model", o.model);
-  nlohmann::json results = nlohmann::json::array();
-  std::ostringstream table;
-  char head[200];
-  std::snprintf(head, sizeof head, "%-22s %-13s %8s %6s %6s %9s %5s %12s %11s %11s %6s\n", "case",
-                "model", "RAM MiB", "WSS", "MiB/s", "pages/s", "conv", "total ms", "downtime ms",
-                "sent MiB", "syncs");
-  table << head;
-  for (auto& c : cases) {
-    const std::string name = c.string("name");
-    const std::string note = c.string("note", "");
-    models::MigrationScenario sc = models::scenario_from_json(c, defaults);
-    c.finish();
-    sc.options.record_iterations = o.json && !o.no_detail;
-    for (const auto& m : ms) {
-      const models::Prediction p = m->predict(sc);
-      nlohmann::json j = models::to_json(p);
-      j["case"] = name;
-      if (!note.empty()) j["note"] = note;
-      results.push_back(j);
-      char line[240];
-      std::snprintf(line, sizeof line,
-                    "%-22s %-13s %8.0f %6.0f %6s %9.0f %5s %12.1f %11.1f %11.1f %6d\n",
-                    name.c_str(), p.model.c_str(), sc.memory.ram_mib, sc.workload.wss_mib,
-                    sc.qemu.max_bandwidth_mibps > 0 ? num(sc.qemu.max_bandwidth_mibps, 0).c_str()
-                                                    : "unlim",
-                    sc.workload.pages_per_sec, p.converged ? "yes" : "NO", p.total_time_ms,
-                    p.downtime_ms, p.transferred_bytes / models::kMiB, p.dirty_syncs);
-      table << line;
-    }
-  }
-  if (o.json) {
-    print_json(nlohmann::json{{"predictions", results}}.dump(2));
-  } else {
-    std::cout << table.str();
-  }
+  // Threads: at most one per 256 cases (a block), and all cores by default.
+  const unsigned jobs = worker_threads("--jobs", o.jobs, 1u << 20);
+  const auto cases = experiments::read_prediction_cases(o.batch, defaults, jobs);
+  std::vector<const models::MigrationModel*> models;
+  for (const auto& m : ms) models.push_back(m.get());
+  experiments::BatchOutputOptions out;
+  out.json = o.json;
+  out.detail = !o.no_detail;
+  out.jobs = jobs;
+  experiments::predict_cases(cases, models, out, stdout_sink());
   return 0;
 }
 
@@ -234,6 +206,7 @@ void add_predict_command(CLI::App& app, Action& action) {
   sub->add_option("--batch", o->batch,
                   "JSON file {\"cases\": [{\"name\":..., \"ram_mib\":..., ...}]}; keys are the "
                   "flags' names with underscores");
+  sub->add_option("--jobs", o->jobs, "--batch: worker threads (default: all cores)");
   sub->add_flag("--json", o->json, "Print one JSON object instead of a table");
   sub->add_flag("--no-detail", o->no_detail, "Leave out the per-iteration detail");
   sub->callback([o, &action] { action = [o] { return run_predict(*o); }; });

@@ -3,22 +3,17 @@
 // sweep axis (OpenDC style); the points are the cartesian product of the axes.
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdio>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "apps/commands.hpp"
-#include "experiments/point_runner.hpp"
+#include "experiments/prediction_batch.hpp"
 #include "models/migration_model.hpp"
 #include "models/model_registry.hpp"
-#include "models/prediction_json.hpp"
 #include "models/scenario_json.hpp"
 #include "sim/input_error.hpp"
 #include "sim/json_input.hpp"
-#include "sim/sweep_expansion.hpp"
-#include "traces/atomic_file.hpp"
 
 namespace migsim::cli {
 
@@ -29,88 +24,33 @@ struct SweepOptions {
   bool json = false, quiet = false;
 };
 
-struct PointResult {
-  nlohmann::json coordinates;
-  std::vector<models::Prediction> predictions;  // one per model
-};
-
-nlohmann::json summary_of(const models::Prediction& p) {
-  nlohmann::json j = models::to_json(p);
-  j.erase("iteration_detail");
-  return j;
-}
-
 int run_sweep(const SweepOptions& o) {
   const nlohmann::json doc = read_json_file(o.spec);
-  if (!doc.is_object()) throw InputError(o.spec + ": expected a JSON object (one case whose list-valued fields are axes)");
-  nlohmann::json spec = doc;
-  spec.erase("name");
-  spec.erase("note");
-  const auto points = expand_sweep(spec, {"dirty_rate_series"}, o.spec);
-
   models::MigrationScenario defaults;
   if (!o.profile.empty()) defaults.host = models::read_host_profile_file(o.profile);
-  // Parse and check every point before any work, so a bad value fails fast.
-  std::vector<models::MigrationScenario> scenarios;
-  scenarios.reserve(points.size());
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    JsonObject obj(points[i].spec, o.spec + " point " + std::to_string(i) + " " +
-                                       points[i].coordinates.dump());
-    models::MigrationScenario sc = models::scenario_from_json(obj, defaults);
-    obj.finish();
-    sc.options.record_iterations = false;
-    scenarios.push_back(sc);
-  }
+  const unsigned jobs = worker_threads("--jobs", o.jobs, 1u << 20);
+  // Parses and checks every point before any work, so a bad value fails fast.
+  const experiments::PredictionSweep sweep(doc, o.spec, defaults, jobs);
   const auto ms = models_for_flag("--model", o.model);
+  std::vector<const models::MigrationModel*> models;
+  for (const auto& m : ms) models.push_back(m.get());
 
-  const unsigned jobs = worker_threads("--jobs", o.jobs, points.size());
-
-  std::vector<PointResult> results(points.size());
-  std::atomic<std::size_t> done{0};
-  const bool progress = !o.quiet && isatty(STDERR_FILENO);
-  const auto failures = experiments::run_points(
-      points.size(), jobs,
-      [&](std::size_t i) {
-        PointResult r{points[i].coordinates, {}};
-        for (const auto& m : ms) r.predictions.push_back(m->predict(scenarios[i]));
-        results[i] = std::move(r);
-      },
-      [&](std::size_t) {
-        const std::size_t d = done.fetch_add(1) + 1;
-        if (progress) std::fprintf(stderr, "\rsweep: %zu/%zu points", d, points.size());
-      });
-  if (progress) std::fprintf(stderr, "\n");
-  experiments::rethrow_first_failure(failures, [&](std::size_t i) {
-    return o.spec + " point " + std::to_string(i) + " " + points[i].coordinates.dump();
-  });
-
-  std::ostringstream lines;
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    for (const auto& p : results[i].predictions) {
-      nlohmann::json j{{"point", i}, {"coordinates", results[i].coordinates}};
-      j.update(summary_of(p));
-      lines << j.dump() << "\n";
-    }
+  experiments::SweepOutputOptions out;
+  out.json = o.json || !o.out.empty();
+  out.jobs = jobs;
+  if (!o.quiet && isatty(STDERR_FILENO)) {
+    out.progress = [&](std::size_t d) { std::fprintf(stderr, "\rsweep: %zu/%zu points", d, sweep.size()); };
   }
-  if (!o.out.empty()) {
-    traces::write_file_atomically(o.out, lines.str());
-    std::cerr << "sweep: " << points.size() << " points x " << ms.size() << " model(s) -> "
+  if (o.out.empty()) {
+    experiments::predict_sweep(sweep, models, out, stdout_sink());
+    if (out.progress) std::fprintf(stderr, "\n");
+  } else {
+    experiments::AtomicFileSink file(o.out);
+    experiments::predict_sweep(sweep, models, out, file.sink());
+    if (out.progress) std::fprintf(stderr, "\n");
+    file.commit();
+    std::cerr << "sweep: " << sweep.size() << " points x " << ms.size() << " model(s) -> "
               << o.out << "\n";
-    return 0;
-  }
-  if (o.json) {
-    std::cout << lines.str();
-    return 0;
-  }
-  std::printf("%-6s %-13s %5s %12s %11s %11s %6s  %s\n", "point", "model", "conv", "total ms",
-              "downtime ms", "sent MiB", "syncs", "coordinates");
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    for (const auto& p : results[i].predictions) {
-      std::printf("%-6zu %-13s %5s %12.1f %11.1f %11.1f %6d  %s\n", i, p.model.c_str(),
-                  p.converged ? "yes" : "NO", p.total_time_ms, p.downtime_ms,
-                  p.transferred_bytes / models::kMiB, p.dirty_syncs,
-                  results[i].coordinates.dump().c_str());
-    }
   }
   return 0;
 }

@@ -142,4 +142,39 @@ double DirtyPageModel::recent_overlap(double prev_writes, double w) const {
   return 0.0;
 }
 
+DirtyPageModel::DirtySet DirtyPageModel::dirty_set(double w) const {
+  DirtySet s;
+  s.writes = w;
+  if (w <= 0.0 || wss_ <= 0.0) return s;
+  switch (pattern_) {
+    case DirtyPattern::Sequential: s.hot = logged_hot_ * std::min(w, wss_); break;
+    case DirtyPattern::Uniform: s.hot = uniform_distinct(w * logged_hot_, wss_); break;
+    case DirtyPattern::HotCold:
+      s.hot = uniform_distinct(w * hot_share_ * logged_hot_, hot_pages_);
+      s.cold = uniform_distinct(w * (1.0 - hot_share_) * logged_cold_, cold_pages_);
+      break;
+  }
+  return s;
+}
+
+double DirtyPageModel::distinct(const DirtySet& s) const {
+  if (s.writes <= 0.0 || wss_ <= 0.0) return 0.0;
+  return pattern_ == DirtyPattern::HotCold ? s.hot + s.cold : s.hot;
+}
+
+double DirtyPageModel::recent_overlap(const DirtySet& prev, const DirtySet& next) const {
+  if (prev.writes <= 0.0 || next.writes <= 0.0 || wss_ <= 0.0) return 0.0;
+  switch (pattern_) {
+    case DirtyPattern::Sequential: return recent_overlap(prev.writes, next.writes);
+    case DirtyPattern::Uniform: return next.hot / wss_;
+    case DirtyPattern::HotCold: {
+      const double ph = prev.hot, pc = prev.cold, nh = next.hot, nc = next.cold;
+      const double hit = (hot_pages_ > 0 ? ph * nh / hot_pages_ : 0.0) +
+                         (cold_pages_ > 0 ? pc * nc / cold_pages_ : 0.0);
+      return ph + pc > 0 ? hit / (ph + pc) : 0.0;
+    }
+  }
+  return 0.0;
+}
+
 }  // namespace migsim::models

@@ -26,6 +26,19 @@ class DirtyPageModel {
   // the two intervals together wrap around the WSS.
   double recent_overlap(double prev_writes, double writes) const;
   double wss_pages() const { return wss_; }
+
+  // The pages one sync interval's writes dirty, with the parts recent_overlap
+  // needs, so that the next interval's overlap does not compute them again:
+  // distinct(set(w)) == distinct(w), and recent_overlap(set(p), set(w)) ==
+  // recent_overlap(p, w), bit for bit.
+  struct DirtySet {
+    double writes = 0.0;
+    double hot = 0.0;   // HotCold: distinct hot pages; Sequential, Uniform: all distinct pages
+    double cold = 0.0;  // HotCold: distinct cold pages
+  };
+  DirtySet dirty_set(double writes) const;
+  double distinct(const DirtySet& s) const;
+  double recent_overlap(const DirtySet& prev, const DirtySet& next) const;
   // From `t_ms` on, the workload writes `pages_per_sec` (its trace moved on).
   // Times before the last change are not rewritten: t_ms is clamped to it.
   void set_rate_from(double t_ms, double pages_per_sec);

@@ -99,11 +99,12 @@ void PrecopyProcess::bitmap_sync() {
   ++out_.dirty_syncs;
   // Writes since the last sync, under the throttle that was in force over it.
   const double w = workload_.writes(last_sync_ms_, now_, throttle_pct_);
-  const double dirty = workload_.distinct(w);
+  const DirtyPageModel::DirtySet set = workload_.dirty_set(w);
+  const double dirty = workload_.distinct(set);
   double newly = 0.0;
   if (dirty > 0.0) {
     const double wss = workload_.wss_pages();
-    const double hit_recent = pending_.recent * workload_.recent_overlap(prev_interval_writes_, w);
+    const double hit_recent = pending_.recent * workload_.recent_overlap(prev_interval_, set);
     const double hit_older = pending_.older * std::min(1.0, dirty / wss);
     newly = dirty - hit_recent - hit_older;
     pending_.older += pending_.recent - hit_recent - hit_older;
@@ -119,7 +120,7 @@ void PrecopyProcess::bitmap_sync() {
     pending_.background += bg_dirty - bg_hit;
     newly += bg_dirty - bg_hit;
   }
-  prev_interval_writes_ = w;
+  prev_interval_ = set;
   period_dirty_pages_ += std::max(0.0, newly);
   now_ += sync_cost_ms_;
   last_sync_ms_ = now_;
@@ -253,11 +254,15 @@ void PrecopyProcess::fast_forward(double t_limit) {
   // the walk reaches the next group of pages.
   if (!last_window_clean_ || window_bytes_ > 0.0 || now_ != window_start_) return;
   if (last_window_pages_ <= 0.0 || last_window_ms_ < kRateWindowMs) return;
+  // m = min(by_threshold, by_drain, by_horizon, by_limit); each bound below 1 ends it early.
   const double p = pending_.total();
   const double thr_pages = threshold_bytes_ / kPageBytes;
   const double by_threshold = std::floor((p - thr_pages) / last_window_pages_) - 1.0;
+  if (!(by_threshold >= 1.0)) return;
   const double by_drain = std::floor(pending_.next_group() / last_window_pages_) - 1.0;
+  if (!(by_drain >= 1.0)) return;
   const double by_horizon = std::floor((horizon_ms_ - now_) / last_window_ms_);
+  if (!(by_horizon >= 1.0)) return;
   const double by_limit = std::isinf(t_limit) ? kInf : std::floor((t_limit - now_) / last_window_ms_);
   const double m = std::min({by_threshold, by_drain, by_horizon, by_limit});
   if (m < 1.0) return;

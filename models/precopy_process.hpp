@@ -176,7 +176,7 @@ class PrecopyProcess {
 
   // Dirty log.
   double last_sync_ms_ = 0.0;
-  double prev_interval_writes_ = 0.0;
+  DirtyPageModel::DirtySet prev_interval_;  // the last interval's writes and what they dirtied
 
   // Auto-converge (ram.c RAMState period counters).
   double period_start_ms_ = 0.0;

@@ -1,6 +1,8 @@
 #include "sim/json_input.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <set>
 #include <fstream>
 #include <sstream>
 
@@ -69,88 +71,116 @@ JsonObject::JsonObject(const nlohmann::json& j, std::string where)
   }
 }
 
-bool JsonObject::has(const std::string& key) const { return j_.contains(key); }
+bool JsonObject::has(std::string_view key) const { return j_.find(key) != j_.end(); }
 
-std::string JsonObject::path(const std::string& key) const {
-  if (where_.empty()) return key;
+std::string JsonObject::path(std::string_view key) const {
+  if (where_.empty()) return std::string(key);
   // "file.json: a.b" + key -> "file.json: a.b.key"; "file.json" + key -> "file.json: key"
-  return where_.find(": ") == std::string::npos ? where_ + ": " + key : where_ + "." + key;
+  std::string p = where_;
+  p += where_.find(": ") == std::string::npos ? ": " : ".";
+  p += key;
+  return p;
 }
 
-const nlohmann::json& JsonObject::at(const std::string& key) {
+const nlohmann::json& JsonObject::at(std::string_view key) {
   auto it = j_.find(key);
   if (it == j_.end()) throw InputError(path(key) + ": required field is missing");
-  used_.insert(key);
+  const std::string* k = &it.key();
+  if (std::find(read_.begin(), read_.end(), k) == read_.end()) {
+    if (read_.empty()) read_.reserve(32);
+    read_.push_back(k);
+  }
   return *it;
 }
 
-void JsonObject::type_error(const std::string& key, const char* expected) const {
-  throw InputError(path(key) + ": expected " + expected + ", got " + json_snippet(j_.at(key)));
+const nlohmann::json* JsonObject::optional(std::string_view key) {
+  const auto it = j_.find(key);
+  if (it != j_.end()) {
+    const std::string* k = &it.key();
+    if (std::find(read_.begin(), read_.end(), k) == read_.end()) {
+      if (read_.empty()) read_.reserve(32);
+      read_.push_back(k);
+    }
+    return &*it;
+  }
+  // An optional key is known here even when left out, for unknown-key messages.
+  if (absent_.empty()) absent_.reserve(512);
+  absent_.append(key);
+  absent_.push_back('\0');
+  return nullptr;
 }
 
-double JsonObject::check_rule(const std::string& key, double v, NumberRule rule) const {
+void JsonObject::type_error(std::string_view key, const char* expected) const {
+  throw InputError(path(key) + ": expected " + expected + ", got " + json_snippet(*j_.find(key)));
+}
+
+double JsonObject::check_rule(std::string_view key, double v, NumberRule rule) const {
   const bool ok = std::isfinite(v) && (rule == NumberRule::Any ||
                                        (rule == NumberRule::NonNegative && v >= 0) ||
                                        (rule == NumberRule::Positive && v > 0));
   if (!ok) {
     std::ostringstream s;
-    s << path(key) << ": must be " << rule_text(rule) << ", got " << json_snippet(j_.at(key));
+    s << path(key) << ": must be " << rule_text(rule) << ", got " << json_snippet(*j_.find(key));
     throw InputError(s.str());
   }
   return v;
 }
 
-double JsonObject::number(const std::string& key, NumberRule rule) {
+double JsonObject::number(std::string_view key, NumberRule rule) {
   const auto& v = at(key);
   if (!v.is_number()) type_error(key, "a number");
   return check_rule(key, v.get<double>(), rule);
 }
 
-bool JsonObject::absent(const std::string& key) {
-  used_.insert(key);  // an optional key is known here even when left out, for unknown-key messages
-  return !has(key);
+double JsonObject::number(std::string_view key, double fallback, NumberRule rule) {
+  const nlohmann::json* v = optional(key);
+  if (!v) return fallback;
+  if (!v->is_number()) type_error(key, "a number");
+  return check_rule(key, v->get<double>(), rule);
 }
 
-double JsonObject::number(const std::string& key, double fallback, NumberRule rule) {
-  return absent(key) ? fallback : number(key, rule);
-}
-
-std::int64_t JsonObject::integer(const std::string& key, NumberRule rule) {
+std::int64_t JsonObject::integer(std::string_view key, NumberRule rule) {
   const auto& v = at(key);
   if (!v.is_number_integer()) type_error(key, "an integer");
   check_rule(key, static_cast<double>(v.get<std::int64_t>()), rule);
   return v.get<std::int64_t>();
 }
 
-std::int64_t JsonObject::integer(const std::string& key, std::int64_t fallback, NumberRule rule) {
-  return absent(key) ? fallback : integer(key, rule);
+std::int64_t JsonObject::integer(std::string_view key, std::int64_t fallback, NumberRule rule) {
+  return optional(key) ? integer(key, rule) : fallback;
 }
 
-bool JsonObject::boolean(const std::string& key) {
+bool JsonObject::boolean(std::string_view key) {
   const auto& v = at(key);
   if (!v.is_boolean()) type_error(key, "true or false");
   return v.get<bool>();
 }
 
-bool JsonObject::boolean(const std::string& key, bool fallback) {
-  return absent(key) ? fallback : boolean(key);
+bool JsonObject::boolean(std::string_view key, bool fallback) {
+  const nlohmann::json* v = optional(key);
+  if (!v) return fallback;
+  if (!v->is_boolean()) type_error(key, "true or false");
+  return v->get<bool>();
 }
 
-std::string JsonObject::string(const std::string& key) {
+std::string JsonObject::string(std::string_view key) {
   const auto& v = at(key);
   if (!v.is_string()) type_error(key, "a string");
   return v.get<std::string>();
 }
 
-std::string JsonObject::string(const std::string& key, const std::string& fallback) {
-  return absent(key) ? fallback : string(key);
+std::string JsonObject::string(std::string_view key, const std::string& fallback) {
+  const nlohmann::json* v = optional(key);
+  if (!v) return fallback;
+  if (!v->is_string()) type_error(key, "a string");
+  return v->get<std::string>();
 }
 
-std::string JsonObject::choice(const std::string& key, std::initializer_list<const char*> allowed) {
+std::string JsonObject::choice(std::string_view key, std::initializer_list<const char*> allowed) {
   return choice(key, std::vector<std::string>(allowed.begin(), allowed.end()));
 }
 
-std::string JsonObject::choice(const std::string& key, const std::vector<std::string>& allowed) {
+std::string JsonObject::choice(std::string_view key, const std::vector<std::string>& allowed) {
   const std::string v = string(key);
   for (const auto& a : allowed) {
     if (v == a) return v;
@@ -158,42 +188,43 @@ std::string JsonObject::choice(const std::string& key, const std::vector<std::st
   throw InputError(path(key) + ": unknown value \"" + v + "\" (expected one of: " + join_names(allowed) + ")");
 }
 
-std::string JsonObject::choice(const std::string& key, const std::vector<std::string>& allowed,
+std::string JsonObject::choice(std::string_view key, const std::vector<std::string>& allowed,
                                const std::string& fallback) {
-  return absent(key) ? fallback : choice(key, allowed);
+  return optional(key) ? choice(key, allowed) : fallback;
 }
 
-std::string JsonObject::choice(const std::string& key, std::initializer_list<const char*> allowed,
+std::string JsonObject::choice(std::string_view key, std::initializer_list<const char*> allowed,
                                const std::string& fallback) {
-  return absent(key) ? fallback : choice(key, allowed);
+  return optional(key) ? choice(key, allowed) : fallback;
 }
 
-const nlohmann::json& JsonObject::raw(const std::string& key) { return at(key); }
+const nlohmann::json& JsonObject::raw(std::string_view key) { return at(key); }
 
-JsonObject JsonObject::object(const std::string& key) {
+JsonObject JsonObject::object(std::string_view key) {
   const auto& v = at(key);
   if (!v.is_object()) type_error(key, "an object");
   return JsonObject(v, path(key));
 }
 
-std::vector<JsonObject> JsonObject::array_of_objects(const std::string& key) {
+std::vector<JsonObject> JsonObject::array_of_objects(std::string_view key) {
   const auto& v = at(key);
   if (!v.is_array()) type_error(key, "an array");
   std::vector<JsonObject> out;
   out.reserve(v.size());
+  const std::string base = path(key);
   for (std::size_t i = 0; i < v.size(); ++i) {
-    out.emplace_back(v[i], path(key) + "[" + std::to_string(i) + "]");
+    out.emplace_back(v[i], base + "[" + std::to_string(i) + "]");
   }
   return out;
 }
 
-std::vector<double> JsonObject::array_of_numbers(const std::string& key, NumberRule rule) {
+std::vector<double> JsonObject::array_of_numbers(std::string_view key, NumberRule rule) {
   const auto& v = at(key);
   if (!v.is_array()) type_error(key, "an array of numbers");
   std::vector<double> out;
   out.reserve(v.size());
   for (std::size_t i = 0; i < v.size(); ++i) {
-    const std::string item = key + "[" + std::to_string(i) + "]";
+    const std::string item = std::string(key) + "[" + std::to_string(i) + "]";
     if (!v[i].is_number()) {
       throw InputError(path(item) + ": expected a number, got " + json_snippet(v[i]));
     }
@@ -211,12 +242,18 @@ std::vector<double> JsonObject::array_of_numbers(const std::string& key, NumberR
 
 void JsonObject::finish() const {
   for (auto it = j_.begin(); it != j_.end(); ++it) {
-    if (used_.count(it.key()) == 0) {
-      std::string known;
-      for (const auto& k : used_) known += (known.empty() ? "" : ", ") + k;
-      throw InputError(path(it.key()) + ": unknown key" +
-                       (known.empty() ? std::string() : " (known here: " + known + ")"));
+    if (std::find(read_.begin(), read_.end(), &it.key()) != read_.end()) continue;
+    // Every key asked for, sorted and once each.
+    std::set<std::string> asked;
+    for (const std::string* k : read_) asked.insert(*k);
+    for (std::size_t b = 0, e; b < absent_.size(); b = e + 1) {
+      e = absent_.find('\0', b);
+      asked.insert(absent_.substr(b, e - b));
     }
+    std::string known;
+    for (const auto& k : asked) known += (known.empty() ? "" : ", ") + k;
+    throw InputError(path(it.key()) + ": unknown key" +
+                     (known.empty() ? std::string() : " (known here: " + known + ")"));
   }
 }
 

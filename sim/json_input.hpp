@@ -3,6 +3,7 @@
 #include <initializer_list>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -24,45 +25,50 @@ class JsonObject {
  public:
   JsonObject(const nlohmann::json& j, std::string where);
 
-  bool has(const std::string& key) const;
+  bool has(std::string_view key) const;
   const std::string& where() const { return where_; }
-  std::string path(const std::string& key) const;
+  std::string path(std::string_view key) const;
 
-  double number(const std::string& key, NumberRule rule = NumberRule::Any);
-  double number(const std::string& key, double fallback, NumberRule rule = NumberRule::Any);
-  std::int64_t integer(const std::string& key, NumberRule rule = NumberRule::Any);
-  std::int64_t integer(const std::string& key, std::int64_t fallback,
+  double number(std::string_view key, NumberRule rule = NumberRule::Any);
+  double number(std::string_view key, double fallback, NumberRule rule = NumberRule::Any);
+  std::int64_t integer(std::string_view key, NumberRule rule = NumberRule::Any);
+  std::int64_t integer(std::string_view key, std::int64_t fallback,
                        NumberRule rule = NumberRule::Any);
-  bool boolean(const std::string& key);
-  bool boolean(const std::string& key, bool fallback);
-  std::string string(const std::string& key);
-  std::string string(const std::string& key, const std::string& fallback);
-  std::string choice(const std::string& key, std::initializer_list<const char*> allowed);
-  std::string choice(const std::string& key, std::initializer_list<const char*> allowed,
+  bool boolean(std::string_view key);
+  bool boolean(std::string_view key, bool fallback);
+  std::string string(std::string_view key);
+  std::string string(std::string_view key, const std::string& fallback);
+  std::string choice(std::string_view key, std::initializer_list<const char*> allowed);
+  std::string choice(std::string_view key, std::initializer_list<const char*> allowed,
                      const std::string& fallback);
   // The same for a list built at run time (e.g. the names of a registry).
-  std::string choice(const std::string& key, const std::vector<std::string>& allowed);
-  std::string choice(const std::string& key, const std::vector<std::string>& allowed,
+  std::string choice(std::string_view key, const std::vector<std::string>& allowed);
+  std::string choice(std::string_view key, const std::vector<std::string>& allowed,
                      const std::string& fallback);
   // Raw access (marks the key as used); the caller validates the value.
-  const nlohmann::json& raw(const std::string& key);
-  JsonObject object(const std::string& key);
-  std::vector<JsonObject> array_of_objects(const std::string& key);
-  std::vector<double> array_of_numbers(const std::string& key, NumberRule rule = NumberRule::Any);
+  const nlohmann::json& raw(std::string_view key);
+  JsonObject object(std::string_view key);
+  std::vector<JsonObject> array_of_objects(std::string_view key);
+  std::vector<double> array_of_numbers(std::string_view key, NumberRule rule = NumberRule::Any);
 
   // Throws InputError for the first key that was never read.
   void finish() const;
 
  private:
-  const nlohmann::json& at(const std::string& key);
-  // For the getters with a fallback: marks the key as known, true when it is not there.
-  bool absent(const std::string& key);
-  [[noreturn]] void type_error(const std::string& key, const char* expected) const;
-  double check_rule(const std::string& key, double v, NumberRule rule) const;
+  const nlohmann::json& at(std::string_view key);
+  // For the getters with a fallback: the key's value, or nullptr when it is not
+  // there (the key is then known all the same, for unknown-key messages).
+  const nlohmann::json* optional(std::string_view key);
+  [[noreturn]] void type_error(std::string_view key, const char* expected) const;
+  double check_rule(std::string_view key, double v, NumberRule rule) const;
 
   const nlohmann::json& j_;
   std::string where_;
-  std::set<std::string> used_;
+  // The keys asked for (read, or looked for and absent), without a node or a
+  // string allocated per key: the keys of j_ that were read, by address, and the
+  // names of the absent ones in one buffer, '\0'-separated.
+  std::vector<const std::string*> read_;
+  std::string absent_;
 };
 
 // Compact rendering of a JSON value for error messages (truncated).

@@ -1,4 +1,5 @@
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -52,6 +53,12 @@ class AdmissionControl {
    public:
     bool offer(const sim::MigrationOrder& o);  // true if admitted
     bool full() const { return total_ >= ac_.limits_.max_total; }
+    // Migrations that may still start at this instant (the total limit minus
+    // those in flight and admitted); -1 when there is no total limit.
+    long long free_slots() const {
+      if (ac_.limits_.max_total == std::numeric_limits<int>::max()) return -1;
+      return std::max(0, ac_.limits_.max_total - total_);
+    }
     // Whether `moves` more migrations could leave `host` (its per-host limit)
     // and whether `vm` is still cooling down: what offer() would refuse
     // whatever the target.

@@ -232,6 +232,9 @@ std::vector<sim::MigrationOrder> RulePolicy::optimize(sim::Placement& p, double 
           }
           return true;
         };
+        // Planning effort in proportion to what can start: at most twice as
+        // many hosts tried as there are free slots (the least utilised first).
+        if (admitted.free_slots() >= 0) plan.max_attempts = 2 * admitted.free_slots();
         plan.remember_failures = std::all_of(migrate_.begin(), migrate_.end(),
                                              [](const RuleSpec& r) { return r.when.grows_with_load(); });
       }

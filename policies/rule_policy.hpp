@@ -57,7 +57,8 @@ struct RuleSpec {
 //    underloaded hosts' VMs may go to any host that is not overloaded (the
 //    default lets them go only to hosts whose underload rule holds too), and a
 //    host whose largest VM found no target is not tried again with one at least
-//    as large. The default plans every move and then filters them, as
+//    as large; with a total limit, at most twice as many underloaded hosts are
+//    tried as there are free slots. The default plans every move and then filters them, as
 //    CloudSim's policies plan without admission control. With it, planning
 //    costs what admission lets start, not what the cluster could propose.
 struct RulePlanning {

@@ -49,7 +49,9 @@ void UnderloadPlanner::run(const UnderloadPlan& plan) {
   // so the lowest index among equal utilisations) each time.
   std::sort(order.begin(), order.end());
   const PowerAwareBestFit::Candidates targets{excl_place, false};
+  long long attempts = 0;
   for (const auto& [u, under] : order) {
+    if (plan.max_attempts >= 0 && attempts >= plan.max_attempts) return;
     if (excl_under[under]) continue;  // received a VM meanwhile
     excl_under[under] = 1;
     if (all_leaving_or_any_arriving(p, under)) continue;
@@ -67,6 +69,7 @@ void UnderloadPlanner::run(const UnderloadPlan& plan) {
       if (known_to_fail(first)) continue;
     }
     int unplaced = -1;
+    ++attempts;
     const auto moves = placement_.place_all(p, vms, targets, true, {}, &unplaced);
     if (moves.empty()) {
       // Only the first VM's failure says something about the targets alone

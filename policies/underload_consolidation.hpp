@@ -31,6 +31,8 @@ struct UnderloadPlan {
   // OverloadDetector::monotone). forget_failures() must then be called
   // whenever capacity is given back.
   bool remember_failures = false;
+  // At most this many hosts tried (placed or not); negative: no limit.
+  long long max_attempts = -1;
 };
 class UnderloadPlanner {
  public:

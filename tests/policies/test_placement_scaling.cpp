@@ -173,3 +173,24 @@ TEST(UnderloadPlanner, RememberingFailuresChangesNothingWhileLoadOnlyGrows) {
   EXPECT_GT(orders_seen, 0) << with_memory << " " << without;
   EXPECT_LT(with_memory, without);  // the memory was used
 }
+
+TEST(UnderloadPlanner, TriesAtMostMaxAttemptsHosts) {
+  std::mt19937 rng(5);
+  sim::Placement p = random_cluster(40, 0, rng, 0);
+  auto thr = make_thr_detector(0.9);
+  const PowerAwareBestFit pabfd(*thr);
+  std::vector<int> sources;
+  UnderloadPlan plan;
+  plan.emit = [&](const sim::MigrationOrder& o) {
+    if (sources.empty() || sources.back() != o.source_host) sources.push_back(o.source_host);
+    return true;
+  };
+  plan.max_attempts = 2;
+  UnderloadPlanner(p, pabfd).run(plan);
+  EXPECT_GE(sources.size(), 1u);
+  EXPECT_LE(sources.size(), 2u);
+  sources.clear();
+  plan.max_attempts = -1;
+  UnderloadPlanner(p, pabfd).run(plan);
+  EXPECT_GT(sources.size(), 2u);  // the limit, not the cluster, stopped it
+}

@@ -6,21 +6,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include "sim/exception_text.hpp"
 #include "sim/input_error.hpp"
 
 namespace migsim::experiments {
-
-namespace {
-std::string what_of(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& x) {
-    return x.what();
-  } catch (...) {
-    return "unknown exception";
-  }
-}
-}  // namespace
 
 std::vector<PointFailure> run_points(std::size_t count, unsigned jobs,
                                      const std::function<void(std::size_t)>& run_point,
@@ -34,7 +23,7 @@ std::vector<PointFailure> run_points(std::size_t count, unsigned jobs,
         run_point(i);
         if (on_done) on_done(i);
       } catch (...) {
-        PointFailure f{i, std::current_exception(), what_of(std::current_exception())};
+        PointFailure f{i, std::current_exception(), sim::exception_text(std::current_exception())};
         const std::lock_guard<std::mutex> lock(failures_mutex);
         failures.push_back(std::move(f));
       }

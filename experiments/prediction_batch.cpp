@@ -25,6 +25,7 @@
 #include <thread>
 
 #include "models/scenario_json.hpp"
+#include "sim/exception_text.hpp"
 #include "sim/input_error.hpp"
 #include "sim/json_input.hpp"
 
@@ -403,15 +404,6 @@ std::size_t first_failure_in_parts(std::size_t n, unsigned jobs, const Make& mak
   return *std::min_element(first.begin(), first.end());
 }
 
-std::string what_of(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& x) {
-    return x.what();
-  } catch (...) {
-    return "unknown exception";
-  }
-}
 
 // ---------------------------------------------------------------------------
 // The batch file.
@@ -1043,7 +1035,7 @@ std::size_t predict_sweep(const PredictionSweep& sweep,
             } catch (const EnvironmentError& e) {
               throw EnvironmentError(sweep.label(i) + ": " + e.what());
             } catch (...) {
-              throw std::runtime_error(sweep.label(i) + ": " + what_of(std::current_exception()));
+              throw std::runtime_error(sweep.label(i) + ": " + sim::exception_text(std::current_exception()));
             }
             if (o.json) {
               put_sweep_line(buf, p, i, coords);

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <string_view>
 
 #include "sim/input_error.hpp"
 #include "sim/sample_source.hpp"
@@ -20,18 +22,30 @@ namespace fs = std::filesystem;
 namespace {
 
 // One line's sample (a percentage as a fraction); `line_no` counts from 1.
-double parse_sample(const std::string& path, int line_no, std::string line) {
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+// An integer percent (the PlanetLab files) is read without strtod: p / 100.0
+// is the double strtod would give for it divided by 100.0.
+double parse_sample(const std::string& path, int line_no, std::string_view line) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
   const std::size_t first = line.find_first_not_of(" \t");
-  line = first == std::string::npos ? "" : line.substr(first);
-  const char* s = line.c_str();
+  line = first == std::string_view::npos ? std::string_view() : line.substr(first);
+  if (!line.empty() && line.size() <= 3) {
+    int p = 0;
+    bool digits = true;
+    for (char c : line) {
+      digits = digits && c >= '0' && c <= '9';
+      p = p * 10 + (c - '0');
+    }
+    if (digits && p <= 100) return static_cast<double>(p) / 100.0;
+  }
+  const std::string text(line);
+  const char* s = text.c_str();
   char* stop = nullptr;
   errno = 0;
-  const double v = line.empty() ? 0.0 : std::strtod(s, &stop);
-  if (line.empty() || stop == s || *stop != '\0' || errno != 0 || !std::isfinite(v) || v < 0 || v > 100) {
+  const double v = text.empty() ? 0.0 : std::strtod(s, &stop);
+  if (text.empty() || stop == s || *stop != '\0' || errno != 0 || !std::isfinite(v) || v < 0 || v > 100) {
     throw InputError(path + ":" + std::to_string(line_no) +
                      ": expected a CPU utilisation in percent (a number from 0 to 100), got '" +
-                     line.substr(0, 40) + "'");
+                     text.substr(0, 40) + "'");
   }
   return v / 100.0;
 }
@@ -51,7 +65,7 @@ std::vector<double> parse_samples(const std::string& path, const std::string& te
   while (pos < text.size() && static_cast<int>(values.size()) < o.samples) {
     std::size_t end = text.find('\n', pos);
     if (end == std::string::npos) end = text.size();
-    values.push_back(parse_sample(path, static_cast<int>(values.size()) + 1, text.substr(pos, end - pos)));
+    values.push_back(parse_sample(path, static_cast<int>(values.size()) + 1, std::string_view(text).substr(pos, end - pos)));
     pos = end + 1;
     if (chunk_end && values.size() == chunk) *chunk_end = pos;
   }
@@ -88,20 +102,37 @@ class PlanetLabFileSource final : public sim::SampleSource {
  private:
   // Reads the chunk whose first sample is number `first` from byte `offset`.
   void load(std::size_t offset, std::size_t first) {
-    std::ifstream in(path_, std::ios::binary);
-    if (!in) throw InputError(path_ + ": cannot open trace file (again, to read from sample " +
-                              std::to_string(first + 1) + ")");
-    in.seekg(static_cast<std::streamoff>(offset));
+    const std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path_.c_str(), "rb"), &std::fclose);
+    if (!f || std::fseek(f.get(), static_cast<long>(offset), SEEK_SET) != 0) {
+      throw InputError(path_ + ": cannot open trace file (again, to read from sample " + std::to_string(first + 1) +
+                       ")");
+    }
     const std::size_t count = std::min(static_cast<std::size_t>(options_.chunk_samples), size() - first);
     std::vector<double> values;
     values.reserve(count);
-    std::string line;
-    while (values.size() < count && std::getline(in, line)) {
-      values.push_back(parse_sample(path_, static_cast<int>(first + values.size()) + 1, line));
+    std::string text;  // read in blocks; lines end with '\n' or the end of the file
+    std::size_t pos = 0, end = offset;
+    bool at_eof = false;
+    while (values.size() < count) {
+      const std::size_t nl = text.find('\n', pos);
+      if (nl == std::string::npos && !at_eof) {
+        text.erase(0, pos);
+        pos = 0;
+        char block[8192];
+        const std::size_t n = std::fread(block, 1, sizeof block, f.get());
+        text.append(block, n);
+        at_eof = n < sizeof block;
+        continue;
+      }
+      if (nl == std::string::npos && pos >= text.size()) break;  // no more lines
+      const std::size_t stop = nl == std::string::npos ? text.size() : nl;
+      values.push_back(parse_sample(path_, static_cast<int>(first + values.size()) + 1,
+                                    std::string_view(text).substr(pos, stop - pos)));
+      end += stop - pos + (nl == std::string::npos ? 0 : 1);
+      pos = stop + 1;
     }
     if (values.size() < count) throw too_short(path_, first + values.size(), options_);
-    const std::streamoff end = in.tellg();
-    next_offset_ = end < 0 ? offset : static_cast<std::size_t>(end);  // at the end of the file: no next chunk
+    next_offset_ = end;
     chunk_ = sim::SampleTable(std::move(values));
     chunk_start_ = first;
     in_chunk_ = 0;

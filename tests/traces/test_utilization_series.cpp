@@ -107,6 +107,19 @@ TEST(UtilizationSeries, PlanetLabPercentRoundTripsExactly) {
   for (double t : engine_like_times(285, 300)) EXPECT_TRUE(same_bits(s.at(t), d.at(t))) << t;
   for (int k = 0; k < 287; ++k) EXPECT_TRUE(same_bits(s.at(k * 300.0), expected[static_cast<std::size_t>(k)]));
   EXPECT_TRUE(same_bits(s.at(1e9), expected.back()));  // past the end the last value holds
+
+  // Integer lines are read without strtod: same bits as strtod for padded,
+  // zero-led and decimal spellings.
+  const std::vector<std::string> spellings{"007", " 7\r", "\t7 ", "7.0", "+7", "07.00", "100", "0", "000"};
+  std::string odd;
+  for (const std::string& line : spellings) odd += line + "\n";
+  traces::PlanetLabOptions o;
+  o.samples = static_cast<int>(spellings.size());
+  const std::vector<double> got = traces::parse_planetlab_file("node", odd, o).samples();
+  const double want[] = {7, 7, 7, 7, 7, 7, 100, 0, 0};
+  for (std::size_t i = 0; i < spellings.size(); ++i) {
+    EXPECT_TRUE(same_bits(got[i], want[i] / 100.0)) << spellings[i];
+  }
 }
 
 // Anything that is not exactly an integer percent keeps its doubles.

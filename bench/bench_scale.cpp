@@ -12,8 +12,10 @@
 // us_per_vm_step (cpu_s per VM per scheduling interval), events_per_s
 // (ClusterEngine::events_processed() per CPU second of the simulation),
 // migrations, peak_rss_mib and bytes_per_vm ((peak RSS - RSS at the child's
-// start) / VMs); then per configuration and duration one line with the fitted
-// growth exponent of cpu_s vs VMs (least squares on log-log, measured runs only).
+// start) / VMs, fixed costs included: large at small sizes); then per
+// configuration and duration one line with the fitted growth exponent of cpu_s
+// vs VMs (least squares on log-log) and marginal_bytes_per_vm (least-squares
+// slope of peak RSS vs VMs: what one more VM costs), measured runs only.
 // A size whose predicted CPU time exceeds --budget-s is not run: its line says
 // "skipped": true with "extrapolated_cpu_s": the 1-day run of its size x days
 // when there is one, else the previous size's time x (VMs ratio)^exponent (the
@@ -21,7 +23,8 @@
 // --assume-exponent). Extrapolations chain from extrapolations.
 // A report, not a pass/fail on timing.
 //   bench_scale [--hosts 800,8000,50000] [--days 1,30] [--configs rules,thr-mmt]
-//               [--budget-s 300] [--assume-exponent 2.3]
+//               [--budget-s 300] [--assume-exponent 2.3] [--vms-per-host 1.315]
+// (--vms-per-host 2 for the 50,000 hosts / 100,000 VMs target).
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,6 +57,7 @@ struct Options {
   std::vector<std::string> configs{"rules", "thr-mmt"};
   double budget_s = 300;
   double assume_exponent = 2.3;
+  double vms_per_host = kPlanetLabVmsPerHost;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -109,8 +113,10 @@ Options parse_options(int argc, char** argv) {
       o.budget_s = number(flag, value);
     } else if (flag == "--assume-exponent") {
       o.assume_exponent = number(flag, value);
+    } else if (flag == "--vms-per-host") {
+      o.vms_per_host = number(flag, value);
     } else {
-      usage_error("unknown flag '" + flag + "' (flags: --hosts, --days, --configs, --budget-s, --assume-exponent)");
+      usage_error("unknown flag '" + flag + "' (flags: --hosts, --days, --configs, --budget-s, --assume-exponent, --vms-per-host)");
     }
   }
   return o;
@@ -162,8 +168,7 @@ experiments::ClusterRunRequest request_for(const std::string& config, int hosts,
 }
 
 // One run, in this (child) process.
-nlohmann::json measure(const std::string& config, int hosts, int days) {
-  const int vms = static_cast<int>(std::lround(hosts * kPlanetLabVmsPerHost));
+nlohmann::json measure(const std::string& config, int hosts, int vms, int days) {
   const long long rss0 = status_bytes("VmRSS");
   const auto wall0 = std::chrono::steady_clock::now();
   const double c0 = cpu_now_s();
@@ -192,7 +197,7 @@ nlohmann::json measure(const std::string& config, int hosts, int days) {
 }
 
 // measure() in a child process; its JSON comes back through a pipe.
-nlohmann::json measure_in_child(const std::string& config, int hosts, int days) {
+nlohmann::json measure_in_child(const std::string& config, int hosts, int vms, int days) {
   int fds[2];
   if (pipe(fds) != 0) usage_error("pipe failed");
   std::fflush(stdout);
@@ -201,7 +206,7 @@ nlohmann::json measure_in_child(const std::string& config, int hosts, int days) 
     close(fds[0]);
     std::string text;
     try {
-      text = measure(config, hosts, days).dump();
+      text = measure(config, hosts, vms, days).dump();
     } catch (const std::exception& e) {
       text = nlohmann::json{{"config", config}, {"hosts", hosts}, {"days", days}, {"error", e.what()}}.dump();
     }
@@ -240,6 +245,21 @@ double loglog_slope(const std::vector<std::pair<double, double>>& xy) {
   return d == 0 ? std::nan("") : (n * sxy - sx * sy) / d;
 }
 
+// Least-squares slope of y on x; NaN with fewer than two points.
+double linear_slope(const std::vector<std::pair<double, double>>& xy) {
+  if (xy.size() < 2) return std::nan("");
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (const auto& [x, y] : xy) {
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
+  }
+  const double n = static_cast<double>(xy.size());
+  const double d = n * sxx - sx * sx;
+  return d == 0 ? std::nan("") : (n * sxy - sx * sy) / d;
+}
+
 void print(const nlohmann::json& j) {
   std::printf("%s\n", j.dump().c_str());
   std::fflush(stdout);
@@ -254,9 +274,10 @@ int main(int argc, char** argv) {
     double one_day_exponent = std::nan("");
     for (const int days : o.days) {
       std::vector<std::pair<double, double>> measured;  // (vms, cpu_s)
+      std::vector<std::pair<double, double>> rss;       // (vms, peak RSS bytes)
       double prev_vms = 0, prev_cpu = 0;
       for (const int hosts : o.hosts) {
-        const int vms = static_cast<int>(std::lround(hosts * kPlanetLabVmsPerHost));
+        const int vms = static_cast<int>(std::lround(hosts * o.vms_per_host));
         // Longer runs cost in proportion to their duration; larger ones grow
         // with the exponent fitted so far (or the one-day fit, or the assumed one).
         double predicted = 0;
@@ -274,13 +295,14 @@ int main(int argc, char** argv) {
                   {"extrapolated_cpu_s", rounded(predicted)},     {"budget_s", o.budget_s}};
           prev_cpu = predicted;
         } else {
-          line = measure_in_child(config, hosts, days);
+          line = measure_in_child(config, hosts, vms, days);
           if (line.contains("error")) {
             print(line);
             return 1;
           }
           prev_cpu = line["cpu_s"].get<double>();
           measured.emplace_back(vms, std::max(prev_cpu, 1e-6));
+          rss.emplace_back(vms, line["peak_rss_mib"].get<double>() * 1048576.0);
         }
         prev_vms = vms;
         if (days == 1) one_day_cpu[hosts] = prev_cpu;
@@ -291,6 +313,8 @@ int main(int argc, char** argv) {
       nlohmann::json fit{{"config", config}, {"days", days}, {"fit", "cpu_s ~ vms^exponent"},
                          {"points", measured.size()}};
       fit["exponent"] = std::isfinite(g) ? nlohmann::json(rounded(g, 3)) : nlohmann::json(nullptr);
+      const double b = linear_slope(rss);
+      fit["marginal_bytes_per_vm"] = std::isfinite(b) ? nlohmann::json(std::lround(b)) : nlohmann::json(nullptr);
       print(fit);
     }
   }

@@ -18,6 +18,7 @@ skipped=$(grep '"hosts":200' <<<"$out")
 [ "$(grep -c '"skipped":true' <<<"$skipped")" -eq 2 ] || fail "200 hosts should be skipped over the budget"
 [ "$(grep -c '"extrapolated_cpu_s":' <<<"$skipped")" -eq 2 ] || fail "skipped lines lack the extrapolation"
 [ "$(grep -c '"exponent":' <<<"$out")" -eq 2 ] || fail "expected a fitted exponent line per configuration"
+[ "$(grep -c '"marginal_bytes_per_vm":' <<<"$out")" -eq 2 ] || fail "fit lines lack marginal_bytes_per_vm"
 if err=$("$BENCH_SCALE" --hosts 1x 2>&1); then fail "--hosts 1x accepted"; fi
 grep -q -- "--hosts" <<<"$err" || fail "error does not name the flag: $err"
 echo OK

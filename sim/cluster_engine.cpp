@@ -13,55 +13,60 @@ namespace migsim::sim {
 
 
 namespace {
-std::vector<double> host_bandwidths(const ClusterSpec& spec) {
+std::vector<double> host_bandwidths(const Placement& p) {
   std::vector<double> bw;
-  bw.reserve(spec.hosts.size());
-  for (const auto& h : spec.hosts) bw.push_back(h.bw_mbps);
+  bw.reserve(static_cast<std::size_t>(p.host_count()));
+  for (int h = 0; h < p.host_count(); ++h) bw.push_back(p.host(h).bw_mbps);
   return bw;
 }
 }  // namespace
 
+// The hosts' and VMs' specs move into the Placement, which keeps them: the
+// engine holds no second copy (spec_.hosts and spec_.vms stay empty).
 ClusterEngine::ClusterEngine(ClusterSpec spec, ConsolidationPolicy& policy,
                              const MigrationTimer& timer)
     : spec_(std::move(spec)),
       policy_(policy),
       timer_(timer),
-      placement_(spec_.hosts, spec_.vms,
+      placement_(std::exchange(spec_.hosts, {}), std::exchange(spec_.vms, {}),
                  Placement::Rules{spec_.options.cloudsim_compat},
                  spec_.options.history_length),
-      sla_(static_cast<int>(spec_.hosts.size()), static_cast<int>(spec_.vms.size())),
-      vm_history_time_(spec_.vms.size(), 0.0),
-      host_had_vms_(spec_.hosts.size(), 0),
+      sla_(placement_.host_count(), placement_.vm_count()),
+      vm_history_time_(static_cast<std::size_t>(placement_.vm_count()), 0.0),
+      host_had_vms_(static_cast<std::size_t>(placement_.host_count()), 0),
       flows_(spec_.options.cloudsim_compat ? Sharing::TargetHost
              : spec_.network                ? Sharing::Network
                                             : Sharing::NicSplit,
-             host_bandwidths(spec_), spec_.network,
+             host_bandwidths(placement_), spec_.network,
              !spec_.options.cloudsim_compat && spec_.options.rerate_in_flight) {
-  if (spec_.demand.size() != spec_.vms.size()) {
+  const auto hosts = static_cast<std::size_t>(placement_.host_count());
+  const auto vms = static_cast<std::size_t>(placement_.vm_count());
+  if (spec_.demand.size() != vms) {
     throw std::invalid_argument("ClusterEngine: one demand series per VM is required");
   }
   if (!(spec_.options.scheduling_interval_s > 0)) {
     throw std::invalid_argument("ClusterEngine: scheduling interval must be > 0");
   }
-  for (const auto& h : spec_.hosts) {
-    if (!h.power) throw std::invalid_argument("ClusterEngine: host without a power model");
-    max_watts_.push_back(h.power->max_watts());
+  for (std::size_t h = 0; h < hosts; ++h) {
+    const HostSpec& host = placement_.host(static_cast<int>(h));
+    if (!host.power) throw std::invalid_argument("ClusterEngine: host without a power model");
+    max_watts_.push_back(host.power->max_watts());
   }
-  if (spec_.network && spec_.network->host_count() != static_cast<int>(spec_.hosts.size())) {
+  if (spec_.network && spec_.network->host_count() != static_cast<int>(hosts)) {
     throw std::invalid_argument("ClusterEngine: the network has a different number of hosts");
   }
   if (!spec_.initial_host.empty()) {
-    if (spec_.initial_host.size() != spec_.vms.size()) {
+    if (spec_.initial_host.size() != vms) {
       throw std::invalid_argument("ClusterEngine: initial_host needs one entry per VM");
     }
     for (int h : spec_.initial_host) {
-      if (h < -1 || h >= static_cast<int>(spec_.hosts.size())) {
+      if (h < -1 || h >= static_cast<int>(hosts)) {
         throw std::invalid_argument("ClusterEngine: initial host " + std::to_string(h) + " out of range");
       }
     }
   }
-  skip_.assign(spec_.hosts.size(), 0);
-  idle_recorded_.assign(spec_.hosts.size(), 0);
+  skip_.assign(hosts, 0);
+  idle_recorded_.assign(hosts, 0);
 }
 
 void ClusterEngine::initial_placement() {

@@ -113,7 +113,7 @@ class ClusterEngine final : private StartRates {
   std::vector<Starting> starting_;
   void retire_idle_vms(const std::vector<int>& hosts);
 
-  ClusterSpec spec_;
+  ClusterSpec spec_;  // hosts and vms moved into placement_ (empty here)
   std::vector<EngineObserver*> observers_;
   ConsolidationPolicy& policy_;
   const MigrationTimer& timer_;

@@ -10,7 +10,9 @@ namespace migsim::traces {
 // Seeded synthetic VM CPU traces shaped like the PlanetLab days (mostly low
 // utilisation, median ~6 %, a long tail, daily swings, bursts): integer
 // percentages every `interval_s`. The same seed gives the same traces on any
-// platform (sim::Rng, one stream per VM name).
+// platform (sim::Rng, one stream per VM name). The series are streamed: each
+// VM's samples are generated from its stream as the simulation reaches them
+// (a few dozen bytes per VM whatever the duration), never all held at once.
 struct SyntheticTraceOptions {
   int vms = 100;
   int samples = 288;

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -95,3 +97,59 @@ TEST(PlanetLabReader, BadInputNamesFileAndLine) {
   EXPECT_NE(msg.find("no trace files"), std::string::npos) << msg;
 }
 
+
+// A file longer than a chunk (a PlanetLab-style trace of many days) is checked
+// whole up front, then streamed chunk by chunk: the values are bit for bit
+// those of the file held whole, across chunk boundaries, line endings and a
+// non-percent value in a later chunk, forward, back (rewind) and past the end;
+// only a chunk of samples is kept.
+TEST(PlanetLabReader, LongFilesStreamInChunksWithTheSameValues) {
+  TempDir d;
+  std::string plain, crlf, fraction;
+  for (int i = 0; i < 1000; ++i) {
+    plain += std::to_string((i * 37) % 101) + "\n";
+    crlf += ' ';
+    crlf += std::to_string((i * 13) % 101);
+    crlf += "\t\r\n";
+    fraction += (i == 700 ? std::string("12.25") : std::to_string(i % 7)) + "\n";
+  }
+  d.write("a", plain + "junk after the samples\n");
+  d.write("b", crlf);
+  d.write("c", fraction.substr(0, fraction.size() - 1));  // no newline at the end
+  traces::PlanetLabOptions o;
+  o.samples = 1000;
+  o.chunk_samples = 64;
+  auto streamed = traces::read_planetlab_day(d.path.string(), o);
+  ASSERT_EQ(streamed.size(), 3u);
+  const std::string texts[] = {plain, crlf, fraction};
+  auto same = [](double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); };
+  for (std::size_t i = 0; i < 3; ++i) {
+    const sim::UtilizationSeries whole = traces::parse_planetlab_file(streamed[i].name(), texts[i], o);
+    sim::UtilizationSeries& s = streamed[i];
+    EXPECT_TRUE(s.streamed()) << s.name();
+    EXPECT_EQ(s.size(), 1000u);
+    EXPECT_LE(s.sample_bytes(), 64u * 8 + 400);
+    for (double t = 0; t < 1002 * 300.0; t += 61.7) ASSERT_TRUE(same(s.at(t), whole.at(t))) << s.name() << " t=" << t;
+    for (double t : {0.0, 150.0, 700 * 300.0, 100 * 300.0 + 0.1, 1e9}) {
+      ASSERT_TRUE(same(s.at(t), whole.at(t))) << s.name() << " t=" << t;
+    }
+    EXPECT_EQ(s.samples(), whole.samples());
+  }
+  EXPECT_LE(streamed[0].sample_bytes(), 64u + 400);  // integer percent: one byte per sample in the chunk
+
+  // A short file or a bad line anywhere is an error up front, naming file and line.
+  d.write("d", lines(999, 5));
+  std::string msg = expect_input_error([&] { traces::read_planetlab_day(d.path.string(), o); });
+  EXPECT_NE(msg.find("/d: has 999 samples, expected 1000"), std::string::npos) << msg;
+  d.write("d", lines(900, 5) + "x\n" + lines(99, 5));
+  msg = expect_input_error([&] { traces::read_planetlab_day(d.path.string(), o); });
+  EXPECT_NE(msg.find("/d:901: expected a CPU utilisation in percent"), std::string::npos) << msg;
+  fs::remove(d.path / "d");
+
+  // A file cut short after it was checked: the chunk that is missing says so.
+  auto again = traces::read_planetlab_day(d.path.string(), o);
+  d.write("a", lines(100, 5));
+  msg = expect_input_error([&] { again[0].at(500 * 300.0); });
+  EXPECT_NE(msg.find("/a: has "), std::string::npos) << msg;
+  EXPECT_NE(msg.find(" samples, expected 1000"), std::string::npos) << msg;
+}

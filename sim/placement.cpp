@@ -49,7 +49,7 @@ Placement::Placement(std::vector<HostSpec> hosts, std::vector<VmSpec> vms, Rules
   power_.assign(n, 0.0);
   alloc_cached_.assign(n, 0);
   power_cached_.assign(n, 0);
-  hist_sum_.assign(n, {});
+  hist_sum_.assign(n * static_cast<std::size_t>(history_length_), 0.0);
   kind_.assign(n, 0);
   busy_pos_.assign(n, -1);
   std::vector<int> kind_first;  // first host of each kind
@@ -73,6 +73,7 @@ Placement::Placement(std::vector<HostSpec> hosts, std::vector<VmSpec> vms, Rules
     hosts_.push_back(std::move(hs));
   }
   vms_.reserve(vms.size());
+  history_.assign(vms.size() * static_cast<std::size_t>(history_length_), 0.0);
   for (auto& v : vms) {
     VmState vs;
     vs.spec = std::move(v);
@@ -88,9 +89,10 @@ double Placement::requested_mips(int v) const {
 void Placement::push_history(int v, double utilization) {
   ++history_epoch_;
   VmState& vs = vms_[v];
+  double* hist = history_.data() + static_cast<std::size_t>(v) * static_cast<std::size_t>(history_length_);
   const int n = std::min(vs.history_size, history_length_ - 1);
-  for (int i = n; i > 0; --i) vs.history[i] = vs.history[i - 1];
-  vs.history[0] = utilization;
+  for (int i = n; i > 0; --i) hist[i] = hist[i - 1];
+  hist[0] = utilization;
   vs.history_size = n + 1;
 }
 
@@ -103,11 +105,12 @@ std::vector<double> Placement::host_utilization_history(int h) const {
 int Placement::host_utilization_history(int h, int extra_vm, std::array<double, 64>& out) const {
   const HostState& hs = hosts_[h];
   const double host_mips = hs.spec.total_mips();
-  auto add = [&](std::array<double, 64>& acc, int v) {
+  auto add = [&](double* acc, int v) {
     const VmState& vs = vms_[v];
-    for (int i = 0; i < vs.history_size; ++i) acc[i] += vs.history[i] * vs.spec.mips / host_mips;
+    const std::span<const double> hist = history(v);
+    for (int i = 0; i < vs.history_size; ++i) acc[i] += hist[i] * vs.spec.mips / host_mips;
   };
-  std::array<double, 64>& sum = hist_sum_[h];
+  double* sum = hist_sum_.data() + static_cast<std::size_t>(h) * static_cast<std::size_t>(history_length_);
   if (hs.hist_epoch != history_epoch_) {
     // The sum over the host's VMs in list order, as CloudSim adds them.
     for (int i = 0; i < history_length_; ++i) sum[i] = 0.0;
@@ -115,7 +118,7 @@ int Placement::host_utilization_history(int h, int extra_vm, std::array<double, 
     hs.hist_epoch = history_epoch_;
   }
   for (int i = 0; i < history_length_; ++i) out[i] = sum[i];
-  if (extra_vm >= 0) add(out, extra_vm);
+  if (extra_vm >= 0) add(out.data(), extra_vm);
   // MathUtil.trimZeroTail / countNonZeroBeginning
   int i = history_length_ - 1;
   while (i >= 0) {

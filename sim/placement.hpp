@@ -62,7 +62,8 @@ class Placement {
   // Per-VM history, most recent first, at most history_length values.
   void push_history(int v, double utilization);
   std::span<const double> history(int v) const {
-    return {vms_[v].history.data(), static_cast<std::size_t>(vms_[v].history_size)};
+    return {history_.data() + static_cast<std::size_t>(v) * static_cast<std::size_t>(history_length_),
+            static_cast<std::size_t>(vms_[v].history_size)};
   }
   // CloudSim PowerHostUtilizationHistory: sum over the host's VMs of
   // history x VM MIPS / host MIPS, zero tail trimmed. Most recent first.
@@ -152,8 +153,7 @@ class Placement {
     bool alive = true;
     double requested = 0;
     double util_now = 0;
-    std::array<double, 64> history{};
-    int history_size = 0;
+    int history_size = 0;  // values in history_ (history_length_ per VM, most recent first)
   };
   double requested_ram(int v) const;
   double requested_bw(int v) const;
@@ -167,7 +167,8 @@ class Placement {
   std::vector<const PowerCurve*> curve_;
   mutable std::vector<double> alloc_policy_, power_;
   mutable std::vector<unsigned char> alloc_cached_, power_cached_;
-  mutable std::vector<std::array<double, 64>> hist_sum_;  // cached history sums
+  mutable std::vector<double> hist_sum_;  // cached history sums, history_length_ per host
+  std::vector<double> history_;           // the VMs' histories, history_length_ per VM
   std::vector<int> kind_;
   std::vector<std::set<int>> idle_by_kind_;
   std::vector<int> busy_, busy_pos_;  // busy hosts; position in busy_ or -1 when idle

@@ -1,9 +1,11 @@
 // How the cluster simulation's cost grows with the cluster (issue 10, "Scale"):
 // synthetic workloads at the PlanetLab ratio (800 hosts : 1052 VMs, hosts
 // alternating HP ML110 G4/G5, the four VM types of scenarios/default-cluster.json),
-// for each size and duration, in two configurations:
+// for each size and duration, in three configurations:
 //  - rules:   scenarios/default-cluster.json as is (rule 'cpu > 0.8' with
 //             admission control, QEMU pre-copy, migsim semantics);
+//  - rules-admitted: the same with "planning": "admitted" (the policy plans
+//             only what admission control can start);
 //  - thr-mmt: scenarios/cloudsim-planetlab.json (CloudSim semantics) with the
 //             synthetic workload instead of a PlanetLab day.
 // Each run is a child process (fork), so its peak RSS is its own. Prints one
@@ -22,7 +24,7 @@
 // exponent fitted so far at this duration, else the 1-day fit, else
 // --assume-exponent). Extrapolations chain from extrapolations.
 // A report, not a pass/fail on timing.
-//   bench_scale [--hosts 800,8000,50000] [--days 1,30] [--configs rules,thr-mmt]
+//   bench_scale [--hosts 800,8000,50000] [--days 1,30] [--configs rules,rules-admitted,thr-mmt]
 //               [--budget-s 300] [--assume-exponent 2.3] [--vms-per-host 1.315]
 // (--vms-per-host 2 for the issue's 50,000 hosts / 100,000 VMs target).
 #include <sys/wait.h>
@@ -54,7 +56,7 @@ constexpr double kDayS = 86400.0;
 struct Options {
   std::vector<int> hosts{800, 8000, 50000};
   std::vector<int> days{1, 30};
-  std::vector<std::string> configs{"rules", "thr-mmt"};
+  std::vector<std::string> configs{"rules", "rules-admitted", "thr-mmt"};
   double budget_s = 300;
   double assume_exponent = 2.3;
   double vms_per_host = kPlanetLabVmsPerHost;
@@ -107,7 +109,9 @@ Options parse_options(int argc, char** argv) {
     } else if (flag == "--configs") {
       o.configs = split(value);
       for (const std::string& c : o.configs) {
-        if (c != "rules" && c != "thr-mmt") usage_error("--configs: expected rules and/or thr-mmt, got '" + c + "'");
+        if (c != "rules" && c != "rules-admitted" && c != "thr-mmt") {
+          usage_error("--configs: expected rules, rules-admitted and/or thr-mmt, got '" + c + "'");
+        }
       }
     } else if (flag == "--budget-s") {
       o.budget_s = number(flag, value);
@@ -150,7 +154,8 @@ nlohmann::json read_json(const std::string& path) {
 experiments::ClusterRunRequest request_for(const std::string& config, int hosts, int vms, int days) {
   const std::string dir = std::string(MIGSIM_SOURCE_DIR) + "/scenarios/";
   experiments::ClusterRunRequest req;
-  nlohmann::json doc = read_json(dir + (config == "rules" ? "default-cluster.json" : "cloudsim-planetlab.json"));
+  nlohmann::json doc = read_json(dir + (config == "thr-mmt" ? "cloudsim-planetlab.json" : "default-cluster.json"));
+  if (config == "rules-admitted") doc["policy"]["planning"] = "admitted";
   // Two host types alternating: half of each (the G4s get the odd one).
   doc["host_types"][0]["count"] = hosts - hosts / 2;
   doc["host_types"][1]["count"] = hosts / 2;

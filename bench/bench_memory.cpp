@@ -10,8 +10,6 @@
 // bytes_per_vm = (VmHWM - VmRSS at the child's start) / VMs. Prints one JSON
 // object; a report, no pass/fail.
 //   bench_memory [RUN_HOURS (default 2)] [SCALES (default 1,4,10)]
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -23,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/child_process.hpp"
 #include "experiments/cluster_setup.hpp"
 #include "sim/cluster_engine.hpp"
 
@@ -97,37 +96,8 @@ int main(int argc, char** argv) {
   nlohmann::json points = nlohmann::json::array();
   for (int days : {1, 30}) {
     for (int scale : scales) {
-      int fds[2];
-      if (pipe(fds) != 0) return 1;
-      std::fflush(stdout);
-      const pid_t pid = fork();
-      if (pid == 0) {
-        close(fds[0]);
-        std::string text;
-        try {
-          text = measure(base, scale, days, run_hours).dump();
-        } catch (const std::exception& e) {
-          text = nlohmann::json{{"scale", scale}, {"days", days}, {"error", e.what()}}.dump();
-        }
-        std::size_t off = 0;
-        while (off < text.size()) {
-          const ssize_t n = write(fds[1], text.data() + off, text.size() - off);
-          if (n <= 0) break;
-          off += static_cast<std::size_t>(n);
-        }
-        close(fds[1]);
-        _exit(0);
-      }
-      close(fds[1]);
-      std::string text;
-      char buf[4096];
-      ssize_t n;
-      while ((n = read(fds[0], buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
-      close(fds[0]);
-      int status = 0;
-      waitpid(pid, &status, 0);
-      points.push_back(text.empty() ? nlohmann::json{{"scale", scale}, {"days", days}, {"error", "no output"}}
-                                    : nlohmann::json::parse(text));
+      points.push_back(bench::measure_in_child([&] { return measure(base, scale, days, run_hours); },
+                                               {{"scale", scale}, {"days", days}}));
     }
   }
   const nlohmann::json out{{"benchmark", "memory"},

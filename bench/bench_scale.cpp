@@ -27,8 +27,6 @@
 //   bench_scale [--hosts 800,8000,50000] [--days 1,30] [--configs rules,rules-admitted,thr-mmt]
 //               [--budget-s 300] [--assume-exponent 2.3] [--vms-per-host 1.315]
 // (--vms-per-host 2 for the 50,000 hosts / 100,000 VMs target).
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -43,6 +41,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/child_process.hpp"
 #include "experiments/cluster_setup.hpp"
 #include "sim/cluster_engine.hpp"
 
@@ -201,37 +200,10 @@ nlohmann::json measure(const std::string& config, int hosts, int vms, int days) 
           {"bytes_per_vm", std::lround(static_cast<double>(hwm - rss0) / vms)}};
 }
 
-// measure() in a child process; its JSON comes back through a pipe.
+// measure() in a child process (its own peak RSS).
 nlohmann::json measure_in_child(const std::string& config, int hosts, int vms, int days) {
-  int fds[2];
-  if (pipe(fds) != 0) usage_error("pipe failed");
-  std::fflush(stdout);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    std::string text;
-    try {
-      text = measure(config, hosts, vms, days).dump();
-    } catch (const std::exception& e) {
-      text = nlohmann::json{{"config", config}, {"hosts", hosts}, {"days", days}, {"error", e.what()}}.dump();
-    }
-    for (std::size_t off = 0; off < text.size();) {
-      const ssize_t n = write(fds[1], text.data() + off, text.size() - off);
-      if (n <= 0) break;
-      off += static_cast<std::size_t>(n);
-    }
-    close(fds[1]);
-    _exit(0);
-  }
-  close(fds[1]);
-  std::string text;
-  char buf[4096];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
-  close(fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (text.empty()) return {{"config", config}, {"hosts", hosts}, {"days", days}, {"error", "child produced no output"}};
-  return nlohmann::json::parse(text);
+  return bench::measure_in_child([&] { return measure(config, hosts, vms, days); },
+                                 {{"config", config}, {"hosts", hosts}, {"days", days}});
 }
 
 // Least-squares slope of log(y) on log(x); NaN with fewer than two points.

@@ -14,6 +14,7 @@
 #include "models/scenario_json.hpp"
 #include "sim/input_error.hpp"
 #include "sim/json_input.hpp"
+#include "traces/atomic_file.hpp"
 
 namespace migsim::cli {
 
@@ -45,7 +46,7 @@ int run_sweep(const SweepOptions& o) {
     experiments::predict_sweep(sweep, models, out, stdout_sink());
     if (out.progress) std::fprintf(stderr, "\n");
   } else {
-    experiments::AtomicFileSink file(o.out);
+    traces::AtomicFileSink file(o.out);
     experiments::predict_sweep(sweep, models, out, file.sink());
     if (out.progress) std::fprintf(stderr, "\n");
     file.commit();

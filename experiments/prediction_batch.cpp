@@ -13,7 +13,6 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <filesystem>
 #include <condition_variable>
 #include <cstdio>
 #include <exception>
@@ -766,58 +765,6 @@ std::vector<PredictionCase> read_prediction_cases(const std::string& path,
                                                   unsigned jobs) {
   const FileText file(path);
   return parse_prediction_cases(file.view(), path, defaults, jobs);
-}
-
-AtomicFileSink::AtomicFileSink(std::string path) : path_(std::move(path)) {
-  namespace fs = std::filesystem;
-  const fs::path target(path_);
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string name(".");
-  name.append(target.filename().string());
-  name.append(".XXXXXX");
-  tmp_ = (dir / name).string();
-  fd_ = mkstemp(tmp_.data());
-  if (fd_ < 0) throw EnvironmentError(path_ + ": cannot create a temporary file: " + std::strerror(errno));
-}
-
-AtomicFileSink::~AtomicFileSink() {
-  if (fd_ >= 0) {
-    ::close(fd_);
-    ::unlink(tmp_.c_str());
-  }
-}
-
-void AtomicFileSink::fail(const std::string& what) {
-  const std::string err = std::strerror(errno);
-  ::close(fd_);
-  ::unlink(tmp_.c_str());
-  fd_ = -1;
-  throw EnvironmentError(path_ + ": " + what + ": " + err);
-}
-
-void AtomicFileSink::write(std::string_view s) {
-  if (fd_ < 0) throw EnvironmentError(path_ + ": write failed: the file is closed");
-  std::size_t off = 0;
-  while (off < s.size()) {
-    const ssize_t n = ::write(fd_, s.data() + off, s.size() - off);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("write failed");
-    }
-    off += static_cast<std::size_t>(n);
-  }
-}
-
-void AtomicFileSink::commit() {
-  if (fd_ < 0) throw EnvironmentError(path_ + ": write failed: the file is closed");
-  if (::fchmod(fd_, 0644) != 0 || ::fsync(fd_) != 0) fail("cannot sync");
-  ::close(fd_);
-  fd_ = -1;
-  if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
-    const std::string err = std::strerror(errno);
-    ::unlink(tmp_.c_str());
-    throw EnvironmentError(path_ + ": cannot rename into place: " + err);
-  }
 }
 
 std::size_t predict_cases(const std::vector<PredictionCase>& cases,

@@ -25,28 +25,6 @@ namespace migsim::experiments {
 // Receives the output, in order, in pieces of any size.
 using OutputSink = std::function<void(std::string_view)>;
 
-// A file written as the output streams in, atomically as traces::write_file_atomically
-// writes it (a temporary file in the same folder, fsync, rename over the target):
-// readers see the old file or the whole new one. Not committed (an error on the
-// way): the temporary file is removed. Errors are EnvironmentErrors naming the path.
-class AtomicFileSink {
- public:
-  explicit AtomicFileSink(std::string path);
-  ~AtomicFileSink();
-  AtomicFileSink(const AtomicFileSink&) = delete;
-  AtomicFileSink& operator=(const AtomicFileSink&) = delete;
-  void write(std::string_view s);
-  OutputSink sink() {
-    return [this](std::string_view s) { write(s); };
-  }
-  void commit();
-
- private:
-  void fail(const std::string& what);
-  std::string path_, tmp_;
-  int fd_ = -1;
-};
-
 // One case of a batch file.
 struct PredictionCase {
   std::string name;

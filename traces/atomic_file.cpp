@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <string_view>
 #include <sstream>
 
 #include "sim/input_error.hpp"
@@ -18,41 +19,63 @@ namespace {
 std::string errno_text() { return std::strerror(errno); }
 }  // namespace
 
-void write_file_atomically(const std::string& path, const std::string& content) {
+AtomicFileSink::AtomicFileSink(std::string path) : path_(std::move(path)) {
   namespace fs = std::filesystem;
-  const fs::path target(path);
+  const fs::path target(path_);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   // Built by appending: GCC 12 warns falsely (-Wrestrict) on "." + name + suffix.
   std::string name(".");
   name.append(target.filename().string());
   name.append(".XXXXXX");
-  std::string tmpl = (dir / name).string();
-  const int fd = mkstemp(tmpl.data());
-  if (fd < 0) throw EnvironmentError(path + ": cannot create a temporary file: " + errno_text());
+  tmp_ = (dir / name).string();
+  fd_ = mkstemp(tmp_.data());
+  if (fd_ < 0) throw EnvironmentError(path_ + ": cannot create a temporary file: " + errno_text());
+}
+
+AtomicFileSink::~AtomicFileSink() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+  }
+}
+
+void AtomicFileSink::fail(const std::string& what) {
+  const std::string err = errno_text();
+  ::close(fd_);
+  ::unlink(tmp_.c_str());
+  fd_ = -1;
+  throw EnvironmentError(path_ + ": " + what + ": " + err);
+}
+
+void AtomicFileSink::write(std::string_view s) {
+  if (fd_ < 0) throw EnvironmentError(path_ + ": write failed: the file is closed");
   std::size_t off = 0;
-  while (off < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + off, content.size() - off);
+  while (off < s.size()) {
+    const ssize_t n = ::write(fd_, s.data() + off, s.size() - off);
     if (n < 0) {
       if (errno == EINTR) continue;
-      const std::string err = errno_text();
-      ::close(fd);
-      ::unlink(tmpl.c_str());
-      throw EnvironmentError(path + ": write failed: " + err);
+      fail("write failed");
     }
     off += static_cast<std::size_t>(n);
   }
-  if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0) {
+}
+
+void AtomicFileSink::commit() {
+  if (fd_ < 0) throw EnvironmentError(path_ + ": write failed: the file is closed");
+  if (::fchmod(fd_, 0644) != 0 || ::fsync(fd_) != 0) fail("cannot sync");
+  ::close(fd_);
+  fd_ = -1;
+  if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
     const std::string err = errno_text();
-    ::close(fd);
-    ::unlink(tmpl.c_str());
-    throw EnvironmentError(path + ": cannot sync: " + err);
+    ::unlink(tmp_.c_str());
+    throw EnvironmentError(path_ + ": cannot rename into place: " + err);
   }
-  ::close(fd);
-  if (::rename(tmpl.c_str(), path.c_str()) != 0) {
-    const std::string err = errno_text();
-    ::unlink(tmpl.c_str());
-    throw EnvironmentError(path + ": cannot rename into place: " + err);
-  }
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  AtomicFileSink file(path);
+  file.write(content);
+  file.commit();
 }
 
 std::string read_file(const std::string& path) {

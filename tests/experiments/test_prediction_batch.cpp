@@ -17,6 +17,7 @@
 #include "sim/json_input.hpp"
 #include "sim/sweep_expansion.hpp"
 #include "tests/support/input_error_of.hpp"
+#include "traces/atomic_file.hpp"
 
 using namespace migsim;
 using namespace migsim::experiments;
@@ -365,13 +366,13 @@ TEST(AtomicFileSink, TheFileAppearsWholeOnCommitOnly) {
   const std::string path = dir + "/migsim-atomic-sink-test.jsonl";
   std::remove(path.c_str());
   {
-    AtomicFileSink f(path);
+    traces::AtomicFileSink f(path);
     f.write("a\n");
     EXPECT_EQ(slurp(path), "<none>");  // not there before the commit
   }  // not committed: nothing left behind
   EXPECT_EQ(slurp(path), "<none>");
   {
-    AtomicFileSink f(path);
+    traces::AtomicFileSink f(path);
     const OutputSink sink = f.sink();
     sink("line 1\n");
     sink(std::string(100000, 'x'));
@@ -379,7 +380,7 @@ TEST(AtomicFileSink, TheFileAppearsWholeOnCommitOnly) {
   }
   EXPECT_EQ(slurp(path), "line 1\n" + std::string(100000, 'x'));
   std::remove(path.c_str());
-  EXPECT_THROW(AtomicFileSink("/nonexistent-dir-of-migsim/x.jsonl"), EnvironmentError);
+  EXPECT_THROW(traces::AtomicFileSink("/nonexistent-dir-of-migsim/x.jsonl"), EnvironmentError);
 }
 
 }  // namespace

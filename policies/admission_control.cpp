@@ -66,18 +66,17 @@ AdmissionControl::Step::Step(AdmissionControl& ac, const sim::Placement& p, doub
 }
 
 bool AdmissionControl::Step::offer(const sim::MigrationOrder& o) {
-  const AdmissionLimits& lim = ac_.limits_;
   AdmissionStats& stats = ac_.stats_;
   const int src = sim::source_of(p_, o);
-  if (now_ - ac_.last_end_[o.vm] < lim.vm_cooldown_s) {
+  if (cooling_down(o.vm)) {
     ++stats.refused_cooldown;
     return false;
   }
-  if (total_ >= lim.max_total) {
+  if (full()) {
     ++stats.refused_total_limit;
     return false;
   }
-  if (per_host_[o.target_host] >= lim.max_per_host || (src >= 0 && per_host_[src] >= lim.max_per_host)) {
+  if (!has_room(o.target_host, 1) || (src >= 0 && !has_room(src, 1))) {
     ++stats.refused_host_limit;
     return false;
   }

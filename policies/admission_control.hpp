@@ -59,10 +59,10 @@ class AdmissionControl {
       if (ac_.limits_.max_total == std::numeric_limits<int>::max()) return -1;
       return std::max(0, ac_.limits_.max_total - total_);
     }
-    // Whether `moves` more migrations could leave `host` (its per-host limit)
-    // and whether `vm` is still cooling down: what offer() would refuse
-    // whatever the target.
-    bool source_has_room(int host, int moves) const {
+    // Whether `moves` more migrations could start at `host` (as source or
+    // target: its per-host limit) and whether `vm` is still cooling down: the
+    // tests offer() makes.
+    bool has_room(int host, int moves) const {
       return moves <= ac_.limits_.max_per_host - per_host_[host];
     }
     bool cooling_down(int vm) const { return now_ - ac_.last_end_[vm] < ac_.limits_.vm_cooldown_s; }

@@ -5,10 +5,18 @@
 
 namespace migsim::policies {
 
+namespace {
+// The MIPS a VM uses now: the key of the decreasing-utilisation order.
+double mips_now(const sim::Placement& p, int v) { return p.utilization_now(v) * p.vm(v).mips; }
+}  // namespace
+
 void sort_by_utilization_decreasing(const sim::Placement& p, std::vector<int>& vms) {
-  std::stable_sort(vms.begin(), vms.end(), [&](int a, int b) {
-    return p.utilization_now(a) * p.vm(a).mips > p.utilization_now(b) * p.vm(b).mips;
-  });
+  std::stable_sort(vms.begin(), vms.end(), [&](int a, int b) { return mips_now(p, a) > mips_now(p, b); });
+}
+
+int first_by_utilization_decreasing(const sim::Placement& p, const std::vector<int>& vms) {
+  // max_element keeps the first of equal maxima, as the stable sort puts it first.
+  return *std::max_element(vms.begin(), vms.end(), [&](int a, int b) { return mips_now(p, a) < mips_now(p, b); });
 }
 
 int PowerAwareBestFit::find_host(sim::Placement& p, int vm, const Candidates& c) const {

@@ -56,5 +56,7 @@ class PowerAwareBestFit {
 };
 
 void sort_by_utilization_decreasing(const sim::Placement& p, std::vector<int>& vms);
+// The VM that sort would put first (`vms` not empty), without sorting.
+int first_by_utilization_decreasing(const sim::Placement& p, const std::vector<int>& vms);
 
 }  // namespace migsim::policies

@@ -226,7 +226,7 @@ std::vector<sim::MigrationOrder> RulePolicy::optimize(sim::Placement& p, double 
       };
       if (planning_.admitted_only) {
         plan.may_empty = [&](int host, const std::vector<int>& vms) {
-          if (!admitted.source_has_room(host, static_cast<int>(vms.size()))) return false;
+          if (!admitted.has_room(host, static_cast<int>(vms.size()))) return false;
           for (int v : vms) {
             if (admitted.cooling_down(v)) return false;
           }

@@ -63,9 +63,7 @@ void UnderloadPlanner::run(const UnderloadPlan& plan) {
     if (vms.empty() || (plan.may_empty && !plan.may_empty(under, vms))) continue;
     int first = -1;
     if (plan.remember_failures) {
-      std::vector<int> sorted = vms;
-      sort_by_utilization_decreasing(p, sorted);
-      first = sorted.front();
+      first = first_by_utilization_decreasing(p, vms);
       if (known_to_fail(first)) continue;
     }
     int unplaced = -1;

@@ -206,22 +206,6 @@ nlohmann::json measure_in_child(const std::string& config, int hosts, int vms, i
                                  {{"config", config}, {"hosts", hosts}, {"days", days}});
 }
 
-// Least-squares slope of log(y) on log(x); NaN with fewer than two points.
-double loglog_slope(const std::vector<std::pair<double, double>>& xy) {
-  if (xy.size() < 2) return std::nan("");
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  for (const auto& [x, y] : xy) {
-    const double lx = std::log(x), ly = std::log(y);
-    sx += lx;
-    sy += ly;
-    sxx += lx * lx;
-    sxy += lx * ly;
-  }
-  const double n = static_cast<double>(xy.size());
-  const double d = n * sxx - sx * sx;
-  return d == 0 ? std::nan("") : (n * sxy - sx * sy) / d;
-}
-
 // Least-squares slope of y on x; NaN with fewer than two points.
 double linear_slope(const std::vector<std::pair<double, double>>& xy) {
   if (xy.size() < 2) return std::nan("");
@@ -235,6 +219,13 @@ double linear_slope(const std::vector<std::pair<double, double>>& xy) {
   const double n = static_cast<double>(xy.size());
   const double d = n * sxx - sx * sx;
   return d == 0 ? std::nan("") : (n * sxy - sx * sy) / d;
+}
+
+// Least-squares slope of log(y) on log(x): the growth exponent.
+double loglog_slope(const std::vector<std::pair<double, double>>& xy) {
+  std::vector<std::pair<double, double>> logs;
+  for (const auto& [x, y] : xy) logs.emplace_back(std::log(x), std::log(y));
+  return linear_slope(logs);
 }
 
 void print(const nlohmann::json& j) {

@@ -460,6 +460,12 @@ class PlainJsonParser {
   void ws() {
     while (p_ < end_ && is_ws(*p_)) ++p_;
   }
+  // Consumes `c` if it comes next.
+  bool eat(char c) {
+    if (p_ >= end_ || *p_ != c) return false;
+    ++p_;
+    return true;
+  }
   bool literal(const char* text, std::size_t n) {
     if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, text, n) != 0) return false;
     p_ += n;
@@ -484,19 +490,15 @@ class PlainJsonParser {
     // RFC 8259: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
     const char* b = p_;
     bool negative = false, integral = true;
-    if (p_ < end_ && *p_ == '-') {
-      negative = true;
-      ++p_;
-    }
+    if (eat('-')) negative = true;
     if (p_ >= end_ || !digit(*p_)) return false;
     if (*p_ == '0') {
       ++p_;
     } else {
       while (p_ < end_ && digit(*p_)) ++p_;
     }
-    if (p_ < end_ && *p_ == '.') {
+    if (eat('.')) {
       integral = false;
-      ++p_;
       if (p_ >= end_ || !digit(*p_)) return false;
       while (p_ < end_ && digit(*p_)) ++p_;
     }
@@ -542,30 +544,18 @@ class PlainJsonParser {
         ++p_;
         out = nlohmann::json::object();
         ws();
-        if (p_ < end_ && *p_ == '}') {
-          ++p_;
-          return true;
-        }
+        if (eat('}')) return true;
         std::string key;
         for (;;) {
           ws();
           if (p_ >= end_ || *p_ != '"' || !string(key)) return false;
           ws();
-          if (p_ >= end_ || *p_ != ':') return false;
-          ++p_;
+          if (!eat(':')) return false;
           nlohmann::json v;
           if (!value(v, depth + 1)) return false;
           out[key] = std::move(v);  // a repeated key: the last one, as nlohmann keeps it
           ws();
-          if (p_ < end_ && *p_ == ',') {
-            ++p_;
-            continue;
-          }
-          if (p_ < end_ && *p_ == '}') {
-            ++p_;
-            return true;
-          }
-          return false;
+          if (!eat(',')) return eat('}');
         }
       }
       case '[': {
@@ -573,24 +563,13 @@ class PlainJsonParser {
         ++p_;
         out = nlohmann::json::array();
         ws();
-        if (p_ < end_ && *p_ == ']') {
-          ++p_;
-          return true;
-        }
+        if (eat(']')) return true;
         for (;;) {
           nlohmann::json v;
           if (!value(v, depth + 1)) return false;
           out.push_back(std::move(v));
           ws();
-          if (p_ < end_ && *p_ == ',') {
-            ++p_;
-            continue;
-          }
-          if (p_ < end_ && *p_ == ']') {
-            ++p_;
-            return true;
-          }
-          return false;
+          if (!eat(',')) return eat(']');
         }
       }
       case '"': {

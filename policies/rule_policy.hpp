@@ -58,9 +58,10 @@ struct RuleSpec {
 //    default lets them go only to hosts whose underload rule holds too), and a
 //    host whose largest VM found no target is not tried again with one at least
 //    as large; with a total limit, at most twice as many underloaded hosts are
-//    tried as there are free slots. The default plans every move and then filters them, as
-//    CloudSim's policies plan without admission control. With it, planning
-//    costs what admission lets start, not what the cluster could propose.
+//    tried as there are free slots. The default plans every move and then
+//    filters them, as CloudSim's policies plan without admission control. With
+//    it, planning costs what admission lets start, not what the cluster could
+//    propose.
 struct RulePlanning {
   bool admitted_only = false;
 };

@@ -20,7 +20,7 @@ bool same_kind(const HostSpec& a, const HostSpec& b) {
 
 void Placement::refresh_idle(int h) {
   const HostState& hs = hosts_[h];
-  const bool idle_now = hs.vms.empty() && hs.util_mips == 0 && hs.cpu.available() == hs.spec.total_mips() &&
+  const bool idle_now = hs.vms.empty() && hs.util_mips == 0 && hs.cpu.available() == total_mips_[h] &&
                         hs.migrating_in.empty();
   if (idle_now == idle(h)) return;
   if (idle_now) {

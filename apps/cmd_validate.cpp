@@ -18,6 +18,10 @@
 #include "sim/name_list.hpp"
 #include "traces/atomic_file.hpp"
 #include "validation/accuracy_report.hpp"
+#include "validation/batch_case.hpp"
+#include "validation/batch_dataset.hpp"
+#include "validation/batch_report.hpp"
+#include "validation/batch_runner.hpp"
 #include "validation/dataset_report.hpp"
 #include "validation/foreign_cpu_meter.hpp"
 #include "validation/guest_image.hpp"
@@ -25,6 +29,7 @@
 #include "validation/interrupt.hpp"
 #include "validation/migration_runner.hpp"
 #include "validation/qemu_process.hpp"
+#include "validation/shaped_link.hpp"
 #include "validation/validation_case.hpp"
 #include "validation/validation_dataset.hpp"
 
@@ -43,7 +48,7 @@ struct ValidateOptions {
   std::string work_root = "/tmp";
   bool keep_work = false, dry_run = false;
   std::vector<std::string> datasets;
-  std::string plot, cases_json, profile_out;
+  std::string plot, cases_json, profile_out, profile;
   std::vector<std::string> train_on;
   std::string accel = "tcg";
   double probe_timeout_s = 60;
@@ -56,7 +61,79 @@ std::string fmt(const char* f, double v) {
   return b;
 }
 
+// `record` of a batch matrix: every batch over its own shaped link, one JSON line per batch.
+int run_batch_record(const ValidateOptions& o) {
+  auto batches = validation::read_batch_matrix_file(o.matrix);
+  if (!o.only.empty()) {
+    std::vector<validation::BatchCase> picked;
+    for (const auto& name : o.only) {
+      const auto it = std::find_if(batches.begin(), batches.end(), [&](const auto& b) { return b.name == name; });
+      if (it == batches.end()) throw InputError("--only: no batch named '" + name + "' in " + o.matrix);
+      picked.push_back(*it);
+    }
+    batches = picked;
+  }
+  int runs = 0;
+  for (const auto& b : batches) runs += b.repeats;
+  if (o.dry_run) {
+    for (const auto& b : batches) {
+      std::cout << b.name << " x" << b.repeats << " [" << b.split << "]: " << b.migrations.size()
+                << " migrations over " << b.link.rate_mbit << " Mbit/s, "
+                << fmt("%.0f", validation::batch_memory_need_mib(b)) << " MiB of QEMU memory\n";
+    }
+    std::cout << runs << " batches planned\n";
+    return 0;
+  }
+  const std::string first = "batch '" + batches.front().name + "'";
+  if (validation::find_program(o.qemu).empty()) {
+    throw EnvironmentError(first + ": QEMU missing: '" + o.qemu +
+                           "' not found (install qemu-system-x86: scripts/setup all)");
+  }
+  std::string why;
+  if (!validation::ShapedLink::available(&why)) throw EnvironmentError(first + ": " + why);
+  validation::GuestImage image;
+  try {
+    image = validation::load_guest_image(o.image_dir, validation::source_dir() + "/validation/guest/build-image");
+  } catch (const EnvironmentError& e) {
+    throw EnvironmentError(first + ": " + e.what());
+  }
+  validation::install_interrupt_handlers();
+  validation::RunnerOptions ro;
+  ro.qemu = o.qemu;
+  ro.work_root = o.work_root;
+  ro.keep_work = o.keep_work;
+  ro.progress = [](const std::string& m) { std::cerr << "validate: " << m << "\n"; };
+  int done = 0;
+  for (const auto& b : batches) {
+    for (int r = 1; r <= b.repeats; ++r) {
+      nlohmann::json rec;
+      try {
+        rec = validation::run_batch_case(b, r, image, ro);
+      } catch (const validation::Interrupted& e) {
+        std::cerr << "validate: " << e.what() << "; " << done << " batch records written to " << o.out
+                  << ", the rest not started\n";
+        return 130;
+      }
+      const auto m = validation::measured_batch_from_record(rec, b.name);
+      traces::append_lines_atomically(o.out, rec.dump() + "\n");
+      ++done;
+      int converged = 0;
+      for (const auto& x : m.migrations) converged += x.converged ? 1 : 0;
+      std::cerr << "validate: [" << done << "/" << runs << "] " << b.name << " #" << r << ": makespan "
+                << fmt("%.1f", m.makespan_s) << " s, " << converged << "/" << m.migrations.size()
+                << " converged\n";
+    }
+  }
+  std::cout << "recorded " << done << " batches into " << o.out << "\n";
+  return 0;
+}
+
 int run_record(const ValidateOptions& o) {
+  const fs::path out_dir = fs::path(o.out).has_parent_path() ? fs::path(o.out).parent_path() : ".";
+  if (!fs::is_directory(out_dir)) {
+    throw InputError("--out: folder '" + out_dir.string() + "' of " + o.out + " does not exist");
+  }
+  if (validation::is_batch_matrix(read_json_file(o.matrix))) return run_batch_record(o);
   auto cases = validation::read_matrix_file(o.matrix);
   if (!o.only.empty()) {
     std::vector<validation::ValidationCase> picked;
@@ -68,10 +145,6 @@ int run_record(const ValidateOptions& o) {
       if (!found) throw InputError("--only: no case named '" + name + "' in " + o.matrix);
     }
     cases = picked;
-  }
-  const fs::path out_dir = fs::path(o.out).has_parent_path() ? fs::path(o.out).parent_path() : ".";
-  if (!fs::is_directory(out_dir)) {
-    throw InputError("--out: folder '" + out_dir.string() + "' of " + o.out + " does not exist");
   }
   int runs = 0;
   for (const auto& c : cases) runs += c.repeats;
@@ -163,7 +236,28 @@ void print_host_quietness(std::ostream& out, const std::vector<MeasuredMigration
       << " cores (busy host)\n";
 }
 
+// `report` of a batch dataset (validation/batch_report.hpp).
+int run_batch_report(const ValidateOptions& o) {
+  if (o.no_tune) throw InputError("--no-tune: batch datasets take their parameters from --train-on or --profile");
+  const validation::BatchReport r = validation::build_batch_report({o.datasets, o.train_on, o.profile});
+  if (!o.cases_json.empty() || !o.plot.empty()) {
+    const nlohmann::json cases = validation::batch_cases_document(r);
+    if (!o.cases_json.empty()) traces::write_file_atomically(o.cases_json, cases.dump(2) + "\n");
+    if (!o.plot.empty()) validation::plot_batches(cases, o.plot);
+  }
+  if (o.json) {
+    std::cout << validation::batch_accuracy_json(r).dump(2) << "\n";
+    return 0;
+  }
+  std::cout << validation::batch_report_text(r);
+  std::vector<MeasuredMigration> one_per_batch;
+  for (const auto& b : r.data) one_per_batch.push_back(b.migrations.front());
+  print_host_quietness(std::cout, one_per_batch);
+  return 0;
+}
+
 int run_report(const ValidateOptions& o, bool tune_only) {
+  if (!tune_only && validation::is_batch_dataset(o.datasets.front())) return run_batch_report(o);
   const validation::DatasetReport r =
       validation::build_dataset_report({o.datasets, o.train_on, o.no_tune, !tune_only});
   const auto& data = r.data;
@@ -307,6 +401,9 @@ void add_validate_command(CLI::App& app, Action& action) {
   rep->add_flag("--no-tune", o->no_tune, "Use the generic host profile instead of tuning");
   rep->add_option("--train-on", o->train_on,
                   "Tune on the split=train cases of these other dataset(s) instead");
+  rep->add_option("--profile", o->profile,
+                  "Batch datasets: host profile file when no --train-on is given "
+                  "(default validation/profiles/tcg-loopback.json)");
   rep->callback([o, &action] { action = [o] { return run_report(*o, false); }; });
 
   CLI::App* probe = v->add_subcommand(

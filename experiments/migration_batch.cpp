@@ -168,7 +168,8 @@ BatchResult run_migration_batch(const MigrationBatch& b) {
   if (net) {
     for (int h = 0; h < net->host_count(); ++h) nic_mbps.push_back(net->link(net->nic_link(h)).capacity_mbps);
   }
-  sim::MigrationFlows flows(net ? sim::Sharing::Network : sim::Sharing::Unshared, nic_mbps, b.network, true);
+  const sim::Sharing sharing = b.sharing ? *b.sharing : net ? sim::Sharing::Network : sim::Sharing::Unshared;
+  sim::MigrationFlows flows(sharing, nic_mbps, b.network, b.rerate);
   std::vector<std::vector<int>> routes(n);
   if (net) {
     for (std::size_t i = 0; i < n; ++i) routes[i] = net->route(b.migrations[i].from, b.migrations[i].to);

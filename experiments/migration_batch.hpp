@@ -1,11 +1,13 @@
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "models/precopy_types.hpp"
+#include "sim/migration_flows.hpp"
 #include "sim/network_topology.hpp"
 
 namespace migsim::experiments {
@@ -35,6 +37,12 @@ struct MigrationBatch {
   std::shared_ptr<const sim::NetworkTopology> network;  // null: each alone at its link_mibps
   std::vector<BatchMigration> migrations;
   BatchSchedule schedule;
+  // How the migrations in flight share bandwidth (default: max-min over the
+  // network's links, or unshared without one) and whether those in flight are
+  // re-rated when another starts or ends. The validation report's baselines set
+  // these (NIC split or max-min, each with the rate fixed at start).
+  std::optional<sim::Sharing> sharing;
+  bool rerate = true;
 };
 
 // Reads {"network": {...}, "profile": {...}, "defaults": {...}, "migrations": [{"name",

@@ -7,7 +7,7 @@
 namespace migsim::validation {
 
 namespace {
-constexpr int kMaxChildren = 16;
+constexpr int kMaxChildren = 64;  // a batch of 6 migrations runs 12 QEMUs
 std::atomic<pid_t> g_children[kMaxChildren];
 volatile sig_atomic_t g_interrupted = 0;
 

@@ -1,6 +1,7 @@
 #include "validation/qemu_process.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -31,14 +32,24 @@ std::string find_program(const std::string& name) {
   return {};
 }
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& log_path)
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& log_path,
+                           const std::string& netns)
     : log_path_(log_path) {
   if (argv.empty()) throw EnvironmentError("ChildProcess: empty command");
+  int ns_fd = -1;
+  if (!netns.empty()) {
+    const std::string ns_path = "/run/netns/" + netns;
+    ns_fd = ::open(ns_path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (ns_fd < 0) throw EnvironmentError(ns_path + ": cannot open: " + std::strerror(errno));
+  }
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (log < 0) throw EnvironmentError(log_path + ": cannot create: " + std::strerror(errno));
+  if (log < 0) {
+    if (ns_fd >= 0) ::close(ns_fd);
+    throw EnvironmentError(log_path + ": cannot create: " + std::strerror(errno));
+  }
   // Block our signal handler's race: register the pid before anything can interrupt.
   sigset_t all, old;
   sigfillset(&all);
@@ -53,6 +64,11 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
     ::dup2(log, 2);
     const int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull >= 0) ::dup2(devnull, 0);
+    if (ns_fd >= 0 && ::setns(ns_fd, CLONE_NEWNET) != 0) {
+      const char msg[] = "setns (network namespace) failed\n";
+      (void)!::write(2, msg, sizeof msg - 1);
+      ::_exit(126);
+    }
     ::execv(args[0], args.data());
     const char msg[] = "exec failed\n";
     (void)!::write(2, msg, sizeof msg - 1);
@@ -61,6 +77,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
   if (pid > 0) register_child(pid);
   sigprocmask(SIG_SETMASK, &old, nullptr);
   ::close(log);
+  if (ns_fd >= 0) ::close(ns_fd);
   if (pid < 0) throw EnvironmentError("fork: " + std::string(std::strerror(errno)));
   pid_ = pid;
 }

@@ -6,12 +6,14 @@
 
 namespace migsim::validation {
 
-// One child process (a QEMU), started with its stdout/stderr in `log_path`.
+// One child process (a QEMU, or a command such as ip/tc), started with its stdout/stderr in `log_path`.
 // The destructor kills it (SIGKILL) and reaps it: a QEMU never outlives the
 // harness object that started it, whatever exception unwinds the stack.
 class ChildProcess {
  public:
-  ChildProcess(const std::vector<std::string>& argv, const std::string& log_path);
+  // `netns` non-empty: the child joins network namespace /run/netns/NAME first.
+  ChildProcess(const std::vector<std::string>& argv, const std::string& log_path,
+               const std::string& netns = "");
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

@@ -51,6 +51,10 @@ MeasuredMigration measured_from_record(const nlohmann::json& rec, const std::str
   const std::string qw = where + (m.converged ? ": qemu" : ": qemu_last_active");
   const auto& ram = field(q, "ram", qw);
   m.total_time_ms = number(q, "total-time", qw);
+  if (m.converged && m.total_time_ms <= 0) {
+    throw InputError(qw + ": total-time is 0 for a completed migration (a query-migrate answered between "
+                          "QEMU setting \"completed\" and computing its statistics; harnesses since 2026-12-02 ask again)");
+  }
   m.setup_time_ms = q.contains("setup-time") ? number(q, "setup-time", qw) : 0.0;
   m.downtime_ms = m.converged ? number(q, "downtime", qw) : 0.0;
   m.transferred_bytes = number(ram, "transferred", qw + ".ram");

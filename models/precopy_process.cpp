@@ -285,6 +285,9 @@ void PrecopyProcess::begin_stop_and_copy() {
   // that decided to stop and this one both count) and sends everything left with the
   // rate limit lifted. Together they form the stop-and-copy round.
   downtime_start_ = now_;
+  const double cap = sc_.qemu.max_bandwidth_mibps;
+  send_buffer_free_bytes_ =
+      sc_.host.send_buffer_mib > 0 && cap > 0 && cap < sc_.host.link_mibps ? sc_.host.send_buffer_mib * kMiB : 0.0;
   bitmap_sync();
   begin_iteration(true);
   copy_ms_ = 0.0;
@@ -297,6 +300,15 @@ void PrecopyProcess::stop_and_copy(double t_limit) {
     const double zs = zero_share();
     double n = pending_.next_group();
     const double per_page = wire_bytes_per_page(zs);
+    // Pages the empty send buffer takes at once (see HostProfile::send_buffer_mib).
+    if (send_buffer_free_bytes_ > 0.0) {
+      const double buffered = std::min(n, send_buffer_free_bytes_ / per_page);
+      send_buffer_free_bytes_ -= buffered * per_page;
+      copy_bytes_ += buffered * per_page;
+      send_pages(buffered, per_page, zs);
+      n -= buffered;
+      if (n <= 0.0) continue;
+    }
     const double ms = ms_per_page_stopped(zs);
     bool cut = false;
     if (!std::isinf(t_limit)) {

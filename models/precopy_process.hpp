@@ -189,6 +189,7 @@ class PrecopyProcess {
   double downtime_start_ = 0.0;
   double copy_ms_ = 0.0;
   double copy_bytes_ = 0.0;
+  double send_buffer_free_bytes_ = 0.0;  // stop-and-copy bytes the socket takes without link time
 
   Prediction out_;
   IterationRecord current_;

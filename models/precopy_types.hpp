@@ -94,6 +94,12 @@ struct HostProfile {
   double normal_page_ns = 0.0;           // CPU time per normal page beyond its wire time
   double sync_ms_per_gib = 0.5;          // one dirty-bitmap sync, per GiB of RAM
   double downtime_overhead_ms = 5.0;     // stop vCPUs, device state, completion bookkeeping
+  // The source's TCP send buffer (Linux: net.ipv4.tcp_wmem max, 4 MiB by default).
+  // QEMU's downtime ends when the stop-and-copy's last byte is written to the
+  // socket, not when it arrives: a migration whose max-bandwidth kept it below its
+  // link has an empty buffer at vm_stop, and that much of the stop-and-copy costs
+  // no link time. (A link-bound migration's buffer is full: no gain.) 0 = off.
+  double send_buffer_mib = 0.0;
   double background_dirty_pages_per_sec = 0.0;  // the guest OS's own writes
   double background_wss_mib = 0.0;              // ... spread over this much memory
   double guest_max_write_pages_per_sec = 1.0e6;  // ceiling of a WallClock-paced guest

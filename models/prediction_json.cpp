@@ -45,7 +45,7 @@ nlohmann::json to_json(const MigrationScenario& sc) {
   const auto& w = sc.workload;
   nlohmann::json series = nlohmann::json::array();
   for (const auto& pt : w.series) series.push_back({pt.t_s, pt.pages_per_sec});
-  return {
+  nlohmann::json j = {
       {"ram_mib", sc.memory.ram_mib},
       {"nonzero_mib", sc.memory.nonzero_mib},
       {"workload",
@@ -77,6 +77,9 @@ nlohmann::json to_json(const MigrationScenario& sc) {
         {"background_wss_mib", sc.host.background_wss_mib},
         {"guest_max_write_pages_per_sec", sc.host.guest_max_write_pages_per_sec}}},
       {"horizon_s", sc.options.horizon_s}};
+  // Printed only when set: outputs of profiles without it stay as they were.
+  if (sc.host.send_buffer_mib > 0) j["host"]["send_buffer_mib"] = sc.host.send_buffer_mib;
+  return j;
 }
 
 }  // namespace migsim::models

@@ -33,6 +33,10 @@ HostProfile host_profile_from_json(JsonObject& o, const HostProfile& b) {
   h.normal_page_ns = o.number("normal_page_ns", b.normal_page_ns, R::NonNegative);
   h.sync_ms_per_gib = o.number("sync_ms_per_gib", b.sync_ms_per_gib, R::NonNegative);
   h.downtime_overhead_ms = o.number("downtime_overhead_ms", b.downtime_overhead_ms, R::NonNegative);
+  h.send_buffer_mib = o.number("send_buffer_mib", b.send_buffer_mib, R::NonNegative);
+  if (h.send_buffer_mib > 1024) {
+    throw InputError(o.path("send_buffer_mib") + ": at most 1024 MiB, got " + number_text(h.send_buffer_mib));
+  }
   h.background_dirty_pages_per_sec =
       o.number("background_dirty_pages_per_sec", b.background_dirty_pages_per_sec, R::NonNegative);
   h.background_wss_mib = o.number("background_wss_mib", b.background_wss_mib, R::NonNegative);
@@ -75,6 +79,7 @@ nlohmann::json to_json(const HostProfile& h) {
           {"normal_page_ns", h.normal_page_ns},
           {"sync_ms_per_gib", h.sync_ms_per_gib},
           {"downtime_overhead_ms", h.downtime_overhead_ms},
+          {"send_buffer_mib", h.send_buffer_mib},
           {"background_dirty_pages_per_sec", h.background_dirty_pages_per_sec},
           {"background_wss_mib", h.background_wss_mib},
           {"guest_max_write_pages_per_sec", h.guest_max_write_pages_per_sec}};

@@ -52,6 +52,11 @@ MeasuredBatch measured_batch_from_record(const nlohmann::json& rec, const std::s
   JsonObject link = o.object("link");
   b.link_mbit = link.number("rate_mbit", NumberRule::Positive);
   b.delay_ms = link.number("delay_ms", 0.0, NumberRule::NonNegative);
+  if (link.has("tcp_wmem_bytes")) {
+    const std::vector<double> w = link.array_of_numbers("tcp_wmem_bytes", NumberRule::Positive);
+    if (w.size() != 3) throw InputError(link.path("tcp_wmem_bytes") + ": expected [min, default, max]");
+    b.send_buffer_bytes = w[2];
+  }
   JsonObject env = o.object("env");
   b.foreign_cpu_cores = env.number("foreign_cpu_cores", -1.0);
   o.raw("config");

@@ -17,6 +17,9 @@ struct MeasuredBatch {
   int repeat = 1;
   double link_mbit = 0;
   double delay_ms = 0;
+  // The sources' TCP send buffer limit (net.ipv4.tcp_wmem max); records made
+  // before the harness recorded it ran with Linux's default, 4 MiB.
+  double send_buffer_bytes = 4194304;
   double makespan_s = 0;
   double foreign_cpu_cores = -1;
   std::vector<MeasuredMigration> migrations;

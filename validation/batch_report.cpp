@@ -27,8 +27,10 @@ std::string fmt(const char* f, double v) {
   return b;
 }
 
-models::MigrationScenario scenario_of(const MeasuredMigration& m, const TunedParameters& p) {
-  return scenario_for(m.config, p.host, p.guest);
+models::MigrationScenario scenario_of(const MeasuredBatch& b, const MeasuredMigration& m, const TunedParameters& p) {
+  models::MigrationScenario sc = scenario_for(m.config, p.host, p.guest);
+  sc.host.send_buffer_mib = b.send_buffer_bytes / 1048576.0;
+  return sc;
 }
 
 // RAM / (an equal share of the link among those in flight at its start, capped
@@ -46,7 +48,7 @@ BatchPrediction ram_over_bw(const MeasuredBatch& b, const TunedParameters& p, do
     int in_flight = 1;
     for (std::size_t j = 0; j < k; ++j) in_flight += end[order[j]] > b.start_s[i] ? 1 : 0;
     for (std::size_t j = k + 1; j < n; ++j) in_flight += b.start_s[order[j]] <= b.start_s[i] ? 1 : 0;
-    models::MigrationScenario sc = scenario_of(b.migrations[i], p);
+    models::MigrationScenario sc = scenario_of(b, b.migrations[i], p);
     sc.host.link_mibps = models::mibps_of_mbps(capacity_mbps / in_flight);
     out.migrations[i] = models::RamOverBwModel().predict(sc);
     end[i] = b.start_s[i] + out.migrations[i].total_time_ms / 1000.0;
@@ -141,7 +143,7 @@ BatchPrediction predict_batch(const MeasuredBatch& b, const std::string& model, 
     m.from = 0;
     m.to = 1;
     m.start_s = b.start_s[i];
-    m.scenario = scenario_of(b.migrations[i], p);
+    m.scenario = scenario_of(b, b.migrations[i], p);
     mb.migrations.push_back(std::move(m));
   }
   const experiments::BatchResult r = experiments::run_migration_batch(mb);

@@ -21,10 +21,10 @@ def main():
     doc = json.load(open(sys.argv[1]))
     batches = doc["batches"]
     model = doc["model"]
-    styles = {model: dict(s=28, zorder=3),
-              "maxmin-fixed": dict(marker="x", s=18, alpha=0.7),
-              "nic-split-fixed": dict(marker="+", s=22, alpha=0.7),
-              "ram-over-bw": dict(marker="1", s=22, alpha=0.7)}
+    styles = {model: dict(s=28, zorder=3, color="tab:blue"),
+              "maxmin-fixed": dict(marker="x", s=18, alpha=0.7, color="tab:red"),
+              "nic-split-fixed": dict(marker="+", s=22, alpha=0.7, color="tab:green"),
+              "ram-over-bw": dict(marker="1", s=22, alpha=0.7, color="tab:purple")}
     fig, ax = plt.subplots(figsize=(6.5, 6))
     hi = 1.0
     for name, style in styles.items():
@@ -36,6 +36,8 @@ def main():
             kw = dict(style)
             if name == model:
                 kw["marker"] = marker
+                if split == "train":
+                    kw["color"] = "tab:orange"
             label = name + (" (training)" if split == "train" else "")
             if name != model and split == "train":
                 label = None

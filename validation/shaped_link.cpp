@@ -95,6 +95,17 @@ nlohmann::json ShapedLink::describe() const {
                    {"source_ip", source_ip()},
                    {"destination_ip", destination_ip()}};
   try {
+    // The sources' TCP send buffer limit: what a stop-and-copy can hand to the
+    // kernel before the link has carried it (min, default, max bytes).
+    const CommandResult w = run_command({"ip", "netns", "exec", src_ns_, "sysctl", "-n", "net.ipv4.tcp_wmem"});
+    if (w.status == 0) {
+      std::istringstream in(w.output);
+      double lo = 0, def = 0, hi = 0;
+      if (in >> lo >> def >> hi) j["tcp_wmem_bytes"] = {lo, def, hi};
+    }
+  } catch (...) {
+  }
+  try {
     const CommandResult r = run_command({"tc", "-n", src_ns_, "-s", "-j", "qdisc", "show", "dev", src_if_});
     if (r.status == 0) {
       const auto stats = nlohmann::json::parse(r.output, nullptr, false);

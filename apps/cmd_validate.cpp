@@ -61,6 +61,32 @@ std::string fmt(const char* f, double v) {
   return b;
 }
 
+// Before a recording: QEMU present, the guest image built, Ctrl-C handled.
+// Errors name `first` (the first case or batch).
+validation::GuestImage prepare_recording(const ValidateOptions& o, const std::string& first) {
+  if (validation::find_program(o.qemu).empty()) {
+    throw EnvironmentError(first + ": QEMU missing: '" + o.qemu +
+                           "' not found (install qemu-system-x86: scripts/setup all)");
+  }
+  validation::GuestImage image;
+  try {
+    image = validation::load_guest_image(o.image_dir, validation::source_dir() + "/validation/guest/build-image");
+  } catch (const EnvironmentError& e) {
+    throw EnvironmentError(first + ": " + e.what());
+  }
+  validation::install_interrupt_handlers();
+  return image;
+}
+
+validation::RunnerOptions runner_options(const ValidateOptions& o) {
+  validation::RunnerOptions ro;
+  ro.qemu = o.qemu;
+  ro.work_root = o.work_root;
+  ro.keep_work = o.keep_work;
+  ro.progress = [](const std::string& m) { std::cerr << "validate: " << m << "\n"; };
+  return ro;
+}
+
 // `record` of a batch matrix: every batch over its own shaped link, one JSON line per batch.
 int run_batch_record(const ValidateOptions& o) {
   auto batches = validation::read_batch_matrix_file(o.matrix);
@@ -85,24 +111,12 @@ int run_batch_record(const ValidateOptions& o) {
     return 0;
   }
   const std::string first = "batch '" + batches.front().name + "'";
-  if (validation::find_program(o.qemu).empty()) {
-    throw EnvironmentError(first + ": QEMU missing: '" + o.qemu +
-                           "' not found (install qemu-system-x86: scripts/setup all)");
-  }
   std::string why;
-  if (!validation::ShapedLink::available(&why)) throw EnvironmentError(first + ": " + why);
-  validation::GuestImage image;
-  try {
-    image = validation::load_guest_image(o.image_dir, validation::source_dir() + "/validation/guest/build-image");
-  } catch (const EnvironmentError& e) {
-    throw EnvironmentError(first + ": " + e.what());
+  if (!validation::find_program(o.qemu).empty() && !validation::ShapedLink::available(&why)) {
+    throw EnvironmentError(first + ": " + why);
   }
-  validation::install_interrupt_handlers();
-  validation::RunnerOptions ro;
-  ro.qemu = o.qemu;
-  ro.work_root = o.work_root;
-  ro.keep_work = o.keep_work;
-  ro.progress = [](const std::string& m) { std::cerr << "validate: " << m << "\n"; };
+  const validation::GuestImage image = prepare_recording(o, first);
+  const validation::RunnerOptions ro = runner_options(o);
   int done = 0;
   for (const auto& b : batches) {
     for (int r = 1; r <= b.repeats; ++r) {
@@ -157,23 +171,8 @@ int run_record(const ValidateOptions& o) {
     std::cout << runs << " migrations planned\n";
     return 0;
   }
-  if (validation::find_program(o.qemu).empty()) {
-    throw EnvironmentError("case '" + cases.front().name + "': QEMU missing: '" + o.qemu +
-                           "' not found (install qemu-system-x86: scripts/setup all)");
-  }
-  validation::GuestImage image;
-  try {
-    image = validation::load_guest_image(
-        o.image_dir, validation::source_dir() + "/validation/guest/build-image");
-  } catch (const EnvironmentError& e) {
-    throw EnvironmentError("case '" + cases.front().name + "': " + e.what());
-  }
-  validation::install_interrupt_handlers();
-  validation::RunnerOptions ro;
-  ro.qemu = o.qemu;
-  ro.work_root = o.work_root;
-  ro.keep_work = o.keep_work;
-  ro.progress = [](const std::string& m) { std::cerr << "validate: " << m << "\n"; };
+  const validation::GuestImage image = prepare_recording(o, "case '" + cases.front().name + "'");
+  const validation::RunnerOptions ro = runner_options(o);
   std::map<std::string, std::string> accel_for;  // "auto" resolved once by a boot probe
   int done = 0;
   for (auto c : cases) {

@@ -4,29 +4,11 @@
 
 #include "sim/input_error.hpp"
 #include "sim/json_input.hpp"
-#include "traces/atomic_file.hpp"
 #include "validation/batch_runner.hpp"
 
 namespace migsim::validation {
 
 namespace {
-
-// Calls f(line_text, "path:line") for every non-blank line.
-template <class F>
-void for_each_line(const std::string& path, F f) {
-  const std::string text = traces::read_file(path);
-  std::size_t start = 0;
-  int line_no = 0;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    ++line_no;
-    const std::string line = text.substr(start, end - start);
-    start = end + 1;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    if (!f(line, path + ":" + std::to_string(line_no))) return;
-  }
-}
 
 bool is_batch_record(const nlohmann::json& rec) {
   const auto it = rec.find("format");
@@ -81,7 +63,7 @@ std::vector<MeasuredBatch> read_batch_datasets(const std::vector<std::string>& p
   std::vector<MeasuredBatch> out;
   for (const auto& p : paths) {
     const std::size_t before = out.size();
-    for_each_line(p, [&](const std::string& line, const std::string& where) {
+    for_each_jsonl_line(p, [&](const std::string& line, const std::string& where) {
       out.push_back(measured_batch_from_record(parse_json_text(line, where), where));
       return true;
     });
@@ -92,7 +74,7 @@ std::vector<MeasuredBatch> read_batch_datasets(const std::vector<std::string>& p
 
 bool is_batch_dataset(const std::string& path) {
   bool batch = false;
-  for_each_line(path, [&](const std::string& line, const std::string& where) {
+  for_each_jsonl_line(path, [&](const std::string& line, const std::string& where) {
     const nlohmann::json rec = parse_json_text(line, where);
     batch = is_batch_record(rec);
     return false;

@@ -15,6 +15,7 @@
 #include "sim/json_input.hpp"
 #include "sim/network_topology.hpp"
 #include "traces/atomic_file.hpp"
+#include "validation/dataset_report.hpp"
 #include "validation/guest_image.hpp"
 
 namespace migsim::validation {
@@ -289,13 +290,7 @@ nlohmann::json batch_cases_document(const BatchReport& r) {
 }
 
 void plot_batches(const nlohmann::json& cases, const std::string& png) {
-  const std::string tmp = png + ".batches.json.tmp";
-  traces::write_file_atomically(tmp, cases.dump() + "\n");
-  const std::string script = source_dir() + "/validation/plot_batches.py";
-  const std::string cmd = "/usr/bin/python3 '" + script + "' '" + tmp + "' '" + png + "'";
-  const int rc = std::system(cmd.c_str());
-  std::remove(tmp.c_str());
-  if (rc != 0) throw EnvironmentError("--plot: " + script + " failed (needs python3-matplotlib)");
+  run_plot_script("plot_batches.py", cases, png);
 }
 
 }  // namespace migsim::validation

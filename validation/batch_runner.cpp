@@ -177,19 +177,12 @@ nlohmann::json run_batch_case(const BatchCase& b, int repeat, const GuestImage& 
       rec["planned_start_s"] = m->spec->start_s;
       rec["start_s"] = m->started_s;
       rec["trajectory"] = m->poll->trajectory();
-      rec["qemu"] = m->poll->final_reply();
-      const std::string& status = m->poll->status();
-      if (status == "completed") {
-        rec["outcome"] = "completed";
-      } else if (status == "cancelled") {
-        rec["outcome"] = "not-converged";
-        rec["qemu_last_active"] = m->poll->last_active();
-      } else {
-        throw EnvironmentError(c.name + ": migration failed: " +
-                               m->poll->final_reply().value("error-desc", std::string("no error-desc")) +
-                               "; destination QEMU " + m->dst.proc->exit_description() + ": " +
-                               m->dst.proc->log_tail(300));
+      try {
+        record_outcome(rec, *m->poll, m->dst);
+      } catch (const EnvironmentError& e) {
+        throw EnvironmentError(c.name + ": " + e.what());
       }
+      const std::string& status = m->poll->status();
       const double took_s =
           number_or_zero(status == "completed" ? m->poll->final_reply() : m->poll->last_active(), "total-time") / 1000.0;
       rec["end_s"] = m->started_s + took_s;

@@ -78,9 +78,13 @@ nlohmann::json accuracy_json(const DatasetReport& r) {
 }
 
 void plot_cases(const nlohmann::json& cases, const std::string& png) {
-  const std::string tmp = png + ".cases.json.tmp";
-  traces::write_file_atomically(tmp, cases.dump() + "\n");
-  const std::string script = source_dir() + "/validation/plot_report.py";
+  run_plot_script("plot_report.py", cases, png);
+}
+
+void run_plot_script(const std::string& script_name, const nlohmann::json& doc, const std::string& png) {
+  const std::string tmp = png + ".plot.json.tmp";
+  traces::write_file_atomically(tmp, doc.dump() + "\n");
+  const std::string script = source_dir() + "/validation/" + script_name;
   const std::string cmd = "/usr/bin/python3 '" + script + "' '" + tmp + "' '" + png + "'";
   const int rc = std::system(cmd.c_str());
   std::remove(tmp.c_str());

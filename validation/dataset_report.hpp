@@ -42,5 +42,8 @@ nlohmann::json accuracy_json(const DatasetReport& r);
 // Renders `cases` as a predicted-vs-measured PNG with validation/plot_report.py;
 // EnvironmentError when the script fails.
 void plot_cases(const nlohmann::json& cases, const std::string& png);
+// Runs validation/SCRIPT_NAME DOC.json PNG with the system python3 (matplotlib);
+// EnvironmentError when it fails.
+void run_plot_script(const std::string& script_name, const nlohmann::json& doc, const std::string& png);
 
 }  // namespace migsim::validation

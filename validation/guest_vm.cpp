@@ -234,6 +234,19 @@ nlohmann::json MigrationPoll::trajectory() const {
   return {{"columns", columns}, {"rows", rows_}};
 }
 
+void record_outcome(nlohmann::json& rec, const MigrationPoll& poll, GuestVm& dst) {
+  rec["qemu"] = poll.final_reply();
+  if (poll.status() == "completed") {
+    rec["outcome"] = "completed";
+  } else if (poll.status() == "cancelled") {
+    rec["outcome"] = "not-converged";
+    rec["qemu_last_active"] = poll.last_active();
+  } else {
+    throw EnvironmentError("migration failed: " + poll.final_reply().value("error-desc", std::string("no error-desc")) +
+                           "; destination QEMU " + dst.proc->exit_description() + ": " + dst.proc->log_tail(300));
+  }
+}
+
 nlohmann::json check_guest_after(GuestVm& src, GuestVm& dst, bool completed) {
   GuestVm& runs_on = completed ? dst : src;
   src.serial->refresh();

@@ -99,6 +99,11 @@ class MigrationPoll {
   int stats_pending_replies_ = 0;
 };
 
+// Sets the record's "qemu" (the final reply), "outcome" (completed | not-converged)
+// and, for a cancelled run, "qemu_last_active"; EnvironmentError with QEMU's
+// error and the destination's state when the migration failed.
+void record_outcome(nlohmann::json& rec, const MigrationPoll& poll, GuestVm& dst);
+
 // The guest must go on running where it ended up, with its memory intact: two
 // more heartbeats whose guest-clock t continues and no panic, Oops or reboot on
 // the console. Returns the record's guest_alive_after object ("alive": bool).

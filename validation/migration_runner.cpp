@@ -115,7 +115,6 @@ nlohmann::json run_migration_case(const ValidationCase& c, int repeat, const Gue
       wait_briefly_ms(static_cast<int>(opt.poll_interval_ms));
     }
     const std::string& status = poll.status();
-    const nlohmann::json& final_reply = poll.final_reply();
     const double foreign_cores = foreign_cpu.cores();
     rec["env"]["foreign_cpu_cores"] = foreign_cores;
     if (foreign_cores > kBusyHostCores) {
@@ -123,17 +122,7 @@ nlohmann::json run_migration_case(const ValidationCase& c, int repeat, const Gue
           " cores during this migration: its timings measure a busy host");
     }
     rec["trajectory"] = poll.trajectory();
-    rec["qemu"] = final_reply;
-    if (status == "completed") {
-      rec["outcome"] = "completed";
-    } else if (status == "cancelled") {
-      rec["outcome"] = "not-converged";
-      rec["qemu_last_active"] = poll.last_active();
-    } else {
-      std::string why = final_reply.value("error-desc", std::string("no error-desc"));
-      throw EnvironmentError("migration failed: " + why + "; destination QEMU " +
-                             dst.proc->exit_description() + ": " + dst.proc->log_tail(300));
-    }
+    record_outcome(rec, poll, dst);
 
     const nlohmann::json alive_rec = check_guest_after(src, dst, status == "completed");
     rec["guest_alive_after"] = alive_rec;

@@ -89,9 +89,9 @@ MeasuredMigration measured_from_record(const nlohmann::json& rec, const std::str
   return m;
 }
 
-std::vector<MeasuredMigration> read_dataset(const std::string& path) {
+void for_each_jsonl_line(const std::string& path,
+                         const std::function<bool(const std::string&, const std::string&)>& f) {
   const std::string text = traces::read_file(path);
-  std::vector<MeasuredMigration> out;
   std::size_t start = 0;
   int line_no = 0;
   while (start < text.size()) {
@@ -101,10 +101,16 @@ std::vector<MeasuredMigration> read_dataset(const std::string& path) {
     const std::string line = text.substr(start, end - start);
     start = end + 1;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const std::string where = path + ":" + std::to_string(line_no);
-    const nlohmann::json rec = parse_json_text(line, where);
-    out.push_back(measured_from_record(rec, where));
+    if (!f(line, path + ":" + std::to_string(line_no))) return;
   }
+}
+
+std::vector<MeasuredMigration> read_dataset(const std::string& path) {
+  std::vector<MeasuredMigration> out;
+  for_each_jsonl_line(path, [&](const std::string& line, const std::string& where) {
+    out.push_back(measured_from_record(parse_json_text(line, where), where));
+    return true;
+  });
   if (out.empty()) throw InputError(path + ": the dataset has no records");
   return out;
 }

@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,11 @@ struct MeasuredMigration {
   double foreign_cpu_cores = -1;  // other processes' CPU use during the migration; -1 if not recorded
   bool training() const { return config.split == "train"; }
 };
+
+// Calls f(line, "path:N") for every non-blank line of a JSON-lines file, in order,
+// until f returns false.
+void for_each_jsonl_line(const std::string& path,
+                         const std::function<bool(const std::string&, const std::string&)>& f);
 
 // Reads a JSON-lines dataset written by `migsim validate record`. A malformed
 // line, a record missing a field, or an unknown format raises InputError

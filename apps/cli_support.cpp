@@ -1,10 +1,13 @@
 #include "apps/cli_support.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <thread>
 
@@ -55,6 +58,19 @@ double parse_percent(const std::string& flag, const std::string& text) {
   const double v = parse_number(flag, text);
   if (v < 0 || v > 100) throw InputError(flag + ": must be within 0..100, got '" + text + "'");
   return v;
+}
+
+std::string executable_dir(const char* argv0) {
+  std::string self;
+  char buf[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf);
+  if (n > 0 && static_cast<std::size_t>(n) < sizeof buf) {
+    self.assign(buf, static_cast<std::size_t>(n));
+  } else if (argv0 && std::strchr(argv0, '/')) {
+    self = argv0;
+  }
+  const auto slash = self.rfind('/');
+  return slash == std::string::npos ? std::string("./") : self.substr(0, slash + 1);
 }
 
 void print_json(const std::string& dumped) { std::cout << dumped << '\n'; }

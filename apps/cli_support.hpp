@@ -38,6 +38,10 @@ std::vector<std::unique_ptr<models::MigrationModel>> models_for_flag(const std::
 std::vector<std::string> model_flag_choices();
 std::string model_flag_help();
 
+// The directory of the running executable, with a trailing '/' (from /proc/self/exe,
+// else from argv0 when it has a '/', else "./"): where migsim-live and migsim_plot.py are.
+std::string executable_dir(const char* argv0 = nullptr);
+
 // Prints JSON (one object, 2-space indent) to stdout.
 void print_json(const std::string& dumped);
 // Writes its pieces to stdout as they come (for output streamed by a library).

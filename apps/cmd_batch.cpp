@@ -4,10 +4,13 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "apps/commands.hpp"
+#include "apps/out_dir_flags.hpp"
 #include "experiments/migration_batch.hpp"
+#include "experiments/run_outputs.hpp"
 #include "models/precopy_types.hpp"
 #include "models/scenario_json.hpp"
 #include "sim/json_input.hpp"
@@ -19,10 +22,14 @@ namespace {
 
 struct BatchOptions {
   std::string file, schedule, out, profile;
+  OutDirFlags out_dir;
   bool json = false;
 };
 
 int run_batch_command(const BatchOptions& o) {
+  const traces::RecordFormat format = out_dir_format(o.out_dir);
+  std::optional<experiments::OutputFolder> folder;
+  if (!o.out_dir.dir.empty()) folder.emplace(o.out_dir.dir, format, "--out-dir");
   const nlohmann::json doc = read_json_file(o.file);
   models::HostProfile profile;
   if (!o.profile.empty()) profile = models::read_host_profile_file(o.profile);
@@ -31,6 +38,7 @@ int run_batch_command(const BatchOptions& o) {
   const experiments::BatchResult r = experiments::run_migration_batch(batch);
   const nlohmann::json j = experiments::to_json(r);
   if (!o.out.empty()) traces::write_file_atomically(o.out, j.dump(2) + "\n");
+  if (folder) experiments::write_batch_outputs(*folder, r, j);
   if (o.json) {
     print_json(j.dump(2));
     return 0;
@@ -93,6 +101,7 @@ void add_batch_command(CLI::App& app, Action& action) {
   sub->add_option("--schedule", o->schedule, "Override the file's schedule (see below)");
   sub->add_option("--profile", o->profile, "Host profile JSON: the base of every case (migsim calibrate)");
   sub->add_option("--out", o->out, "Also write the JSON result here (atomically)");
+  add_out_dir_flags(sub, o->out_dir, "migrations.csv, summary.json (= --json)");
   sub->add_flag("--json", o->json, "Print one JSON object: makespan_s, converged_all, migrations[]");
   sub->callback([o, &action] { action = [o] { return run_batch_command(*o); }; });
 }

@@ -6,7 +6,9 @@
 #include <sstream>
 
 #include "apps/commands.hpp"
+#include "apps/out_dir_flags.hpp"
 #include "experiments/replay.hpp"
+#include "experiments/run_outputs.hpp"
 #include "models/scenario_json.hpp"
 #include "sim/input_error.hpp"
 #include "traces/atomic_file.hpp"
@@ -19,6 +21,7 @@ namespace {
 struct ReplayOptions {
   std::string trace, policy = "thr-mmt", host_cpus, bandwidth = "unlimited", downtime = "300",
               link, profile, rss_overhead = "128", seed = "42", out;
+  OutDirFlags out_dir;
   bool json = false;
 };
 
@@ -88,9 +91,17 @@ int run_replay(const ReplayOptions& o) {
   if (!o.profile.empty()) s.profile = models::read_host_profile_file(o.profile);
   if (!o.link.empty()) s.profile.link_mibps = parse_positive("--link-mibps", o.link);
 
+  const traces::RecordFormat format = out_dir_format(o.out_dir);
+  std::unique_ptr<experiments::RunOutputs> outputs;
+  std::vector<sim::EngineObserver*> observers;
+  if (!o.out_dir.dir.empty()) {
+    outputs = std::make_unique<experiments::RunOutputs>(o.out_dir.dir, format);
+    observers.push_back(outputs.get());
+  }
   const experiments::ReplayResult r =
-      experiments::replay_trace(traces::read_libvirt_trace(o.trace), o.trace, s);
+      experiments::replay_trace(traces::read_libvirt_trace(o.trace), o.trace, s, observers);
   const nlohmann::json j = experiments::to_json(r);
+  if (outputs) outputs->commit(j);
   if (!o.out.empty()) traces::write_file_atomically(o.out, j.dump(2) + "\n");
   if (o.json) {
     print_json(j.dump(2));
@@ -128,6 +139,8 @@ void add_replay_command(CLI::App& app, Action& action) {
   sub->add_option("--seed", o->seed, "Seed of the policy's random choices (RS selection; default 42)");
   sub->add_flag("--json", o->json, "Print JSON");
   sub->add_option("--out", o->out, "Also write the JSON result here");
+  add_out_dir_flags(sub, o->out_dir,
+                    "migrations.csv (the policy's), cluster.csv, hosts.csv, summary.json (= --json)");
   sub->callback([o, &action] { action = [o] { return run_replay(*o); }; });
 }
 

@@ -1,9 +1,8 @@
 // `migsim run`: simulate a virtual cluster under a consolidation policy.
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
@@ -11,6 +10,9 @@
 #include "experiments/cluster_sweep.hpp"
 #include "experiments/host_evacuation.hpp"
 #include "apps/commands.hpp"
+#include "apps/out_dir_flags.hpp"
+#include "apps/progress_line.hpp"
+#include "experiments/run_outputs.hpp"
 #include "policies/policy_registry.hpp"
 #include "sim/input_error.hpp"
 #include "sim/json_input.hpp"
@@ -22,6 +24,7 @@ namespace {
 
 struct RunOptions {
   std::string scenario, traces, policy, param, seed, sweep, out, jobs = "0", evacuate;
+  OutDirFlags out_dir;
   bool json = false, quiet = false;
 };
 
@@ -76,12 +79,11 @@ int run_sweep(const RunOptions& o, const experiments::ClusterRunRequest& req) {
   const auto points = expand_axes(scenario, axes, o.sweep, 10000);
   const unsigned jobs = worker_threads("--jobs", o.jobs, points.size());
   std::atomic<std::size_t> done{0};
-  const bool progress = !o.quiet && isatty(STDERR_FILENO);
+  ProgressLine progress("run --sweep", "points", progress_wanted(o.quiet));
   const auto results = experiments::run_cluster_points(points, req, jobs, [&](std::size_t) {
-    const std::size_t d = done.fetch_add(1) + 1;
-    if (progress) std::fprintf(stderr, "\rrun --sweep: %zu/%zu points", d, points.size());
+    progress.update(static_cast<double>(done.fetch_add(1) + 1), static_cast<double>(points.size()));
   });
-  if (progress) std::fprintf(stderr, "\n");
+  progress.finish();
   std::ostringstream lines;
   for (std::size_t i = 0; i < points.size(); ++i) {
     nlohmann::json j{{"point", i}, {"coordinates", points[i].coordinates}, {"result", sim::to_json(results[i])}};
@@ -137,10 +139,32 @@ int run_evacuation(const RunOptions& o, const experiments::ClusterRunRequest& re
   return 0;
 }
 
+// A cluster run on a terminal: simulated days done and the ETA, once it has run a
+// few seconds (MIGSIM_PROGRESS_AFTER_S overrides the 2 s).
+class RunProgress final : public sim::EngineObserver {
+ public:
+  RunProgress(double duration_s, bool enabled)
+      : line_("run", "simulated days", enabled, show_after_s()), days_(duration_s / 86400.0) {}
+  void step(const sim::StepView& s) override { line_.update(s.t_s() / 86400.0, days_); }
+  void finish() { line_.finish(); }
+
+ private:
+  static double show_after_s() {
+    const char* e = std::getenv("MIGSIM_PROGRESS_AFTER_S");
+    return e && *e ? std::atof(e) : 2.0;
+  }
+  ProgressLine line_;
+  double days_;
+};
+
 int run_command(const RunOptions& o) {
   if (o.sweep.empty() && (!o.out.empty() || o.jobs != "0")) {
     throw InputError(std::string(!o.out.empty() ? "--out" : "--jobs") + ": only with --sweep");
   }
+  if (!o.out_dir.dir.empty() && (!o.sweep.empty() || !o.evacuate.empty())) {
+    throw InputError(std::string("--out-dir: not with ") + (o.sweep.empty() ? "--evacuate" : "--sweep"));
+  }
+  const traces::RecordFormat format = out_dir_format(o.out_dir);
   experiments::ClusterRunRequest req;
   req.scenario_path = o.scenario;
   req.traces_dir = o.traces;
@@ -160,15 +184,24 @@ int run_command(const RunOptions& o) {
   if (!o.evacuate.empty()) return run_evacuation(o, req);
   const auto t0 = std::chrono::steady_clock::now();
   experiments::ClusterRun run = experiments::prepare_cluster_run(req);
-  const sim::ClusterResult r = experiments::run_cluster(run);
+  std::vector<sim::EngineObserver*> observers;
+  std::unique_ptr<experiments::RunOutputs> outputs;
+  if (!o.out_dir.dir.empty()) {
+    outputs = std::make_unique<experiments::RunOutputs>(o.out_dir.dir, format);
+    observers.push_back(outputs.get());
+  }
+  std::unique_ptr<RunProgress> progress;
+  if (progress_wanted(o.quiet)) {
+    progress = std::make_unique<RunProgress>(run.spec.options.duration_s, true);
+    observers.push_back(progress.get());
+  }
+  const sim::ClusterResult r = experiments::run_cluster(run, observers);
+  if (progress) progress->finish();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const nlohmann::json summary = experiments::run_summary(run, r);
+  if (outputs) outputs->commit(summary);
   if (o.json) {
-    nlohmann::json j = sim::to_json(r);
-    j["scenario"] = run.scenario.name;
-    j["workload"] = run.workload;
-    j["migration_model"] = run.timer->name();
-    j["seed"] = run.seed;
-    print_json(j.dump(2));
+    print_json(summary.dump(2));
   } else {
     print_summary(run, r, wall, std::cout);
   }
@@ -189,6 +222,7 @@ void add_run_command(CLI::App& app, Action& action) {
       "  migsim run scenarios/default-cluster.json\n"
       "  migsim run scenarios/cloudsim-planetlab.json --traces ../shared/traces/planetlab/20110303 "
       "--policy thr-mmt --param 0.8 --json\n"
+      "  migsim run scenarios/default-cluster.json --out-dir out/default\n"
       "  migsim run scenarios/topology-two-racks.json --sweep scenarios/sweep-uplinks.json\n"
       "  migsim run scenarios/topology-two-racks.json --evacuate host:2");
   cmd->add_option("scenario", o->scenario, "Cluster scenario JSON (scenarios/*.json)")->required();
@@ -206,7 +240,11 @@ void add_run_command(CLI::App& app, Action& action) {
                   "values (axes in key order, the last varying fastest), in parallel, one line per point");
   cmd->add_option("--jobs", o->jobs, "With --sweep: worker threads (default: all cores)");
   cmd->add_option("--out", o->out, "With --sweep: write the JSON lines atomically here too");
-  cmd->add_flag("--quiet", o->quiet, "With --sweep: no progress on stderr");
+  cmd->add_flag("--quiet", o->quiet,
+                "No progress on stderr (drawn only on a terminal: points with --sweep, simulated days "
+                "of a run longer than 2 s)");
+  add_out_dir_flags(cmd, o->out_dir,
+                    "migrations.csv, cluster.csv, hosts.csv (streamed as the run goes), summary.json (= --json)");
   cmd->add_option("--evacuate", o->evacuate,
                   "host:N: migrate every VM off host N from t = 0 under the scenario's admission policy, "
                   "over its network (as 'migsim batch'); print each migration and the makespan");

@@ -1,13 +1,12 @@
 // `migsim sweep`: predict every point of a parameter sweep, in parallel.
 // The spec is one case of `migsim predict --batch` in which every list-valued field is a
 // sweep axis (OpenDC style); the points are the cartesian product of the axes.
-#include <unistd.h>
-
 #include <cstdio>
 #include <iostream>
 #include <memory>
 
 #include "apps/commands.hpp"
+#include "apps/progress_line.hpp"
 #include "experiments/prediction_batch.hpp"
 #include "models/migration_model.hpp"
 #include "models/model_registry.hpp"
@@ -39,16 +38,19 @@ int run_sweep(const SweepOptions& o) {
   experiments::SweepOutputOptions out;
   out.json = o.json || !o.out.empty();
   out.jobs = jobs;
-  if (!o.quiet && isatty(STDERR_FILENO)) {
-    out.progress = [&](std::size_t d) { std::fprintf(stderr, "\rsweep: %zu/%zu points", d, sweep.size()); };
+  ProgressLine progress("sweep", "points", progress_wanted(o.quiet));
+  if (progress_wanted(o.quiet)) {
+    out.progress = [&](std::size_t d) {
+      progress.update(static_cast<double>(d), static_cast<double>(sweep.size()));
+    };
   }
   if (o.out.empty()) {
     experiments::predict_sweep(sweep, models, out, stdout_sink());
-    if (out.progress) std::fprintf(stderr, "\n");
+    progress.finish();
   } else {
     traces::AtomicFileSink file(o.out);
     experiments::predict_sweep(sweep, models, out, file.sink());
-    if (out.progress) std::fprintf(stderr, "\n");
+    progress.finish();
     file.commit();
     std::cerr << "sweep: " << sweep.size() << " points x " << ms.size() << " model(s) -> "
               << o.out << "\n";

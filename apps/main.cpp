@@ -29,17 +29,7 @@ const LiveCommand* find_live_command(std::string_view name) {
 
 // migsim-live in the directory of this executable (they are built, and installed, together).
 std::string live_executable(const char* argv0) {
-  std::string self;
-  char buf[4096];
-  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf);
-  if (n > 0 && static_cast<std::size_t>(n) < sizeof buf) {
-    self.assign(buf, static_cast<std::size_t>(n));
-  } else if (argv0 && std::strchr(argv0, '/')) {
-    self = argv0;
-  }
-  const auto slash = self.rfind('/');
-  const std::string dir = slash == std::string::npos ? std::string("./") : self.substr(0, slash + 1);
-  return dir + migsim::cli::kLiveExecutable;
+  return migsim::cli::executable_dir(argv0) + migsim::cli::kLiveExecutable;
 }
 
 // Replaces this process by migsim-live; returns only if that fails (exit 2, one line).

@@ -72,9 +72,19 @@ ClusterRun prepare_cluster_run(const ClusterRunRequest& req) {
   return run;
 }
 
-sim::ClusterResult run_cluster(ClusterRun& run) {
+sim::ClusterResult run_cluster(ClusterRun& run, const std::vector<sim::EngineObserver*>& observers) {
   sim::ClusterEngine engine(std::move(run.spec), *run.policy, *run.timer);
+  for (sim::EngineObserver* o : observers) engine.add_observer(o);
   return engine.run();
+}
+
+nlohmann::json run_summary(const ClusterRun& run, const sim::ClusterResult& r) {
+  nlohmann::json j = sim::to_json(r);
+  j["scenario"] = run.scenario.name;
+  j["workload"] = run.workload;
+  j["migration_model"] = run.timer->name();
+  j["seed"] = run.seed;
+  return j;
 }
 
 }  // namespace migsim::experiments

@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -10,6 +11,7 @@
 #include "sim/cluster_scenario.hpp"
 #include "sim/cluster_spec.hpp"
 #include "sim/consolidation_policy.hpp"
+#include "sim/engine_observer.hpp"
 #include "sim/migration_timing.hpp"
 
 namespace migsim::experiments {
@@ -37,7 +39,10 @@ struct ClusterRun {
 };
 
 ClusterRun prepare_cluster_run(const ClusterRunRequest& req);
-// Runs the simulation (consumes run.spec).
-sim::ClusterResult run_cluster(ClusterRun& run);
+// Runs the simulation (consumes run.spec), telling `observers` what happens (not owned).
+sim::ClusterResult run_cluster(ClusterRun& run, const std::vector<sim::EngineObserver*>& observers = {});
+// The summary of `migsim run --json` (and of summary.json): the result, the
+// scenario's name, the workload, the migration model and the seed.
+nlohmann::json run_summary(const ClusterRun& run, const sim::ClusterResult& r);
 
 }  // namespace migsim::experiments

@@ -124,7 +124,7 @@ RecordedComparison compare(const traces::RecordedMigration& m, const ReplaySetti
 }  // namespace
 
 ReplayResult replay_trace(const traces::LibvirtTrace& tr, const std::string& origin,
-                          const ReplaySettings& s) {
+                          const ReplaySettings& s, const std::vector<sim::EngineObserver*>& observers) {
   ReplayResult r;
   r.trace = origin;
   for (const auto& h : tr.header.hosts) r.host_names.push_back(h.name);
@@ -150,6 +150,7 @@ ReplayResult replay_trace(const traces::LibvirtTrace& tr, const std::string& ori
   StartedMigrations started;
   sim::ClusterEngine engine(spec, *policy, timer);
   engine.add_observer(&started);
+  for (sim::EngineObserver* o : observers) engine.add_observer(o);
   r.cluster = engine.run();
   for (const auto& m : started.started) {
     r.policy_migrations.push_back(

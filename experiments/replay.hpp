@@ -13,6 +13,7 @@
 
 #include "models/precopy_types.hpp"
 #include "sim/cluster_result.hpp"
+#include "sim/engine_observer.hpp"
 #include "sim/migration_timing.hpp"
 #include "traces/libvirt_trace.hpp"
 #include "traces/libvirt_trace_analysis.hpp"
@@ -56,8 +57,9 @@ struct ReplayResult {
 };
 
 // Errors (InputError) name `origin`, the line and the field, or the policy file.
+// `observers` watch the cluster engine's run (not owned; e.g. RunOutputs).
 ReplayResult replay_trace(const traces::LibvirtTrace& trace, const std::string& origin,
-                          const ReplaySettings& settings);
+                          const ReplaySettings& settings, const std::vector<sim::EngineObserver*>& observers = {});
 
 // The JSON document of `migsim replay --json`.
 nlohmann::json to_json(const ReplayResult& r);

@@ -38,9 +38,16 @@ std::vector<sim::MigrationOrder> DynamicConsolidation::optimize(sim::Placement& 
   std::vector<char> excluded(static_cast<std::size_t>(p.host_count()), 0);
   for (int h : overloaded) excluded[h] = 1;
   std::vector<sim::MigrationOrder> orders;
-  for (const auto& [v, h] : pabfd_.place_all(p, to_move, excluded, false)) orders.push_back({v, h});
+  for (const auto& [v, h] : pabfd_.place_all(p, to_move, excluded, false)) {
+    orders.push_back({v, h, -1, sim::kCauseOverload});
+  }
   for (const auto& o : underloaded_host_migrations(p, overloaded, pabfd_)) orders.push_back(o);
   return orders;
+}
+
+std::string DynamicConsolidation::cause_name(int cause) const {
+  if (cause == sim::kCauseOverload) return "overload " + detector_->name();
+  return ConsolidationPolicy::cause_name(cause);
 }
 
 std::vector<sim::MigrationOrder> DynamicConsolidation::evacuate(sim::Placement& p, int host, double /*now*/) {

@@ -26,6 +26,8 @@ class DynamicConsolidation final : public sim::ConsolidationPolicy {
   std::vector<sim::MigrationOrder> optimize(sim::Placement& p, double now) override;
   // Every VM of the host at once (CloudSim has no admission control).
   std::vector<sim::MigrationOrder> evacuate(sim::Placement& p, int host, double now) override;
+  // "overload thr" (the detector's name), "underload", "evacuation".
+  std::string cause_name(int cause) const override;
 
  private:
   std::string name_;

@@ -12,7 +12,7 @@ std::vector<sim::MigrationOrder> evacuation_moves(sim::Placement& p, int host, c
   std::vector<char> excluded(static_cast<std::size_t>(p.host_count()), 0);
   excluded[static_cast<std::size_t>(host)] = 1;
   std::vector<sim::MigrationOrder> orders;
-  for (const auto& [v, h] : pabfd.place_all(p, std::move(to_move), excluded, false)) orders.push_back({v, h});
+  for (const auto& [v, h] : pabfd.place_all(p, std::move(to_move), excluded, false)) orders.push_back({v, h, -1, sim::kCauseEvacuation});
   return orders;
 }
 

@@ -149,6 +149,13 @@ std::string RulePolicy::name() const {
   return n + ")";
 }
 
+std::string RulePolicy::cause_name(int cause) const {
+  const int rule = cause - sim::kCauseOverload;
+  if (rule >= 0 && rule < static_cast<int>(migrate_.size())) return "rule " + migrate_[rule].when.text();
+  if (cause == sim::kCauseUnderload && underload_) return "underload " + underload_->when.text();
+  return ConsolidationPolicy::cause_name(cause);
+}
+
 int RulePolicy::place_new(sim::Placement& p, int vm) {
   std::vector<char> excluded(static_cast<std::size_t>(p.host_count()), 0);
   return PowerAwareBestFit(*instant_).find_host(p, vm, excluded);
@@ -156,14 +163,18 @@ int RulePolicy::place_new(sim::Placement& p, int vm) {
 
 std::vector<sim::MigrationOrder> RulePolicy::optimize(sim::Placement& p, double now) {
   std::vector<int> triggered;
+  std::unordered_map<int, int> fired_rule;  // of a triggered host: the first rule that fired
   for (int h = 0; h < p.host_count(); ++h) {
-    bool fire = false;
+    int fire = -1;
     for (std::size_t r = 0; r < migrate_.size(); ++r) {
       int& s = streak_[r][h];
       s = migrate_[r].when.holds(p, h) ? s + 1 : 0;
-      if (s >= migrate_[r].for_samples) fire = true;
+      if (s >= migrate_[r].for_samples && fire < 0) fire = static_cast<int>(r);
     }
-    if (fire) triggered.push_back(h);
+    if (fire >= 0) {
+      triggered.push_back(h);
+      fired_rule.emplace(h, fire);
+    }
   }
   std::vector<int> underloaded_ok(static_cast<std::size_t>(p.host_count()), 1);
   if (underload_) {
@@ -209,7 +220,10 @@ std::vector<sim::MigrationOrder> RulePolicy::optimize(sim::Placement& p, double 
         std::erase_if(to_move, [&](int v) { return admitted.cooling_down(v); });
       }
       pabfd.place_all(p, to_move, PowerAwareBestFit::Candidates{excluded}, false,
-                      [&](int v, int h) { return offer({v, h, source.at(v)}); });
+                      [&](int v, int h) {
+                        const int from = source.at(v);
+                        return offer({v, h, from, sim::kCauseOverload + fired_rule.at(from)});
+                      });
     }
     if (underload_ && !admitted.full()) {
       UnderloadPlan plan;
@@ -243,7 +257,7 @@ std::vector<sim::MigrationOrder> RulePolicy::optimize(sim::Placement& p, double 
   }
   // The orders as the engine takes them: the VMs are back on their sources.
   std::vector<sim::MigrationOrder> orders;
-  for (const auto& o : admitted.admitted()) orders.push_back({o.vm, o.target_host});
+  for (const auto& o : admitted.admitted()) orders.push_back({o.vm, o.target_host, -1, o.cause});
   return orders;
 }
 

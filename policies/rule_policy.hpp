@@ -71,6 +71,8 @@ class RulePolicy final : public sim::ConsolidationPolicy {
   RulePolicy(std::vector<RuleSpec> migrate, std::optional<RuleSpec> underload, std::unique_ptr<VmSelector> selector,
              AdmissionControl admission, int host_count, RulePlanning planning = {});
   std::string name() const override;
+  // "rule cpu > 0.8" (the overload rule that fired first on the source), "underload cpu < 0.3".
+  std::string cause_name(int cause) const override;
   int place_new(sim::Placement& p, int vm) override;
   std::vector<sim::MigrationOrder> optimize(sim::Placement& p, double now) override;
   // Evacuation moves, filtered by the policy's admission control.

@@ -77,7 +77,7 @@ void UnderloadPlanner::run(const UnderloadPlan& plan) {
     }
     for (const auto& [v, h] : moves) excl_under[h] = 1;
     for (const auto& [v, h] : moves) {
-      if (!plan.emit({v, h, under})) return;
+      if (!plan.emit({v, h, under, sim::kCauseUnderload})) return;
     }
   }
 }
@@ -90,7 +90,7 @@ std::vector<sim::MigrationOrder> underloaded_host_migrations(sim::Placement& p,
   plan.not_sources = overloaded;
   plan.not_targets = overloaded;
   plan.emit = [&](const sim::MigrationOrder& o) {
-    out.push_back({o.vm, o.target_host});
+    out.push_back({o.vm, o.target_host, -1, o.cause});
     return true;
   };
   UnderloadPlanner(p, placement).run(plan);

@@ -120,17 +120,30 @@ void ClusterEngine::update_host(int h, double t) {
   idle_recorded_[h] = util > 0 ? 0 : 1;
 }
 
+double ClusterEngine::power_utilization(int h, double mips) const {
+  double u = mips / placement_.host(h).total_mips();
+  if (u > 1 && u < 1.01) u = 1;
+  return std::min(std::max(u, 0.0), 1.0);
+}
+
+bool ClusterEngine::host_active(int h) const {
+  if (!policy_.power_aware()) return true;
+  return spec_.options.cloudsim_compat ? placement_.utilization_mips(h) > 0 : !placement_.vms_on(h).empty();
+}
+
+double ClusterEngine::host_power_w(int h) const {
+  if (!host_active(h)) return 0.0;
+  const PowerCurve& curve = *placement_.host(h).power;
+  if (!policy_.power_aware()) return curve.max_watts();
+  return curve.watts(power_utilization(h, placement_.utilization_mips(h)));
+}
+
 double ClusterEngine::host_energy(int h, double dt) const {
   const Placement& p = placement_;
   const PowerCurve& curve = *p.host(h).power;
   if (!policy_.power_aware()) return curve.max_watts() * dt;
-  auto clamp = [&](double mips) {
-    double u = mips / p.host(h).total_mips();
-    if (u > 1 && u < 1.01) u = 1;
-    return std::min(std::max(u, 0.0), 1.0);
-  };
-  const double from = clamp(p.previous_utilization_mips(h));
-  const double to = clamp(p.utilization_mips(h));
+  const double from = power_utilization(h, p.previous_utilization_mips(h));
+  const double to = power_utilization(h, p.utilization_mips(h));
   if (spec_.options.cloudsim_compat) {
     if (from == 0) return 0;
   } else if (!host_had_vms_[h]) {
@@ -183,7 +196,7 @@ void ClusterEngine::start_migration(const MigrationOrder& o, double t) {
     if (source >= 0) update_host(source, t);
   }
   ++migrations_;
-  starting_.push_back({v, source, o.target_host});
+  starting_.push_back({v, source, o.target_host, o.cause});
 }
 
 void ClusterEngine::schedule_started(double t) {
@@ -212,9 +225,10 @@ void ClusterEngine::schedule_started(double t) {
     return timer_.start(reqs[i], t);
   });
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    in_flight_.emplace(ids[i], InFlight{starting_[i].vm, starting_[i].target, reqs[i], reqs[i].dirty_pages_per_sec, 0});
+    const Starting& s = starting_[i];
+    in_flight_.emplace(ids[i], InFlight{s.vm, s.target, reqs[i], reqs[i].dirty_pages_per_sec, 0, s.cause});
     schedule_trace_sample(ids[i], t);
-    for (EngineObserver* obs : observers_) obs->migration_started({t, reqs[i], flows_.forecast(ids[i])});
+    for (EngineObserver* obs : observers_) obs->migration_started({t, reqs[i], flows_.forecast(ids[i]), s.cause});
   }
   starting_.clear();
 }
@@ -264,7 +278,7 @@ void ClusterEngine::complete_migration(const MigrationFlows::Finished& f, double
   if (m.trace_event != 0) sim_.cancel(m.trace_event);
   in_flight_.erase(it);
   const int v = m.vm;
-  for (EngineObserver* obs : observers_) obs->migration_finished({f.start_s, t, m.req, f.timing});
+  for (EngineObserver* obs : observers_) obs->migration_finished({f.start_s, t, m.req, f.timing, m.cause});
   if (!f.timing.converged) {
     // Cancelled at the model's horizon: the VM stays where it was.
     p.remove_migrating_in(m.target, v);
@@ -342,6 +356,7 @@ void ClusterEngine::processing_instant(double t) {
     for (const auto& order : orders) start_migration(order, t);
     schedule_started(t);
   }
+  for (EngineObserver* obs : observers_) obs->step(*this);
   grid_ = grid_ + spec_.options.scheduling_interval_s;
   sim_.schedule_at(grid_, [this] { processing_instant(sim_.now()); }, 1);
   schedule_milestone();
@@ -372,6 +387,7 @@ ClusterEngine::RunScope ClusterEngine::begin_run() {
   initial_placement();
   Placement& p = placement_;
   for (int h = 0; h < p.host_count(); ++h) host_had_vms_[h] = p.vms_on(h).empty() ? 0 : 1;
+  for (EngineObserver* obs : observers_) obs->run_begins(policy_, p);
   return RunScope{policy_};
 }
 

@@ -46,7 +46,7 @@ namespace migsim::sim {
 // rate follows its trace. The policy may ask (StartRates) what rates migrations
 // it considers would get if they started now: the same rule, so admission
 // control predicts each migration with the rate it starts with.
-class ClusterEngine final : private StartRates {
+class ClusterEngine final : private StartRates, private StepView {
  public:
   ClusterEngine(ClusterSpec spec, ConsolidationPolicy& policy, const MigrationTimer& timer);
 
@@ -62,10 +62,11 @@ class ClusterEngine final : private StartRates {
     double makespan_s = 0.0;                    // the last end
   };
   Evacuation evacuate(int host);
-  // Observers are told of every migration started and finished (not owned).
+  // Observers are told of every migration started and finished, and shown the
+  // cluster after every processing instant of run() (not owned).
   void add_observer(EngineObserver* o) { observers_.push_back(o); }
 
-  const Placement& placement() const { return placement_; }
+  const Placement& placement() const override { return placement_; }
   // Events the run processed (processing instants and migration milestones).
   std::uint64_t events_processed() const { return sim_.events_processed(); }
   const MigrationFlows& flows() const { return flows_; }
@@ -78,6 +79,7 @@ class ClusterEngine final : private StartRates {
     MigrationRequest req;
     double dirty_now;  // pages/s it writes now
     EventId trace_event;  // its VM's next trace sample (0: none)
+    int cause;
   };
   void initial_placement();
   void force_update(double t);
@@ -89,9 +91,20 @@ class ClusterEngine final : private StartRates {
   void schedule_milestone();
   void complete_migration(const MigrationFlows::Finished& f, double t);
   double host_energy(int h, double dt) const;
+  // A host's utilisation of `mips` as its power curve takes it (in [0, 1]).
+  double power_utilization(int h, double mips) const;
   struct Starting {
-    int vm, source, target;
+    int vm, source, target, cause;
   };
+  // StepView, for the observers.
+  double t_s() const override { return last_process_; }
+  double energy_kwh() const override { return energy_ws_ / (3600.0 * 1000.0); }
+  bool host_active(int h) const override;
+  double host_power_w(int h) const override;
+  long long migrations_in_flight() const override { return static_cast<long long>(in_flight_.size()); }
+  long long migrations_started() const override { return migrations_; }
+  double slatah() const override { return sla_.slatah(); }
+  double pdm() const override { return sla_.pdm(); }
   std::vector<double> rates_if_started(const std::vector<MigrationOrder>& orders) const override;
   void schedule_started(double t);
   // The VMs in migration write at the rate of their trace's new sample.

@@ -6,12 +6,20 @@
 
 namespace migsim::sim {
 
+// Why a policy ordered a migration (MigrationOrder::cause): overload rule or
+// detector k is kCauseOverload + k; ConsolidationPolicy::cause_name names it.
+inline constexpr int kCauseUnspecified = 0;
+inline constexpr int kCauseUnderload = 1;
+inline constexpr int kCauseEvacuation = 2;
+inline constexpr int kCauseOverload = 3;
+
 struct MigrationOrder {
   int vm = -1;
   int target_host = -1;
   // Where the VM runs now, when the order is asked about while the policy's
   // trial moves have the VM elsewhere; -1: Placement::host_of(vm).
   int source_host = -1;
+  int cause = kCauseUnspecified;
 };
 
 inline int source_of(const Placement& p, const MigrationOrder& o) {
@@ -52,6 +60,8 @@ class ConsolidationPolicy {
   // for the run and null at its end; without them (CloudSim semantics, a live
   // controller) a policy estimates rates itself.
   virtual void use_start_rates(const StartRates* /*rates*/) {}
+  // What MigrationOrder::cause means for this policy ("rule cpu > 0.8", "underload").
+  virtual std::string cause_name(int cause) const;
 };
 
 }  // namespace migsim::sim

@@ -4,17 +4,7 @@
 set -u
 M=${MIGSIM:?}
 SRC=${MIGSIM_SOURCE_DIR:?}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-check_error() {  # expected-substring command...
-  local want=$1; shift
-  "$@" >"$T/out" 2>"$T/err"
-  local rc=$?
-  if [ $rc -ne 2 ]; then echo "FAIL (exit $rc, want 2): $*"; cat "$T/err"; fail=1; return; fi
-  if ! grep -qF -- "$want" "$T/err"; then echo "FAIL (message lacks '$want'): $*"; cat "$T/err"; fail=1; fi
-  if [ "$(wc -l <"$T/err")" -ne 1 ]; then echo "FAIL (not one line): $*"; cat "$T/err"; fail=1; fi
-}
+source "$(dirname "$0")/../support/cli_checks.sh"
 
 # A small synthetic scenario in CloudSim semantics, every CloudSim policy name.
 python3 - "$SRC/scenarios/cloudsim-planetlab.json" "$T/small.json" <<'PY'

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "experiments/replay.hpp"
+#include "experiments/run_outputs.hpp"
 
 using namespace migsim;
 
@@ -95,4 +96,29 @@ TEST(Replay, VmsStartWhereTheTraceSawThemAndMigrationsAreNamed) {
   const auto j = experiments::to_json(r);
   EXPECT_EQ(j.at("policy_migrations").size(), r.policy_migrations.size());
   EXPECT_EQ(j.at("recorded_migrations").size(), 0u);
+}
+
+// `migsim replay --out-dir`: the run outputs watch the replay's engine; the policy's
+// migrations are there by domain name and rule, one cluster record per trace sample.
+TEST(Replay, OutputsOfTheReplayedRun) {
+  const std::vector<TraceVm> vms = {{"d1", 512, 0.5, 0}, {"d2", 1024, 0.5, 0}, {"d3", 2048, 0.5, 0}};
+  experiments::ReplaySettings s;
+  s.policy = rules_file("replay-outputs-rules.json", 1000);
+  const std::string dir = (std::filesystem::path(testing::TempDir()) / "replay-outputs").string();
+  std::filesystem::remove_all(dir);
+  experiments::RunOutputs out(dir, traces::RecordFormat::Csv);
+  const auto r = experiments::replay_trace(trace_on_ha(vms, 20), "mem", s, {&out});
+  out.commit(experiments::to_json(r));
+  std::ifstream mig(dir + "/migrations.csv");
+  std::string header, first;
+  std::getline(mig, header);
+  std::getline(mig, first);
+  ASSERT_FALSE(r.policy_migrations.empty());
+  EXPECT_EQ(first.rfind(std::to_string(static_cast<int>(r.policy_migrations[0].t_s)), 0), 0u) << first;
+  EXPECT_NE(first.find("," + r.policy_migrations[0].domain + ",0,1,"), std::string::npos) << first;
+  EXPECT_NE(first.find(",rule cpu > 0.8"), std::string::npos) << first;
+  std::ifstream clu(dir + "/cluster.csv");
+  int lines = 0;
+  for (std::string l; std::getline(clu, l);) ++lines;
+  EXPECT_EQ(lines, 1 + 20);  // the header, then the decisions at 1, 2, ..., 20 s
 }

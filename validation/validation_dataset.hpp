@@ -34,6 +34,8 @@ struct MeasuredMigration {
 // line, a record missing a field, or an unknown format raises InputError
 // naming file:line and the field.
 std::vector<MeasuredMigration> read_dataset(const std::string& path);
+// The same for the text of a dataset file read from `path`.
+std::vector<MeasuredMigration> parse_dataset(const std::string& text, const std::string& path);
 // Several datasets read as one (e.g. recordings of one matrix), in the order given.
 std::vector<MeasuredMigration> read_datasets(const std::vector<std::string>& paths);
 // How reports name them: "a.jsonl + b.jsonl".

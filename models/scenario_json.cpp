@@ -22,7 +22,6 @@ Pacing parse_pacing(const std::string& s, const std::string& field) {
 }
 
 HostProfile host_profile_from_json(JsonObject& o, const HostProfile& b) {
-  using R = NumberRule;
   HostProfile h = b;
   h.link_mibps = o.number("link_mibps", b.link_mibps, bounds::kBandwidthMibps);
   h.first_pass_mibps = o.number("first_pass_mibps", b.first_pass_mibps, bounds::kBandwidthMibpsOrZero);

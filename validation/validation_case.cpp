@@ -84,7 +84,6 @@ std::string ValidationCase::kernel_cmdline_keys() const {
 }
 
 ValidationCase case_from_json(JsonObject& o, const ValidationCase& b, bool need_name) {
-  using R = NumberRule;
   ValidationCase c = b;
   if (need_name) {
     c.name = o.string("name");

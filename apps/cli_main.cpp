@@ -1,5 +1,8 @@
 // The command line shared by migsim and migsim-live: parse, run, report errors.
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <string>
 
@@ -30,9 +33,26 @@ std::string one_line(const char* what) {
   }
   return out;
 }
-}  // namespace
 
-int run_cli(int argc, char** argv) {
+// Standard output written and closed without error, or one line and exit 1
+// (`migsim predict --json > /dev/full` must not exit 0).
+int check_stdout(int code) {
+  errno = 0;
+  std::cout.flush();
+  int err = !std::cout ? errno : 0;
+  if (std::fflush(stdout) != 0 && err == 0) err = errno;
+  bool bad = !std::cout || std::ferror(stdout) != 0;
+  if (std::fclose(stdout) != 0) {
+    bad = true;
+    if (err == 0) err = errno;
+  }
+  if (!bad) return code;
+  std::cerr << "migsim: failed: cannot write to standard output: "
+            << (err != 0 ? std::strerror(err) : "write error") << "\n";
+  return code == 0 ? 1 : code;
+}
+
+int parse_and_run(int argc, char** argv) {
   CLI::App app{
       "migsim: predict QEMU pre-copy live migrations and simulate virtual clusters.\n"
       "Run 'migsim <command> --help' for a command's options and examples."};
@@ -78,5 +98,9 @@ int run_cli(int argc, char** argv) {
     return 1;
   }
 }
+
+}  // namespace
+
+int run_cli(int argc, char** argv) { return check_stdout(parse_and_run(argc, argv)); }
 
 }  // namespace migsim::cli

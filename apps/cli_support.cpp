@@ -40,16 +40,22 @@ double parse_non_negative(const std::string& flag, const std::string& text) {
   return v;
 }
 
+double parse_bounded(const std::string& flag, const std::string& text, const Bound& b) {
+  return check_bound(flag, parse_number(flag, text), b, "'" + text + "'");
+}
+
 std::uint64_t parse_seed(const std::string& flag, const std::string& text) {
-  const double v = parse_non_negative(flag, text);
-  if (v != std::floor(v) || v >= 18446744073709551616.0) {
+  const double v = parse_bounded(flag, text, bounds::kSeed);
+  if (v != std::floor(v)) {
     throw InputError(flag + ": expected a non-negative integer, got '" + text + "'");
   }
   return static_cast<std::uint64_t>(v);
 }
 
 unsigned worker_threads(const std::string& flag, const std::string& text, std::size_t tasks) {
-  unsigned jobs = static_cast<unsigned>(parse_non_negative(flag, text));
+  const double v = parse_bounded(flag, text, bounds::kJobs);
+  if (v != std::floor(v)) throw InputError(flag + ": expected a whole number, got '" + text + "'");
+  unsigned jobs = static_cast<unsigned>(v);
   if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
   return std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(1, tasks)));
 }

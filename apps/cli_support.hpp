@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "models/migration_model.hpp"
+#include "sim/input_bounds.hpp"
 
 namespace migsim::cli {
 
@@ -22,6 +23,9 @@ using Action = std::function<int()>;
 double parse_number(const std::string& flag, const std::string& text);
 double parse_positive(const std::string& flag, const std::string& text);
 double parse_non_negative(const std::string& flag, const std::string& text);
+// A number within one of the ranges of sim/input_bounds.hpp:
+// "--horizon-s: must be > 0 and <= 604800 s, got '1e308'".
+double parse_bounded(const std::string& flag, const std::string& text, const Bound& b);
 // A seed of random choices: a whole number >= 0.
 std::uint64_t parse_seed(const std::string& flag, const std::string& text);
 // A percentage in [0, 100].

@@ -29,7 +29,7 @@ double parse_duration_s(const std::string& flag, const std::string& text) {
   } else if (!text.empty() && text.back() == 's') {
     num = text.substr(0, text.size() - 1);
   }
-  return parse_non_negative(flag, num) * scale;
+  return parse_bounded(flag, num, bounds::kTimeS) * scale;
 }
 
 live::CaptureSettings settings_from(const CaptureOptions& o) {

@@ -23,15 +23,15 @@ int run_control(const ControlOptions& o) {
   live::ControllerSettings s;
   s.policy = o.policy;
   s.uris = o.uris;
-  s.interval_s = parse_positive("--interval", o.interval);
+  s.interval_s = parse_bounded("--interval", o.interval, bounds::kIntervalS);
   if (s.interval_s < 0.2) throw InputError("--interval: at least 0.2 s, got '" + o.interval + "'");
-  s.duration_s = o.duration.empty() ? 0.0 : parse_positive("--duration", o.duration);
-  s.host_cpus = o.host_cpus.empty() ? 0.0 : parse_positive("--host-cpus", o.host_cpus);
-  s.bandwidth_mibps = o.bandwidth == "unlimited" ? 0.0 : parse_positive("--bandwidth", o.bandwidth);
-  s.max_downtime_ms = o.downtime.empty() ? 0.0 : parse_positive("--max-downtime", o.downtime);
+  s.duration_s = o.duration.empty() ? 0.0 : parse_bounded("--duration", o.duration, bounds::kDurationS);
+  s.host_cpus = o.host_cpus.empty() ? 0.0 : parse_bounded("--host-cpus", o.host_cpus, bounds::kCpus);
+  s.bandwidth_mibps = o.bandwidth == "unlimited" ? 0.0 : parse_bounded("--bandwidth", o.bandwidth, bounds::kBandwidthMibps);
+  s.max_downtime_ms = o.downtime.empty() ? 0.0 : parse_bounded("--max-downtime", o.downtime, bounds::kDowntimeMs);
   s.max_migrations =
-      o.max_migrations.empty() ? 0.0 : parse_positive("--max-migrations", o.max_migrations);
-  s.dirtyrate_every_s = parse_non_negative("--dirtyrate-every", o.dirtyrate_every);
+      o.max_migrations.empty() ? 0.0 : parse_bounded("--max-migrations", o.max_migrations, bounds::kCount);
+  s.dirtyrate_every_s = parse_bounded("--dirtyrate-every", o.dirtyrate_every, bounds::kTimeS);
   s.seed = parse_seed("--seed", o.seed);
   s.auto_converge = o.auto_converge;
   s.dry_run = o.dry_run;

@@ -25,9 +25,9 @@ int run_live_migrate(const LiveMigrateOptions& o) {
   live::LiveMigrationRequest req;
   req.domain = o.domain;
   req.bandwidth_mibps =
-      o.bandwidth == "unlimited" ? 0.0 : parse_positive("--bandwidth", o.bandwidth);
-  req.max_downtime_ms = o.downtime.empty() ? 0.0 : parse_positive("--max-downtime", o.downtime);
-  req.timeout_s = o.timeout.empty() ? 0.0 : parse_positive("--timeout", o.timeout);
+      o.bandwidth == "unlimited" ? 0.0 : parse_bounded("--bandwidth", o.bandwidth, bounds::kBandwidthMibps);
+  req.max_downtime_ms = o.downtime.empty() ? 0.0 : parse_bounded("--max-downtime", o.downtime, bounds::kDowntimeMs);
+  req.timeout_s = o.timeout.empty() ? 0.0 : parse_bounded("--timeout", o.timeout, bounds::kDurationS);
   req.poll_ms = parse_positive("--poll-ms", o.poll);
   if (req.poll_ms > 500.0) throw InputError("--poll-ms: at most 500, got '" + o.poll + "'");
   req.auto_converge = o.auto_converge;

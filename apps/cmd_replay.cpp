@@ -83,13 +83,13 @@ std::string text_report(const experiments::ReplayResult& r) {
 int run_replay(const ReplayOptions& o) {
   experiments::ReplaySettings s;
   s.policy = o.policy;
-  s.host_cpus = o.host_cpus.empty() ? 0.0 : parse_positive("--host-cpus", o.host_cpus);
-  s.bandwidth_mibps = o.bandwidth == "unlimited" ? 0.0 : parse_positive("--bandwidth", o.bandwidth);
-  s.max_downtime_ms = parse_positive("--max-downtime", o.downtime);
-  s.rss_overhead_mib = parse_non_negative("--rss-overhead-mib", o.rss_overhead);
+  s.host_cpus = o.host_cpus.empty() ? 0.0 : parse_bounded("--host-cpus", o.host_cpus, bounds::kCpus);
+  s.bandwidth_mibps = o.bandwidth == "unlimited" ? 0.0 : parse_bounded("--bandwidth", o.bandwidth, bounds::kBandwidthMibps);
+  s.max_downtime_ms = parse_bounded("--max-downtime", o.downtime, bounds::kDowntimeMs);
+  s.rss_overhead_mib = parse_bounded("--rss-overhead-mib", o.rss_overhead, bounds::kMemoryMibOrZero);
   s.seed = parse_seed("--seed", o.seed);
   if (!o.profile.empty()) s.profile = models::read_host_profile_file(o.profile);
-  if (!o.link.empty()) s.profile.link_mibps = parse_positive("--link-mibps", o.link);
+  if (!o.link.empty()) s.profile.link_mibps = parse_bounded("--link-mibps", o.link, bounds::kBandwidthMibps);
 
   const traces::RecordFormat format = out_dir_format(o.out_dir);
   std::unique_ptr<experiments::RunOutputs> outputs;

@@ -67,6 +67,11 @@ void print_summary(const experiments::ClusterRun& run, const sim::ClusterResult&
     std::snprintf(buf, sizeof buf, "VMs retired       %lld (demand fell to 0; CloudSim semantics)\n", r.vms_retired);
     out << buf;
   }
+  if (r.vms_unplaced) {
+    std::snprintf(buf, sizeof buf, "VMs not placed    %lld (fit on no host at the start; never ran)\n",
+                  r.vms_unplaced);
+    out << buf;
+  }
   std::snprintf(buf, sizeof buf, "wall time         %.3f s\n", wall_s);
   out << buf;
 }
@@ -170,13 +175,7 @@ int run_command(const RunOptions& o) {
   req.traces_dir = o.traces;
   req.policy = o.policy;
   if (!o.param.empty()) req.parameter = parse_number("--param", o.param);
-  if (!o.seed.empty()) {
-    const double s = parse_non_negative("--seed", o.seed);
-    if (s != static_cast<double>(static_cast<std::uint64_t>(s))) {
-      throw InputError("--seed: expected a non-negative integer, got '" + o.seed + "'");
-    }
-    req.seed = static_cast<std::uint64_t>(s);
-  }
+  if (!o.seed.empty()) req.seed = parse_seed("--seed", o.seed);
   if (!o.sweep.empty()) {
     if (!o.evacuate.empty()) throw InputError("--evacuate: not with --sweep");
     return run_sweep(o, req);

@@ -69,8 +69,7 @@ BatchSchedule parse_batch_schedule(const nlohmann::json& v, const std::string& f
     JsonObject o(v, field);
     const std::string key = v.begin().key();
     if (key == "max_per_link" || key == "max_per_host") {
-      const std::int64_t k = o.integer(key, NumberRule::Positive);
-      if (k > 1000000) throw InputError(o.path(key) + ": at most 1000000, got " + std::to_string(k));
+      const std::int64_t k = o.integer(key, bounds::kCount);
       o.finish();
       return {key == "max_per_link" ? BatchSchedule::Kind::MaxPerLink : BatchSchedule::Kind::MaxPerHost,
               static_cast<int>(k)};
@@ -148,7 +147,7 @@ MigrationBatch read_migration_batch(const nlohmann::json& doc, const std::string
     if (bm.from == bm.to) {
       throw InputError(m.path("to") + ": \"host:" + std::to_string(bm.to) + "\" is also its \"from\"");
     }
-    bm.start_s = m.number("start_s", 0.0, NumberRule::NonNegative);
+    bm.start_s = m.number("start_s", 0.0, bounds::kTimeS);
     if (bm.start_s > 1e7) throw InputError(m.path("start_s") + ": at most 1e7 s, got " + std::to_string(bm.start_s));
     bm.scenario = models::scenario_from_json(m, defaults);
     bm.scenario.options.record_iterations = false;

@@ -26,6 +26,7 @@
 #include "models/scenario_json.hpp"
 #include "sim/exception_text.hpp"
 #include "sim/input_error.hpp"
+#include "sim/input_file.hpp"
 #include "sim/json_input.hpp"
 
 namespace migsim::experiments {
@@ -415,6 +416,7 @@ std::vector<PredictionCase> parse_cases_whole(const std::string& text, const std
   JsonObject top(doc, where);
   auto objs = top.array_of_objects("cases");
   top.finish();
+  if (objs.empty()) throw InputError(top.path("cases") + ": no cases (expected at least one)");
   std::vector<PredictionCase> out;
   out.reserve(objs.size());
   for (auto& c : objs) {
@@ -673,8 +675,7 @@ bool scan_case_spans(std::string_view t, std::vector<std::pair<std::size_t, std:
 class FileText {
  public:
   explicit FileText(const std::string& path) {
-    const int fd = open(path.c_str(), O_RDONLY);
-    if (fd < 0) throw InputError(path + ": cannot open file");
+    const int fd = open_input_file(path);
     struct stat st {};
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
       void* p = mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
@@ -686,11 +687,7 @@ class FileText {
       }
     }
     close(fd);
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot open file");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    text_ = ss.str();
+    text_ = read_input_file(path);
   }
   ~FileText() {
     if (map_) munmap(map_, size_);
@@ -716,7 +713,7 @@ std::vector<PredictionCase> parse_prediction_cases(std::string_view text, const 
   // Any failure, and anything but the plain layout, goes to the whole-document
   // reading, which gives the error (or the same cases).
   std::vector<std::pair<std::size_t, std::size_t>> spans;
-  if (!scan_case_spans(text, spans)) return parse_cases_whole(std::string(text), where, defaults);
+  if (!scan_case_spans(text, spans) || spans.empty()) return parse_cases_whole(std::string(text), where, defaults);
   std::vector<PredictionCase> out(spans.size());
   const std::size_t failed = first_failure_in_parts(
       spans.size(), jobs, [] { return 0; }, [&](int, std::size_t i) {

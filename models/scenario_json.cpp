@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "sim/input_bounds.hpp"
 #include "sim/input_error.hpp"
 
 namespace migsim::models {
@@ -21,27 +22,23 @@ Pacing parse_pacing(const std::string& s, const std::string& field) {
 }
 
 HostProfile host_profile_from_json(JsonObject& o, const HostProfile& b) {
-  using R = NumberRule;
   HostProfile h = b;
-  h.link_mibps = o.number("link_mibps", b.link_mibps, R::Positive);
-  h.first_pass_mibps = o.number("first_pass_mibps", b.first_pass_mibps, R::NonNegative);
-  h.live_copy_mibps = o.number("live_copy_mibps", b.live_copy_mibps, R::NonNegative);
-  h.tcg_tlb_entries = o.number("tcg_tlb_entries", b.tcg_tlb_entries, R::NonNegative);
-  h.setup_ms = o.number("setup_ms", b.setup_ms, R::NonNegative);
-  h.setup_ms_per_gib = o.number("setup_ms_per_gib", b.setup_ms_per_gib, R::NonNegative);
-  h.zero_page_ns = o.number("zero_page_ns", b.zero_page_ns, R::NonNegative);
-  h.normal_page_ns = o.number("normal_page_ns", b.normal_page_ns, R::NonNegative);
-  h.sync_ms_per_gib = o.number("sync_ms_per_gib", b.sync_ms_per_gib, R::NonNegative);
-  h.downtime_overhead_ms = o.number("downtime_overhead_ms", b.downtime_overhead_ms, R::NonNegative);
-  h.send_buffer_mib = o.number("send_buffer_mib", b.send_buffer_mib, R::NonNegative);
-  if (h.send_buffer_mib > 1024) {
-    throw InputError(o.path("send_buffer_mib") + ": at most 1024 MiB, got " + number_text(h.send_buffer_mib));
-  }
+  h.link_mibps = o.number("link_mibps", b.link_mibps, bounds::kBandwidthMibps);
+  h.first_pass_mibps = o.number("first_pass_mibps", b.first_pass_mibps, bounds::kBandwidthMibpsOrZero);
+  h.live_copy_mibps = o.number("live_copy_mibps", b.live_copy_mibps, bounds::kBandwidthMibpsOrZero);
+  h.tcg_tlb_entries = o.number("tcg_tlb_entries", b.tcg_tlb_entries, bounds::kCountOrZero);
+  h.setup_ms = o.number("setup_ms", b.setup_ms, bounds::kCostMs);
+  h.setup_ms_per_gib = o.number("setup_ms_per_gib", b.setup_ms_per_gib, bounds::kCostMs);
+  h.zero_page_ns = o.number("zero_page_ns", b.zero_page_ns, bounds::kCostNs);
+  h.normal_page_ns = o.number("normal_page_ns", b.normal_page_ns, bounds::kCostNs);
+  h.sync_ms_per_gib = o.number("sync_ms_per_gib", b.sync_ms_per_gib, bounds::kCostMs);
+  h.downtime_overhead_ms = o.number("downtime_overhead_ms", b.downtime_overhead_ms, bounds::kCostMs);
+  h.send_buffer_mib = o.number("send_buffer_mib", b.send_buffer_mib, bounds::kMemoryMibOrZero);
   h.background_dirty_pages_per_sec =
-      o.number("background_dirty_pages_per_sec", b.background_dirty_pages_per_sec, R::NonNegative);
-  h.background_wss_mib = o.number("background_wss_mib", b.background_wss_mib, R::NonNegative);
+      o.number("background_dirty_pages_per_sec", b.background_dirty_pages_per_sec, bounds::kPagesPerSec);
+  h.background_wss_mib = o.number("background_wss_mib", b.background_wss_mib, bounds::kMemoryMibOrZero);
   h.guest_max_write_pages_per_sec =
-      o.number("guest_max_write_pages_per_sec", b.guest_max_write_pages_per_sec, R::Positive);
+      o.number("guest_max_write_pages_per_sec", b.guest_max_write_pages_per_sec, bounds::kPagesPerSecPositive);
   if (h.background_dirty_pages_per_sec > 0 && h.background_wss_mib <= 0) {
     throw InputError(o.path("background_wss_mib") +
                      ": must be > 0 when background_dirty_pages_per_sec > 0");
@@ -166,7 +163,23 @@ void check_scenario(const MigrationScenario& sc,
   const auto& m = sc.memory;
   const auto& w = sc.workload;
   const auto& q = sc.qemu;
-  if (!(m.ram_mib > 0)) throw InputError(name_of("ram_mib") + ": must be > 0, got " + number_text(m.ram_mib));
+  auto bound = [&](const char* key, double v, const Bound& b) { check_bound(name_of(key), v, b, number_text(v)); };
+  bound("ram_mib", m.ram_mib, bounds::kMemoryMib);
+  bound("nonzero_mib", m.nonzero_mib, bounds::kMemoryMibOrZero);
+  bound("tail_nonzero_mib", m.tail_nonzero_mib, bounds::kMemoryMibOrZero);
+  bound("wss_mib", w.wss_mib, bounds::kMemoryMibOrZero);
+  bound("dirty_pages_per_sec", w.pages_per_sec, bounds::kPagesPerSec);
+  for (const RatePoint& p : w.series) {
+    bound("dirty_rate_series", p.t_s, bounds::kMigrationTimeS);
+    bound("dirty_rate_series", p.pages_per_sec, bounds::kPagesPerSec);
+  }
+  bound("hot_fraction", w.hot_fraction, bounds::kFraction);
+  bound("hot_write_share", w.hot_write_share, bounds::kFraction);
+  bound("max_bandwidth_mibps", q.max_bandwidth_mibps, bounds::kBandwidthMibpsOrZero);
+  bound("downtime_limit_ms", q.downtime_limit_ms, bounds::kDowntimeMs);
+  bound("throttle_trigger_threshold_pct", q.throttle_trigger_threshold_pct, bounds::kPercentPositive);
+  bound("link_mibps", sc.host.link_mibps, bounds::kBandwidthMibps);
+  bound("horizon_s", sc.options.horizon_s, bounds::kHorizonS);
   if (m.nonzero_mib > m.ram_mib) {
     throw InputError(name_of("nonzero_mib") + ": " + number_text(m.nonzero_mib) +
                      " MiB of non-zero memory is more than the " + number_text(m.ram_mib) + " MiB of RAM");

@@ -274,7 +274,7 @@ std::unique_ptr<RulePolicy> make_rule_policy(const nlohmann::json& j, const std:
   std::vector<RuleSpec> rules;
   for (auto& r : o.array_of_objects("rules")) {
     RuleSpec spec{HostCondition::parse(r.string("when"), r.path("when")),
-                  static_cast<int>(r.integer("for_samples", 1, NumberRule::Positive))};
+                  static_cast<int>(r.integer("for_samples", 1, bounds::kSamples))};
     r.choice("action", rule_action_names(), rule_action_names().front());
     r.finish();
     rules.push_back(std::move(spec));
@@ -284,7 +284,7 @@ std::unique_ptr<RulePolicy> make_rule_policy(const nlohmann::json& j, const std:
   if (o.has("underload")) {
     JsonObject u = o.object("underload");
     under = RuleSpec{HostCondition::parse(u.string("when"), u.path("when")),
-                     static_cast<int>(u.integer("for_samples", 1, NumberRule::Positive))};
+                     static_cast<int>(u.integer("for_samples", 1, bounds::kSamples))};
     u.finish();
   }
   const std::string sel = o.choice("selection", selector_names(), selector_names().front());
@@ -293,12 +293,12 @@ std::unique_ptr<RulePolicy> make_rule_policy(const nlohmann::json& j, const std:
   if (o.has("admission")) {
     JsonObject a = o.object("admission");
     lim.max_per_host = static_cast<int>(
-        a.integer("max_concurrent_per_host", std::numeric_limits<int>::max(), NumberRule::Positive));
+        a.integer("max_concurrent_per_host", std::numeric_limits<int>::max(), bounds::kCount));
     lim.max_total = static_cast<int>(
-        a.integer("max_concurrent_total", std::numeric_limits<int>::max(), NumberRule::Positive));
-    lim.vm_cooldown_s = a.number("vm_cooldown_s", 0.0, NumberRule::NonNegative);
+        a.integer("max_concurrent_total", std::numeric_limits<int>::max(), bounds::kCount));
+    lim.vm_cooldown_s = a.number("vm_cooldown_s", 0.0, bounds::kTimeS);
     lim.max_downtime_ms =
-        a.number("max_downtime_ms", std::numeric_limits<double>::infinity(), NumberRule::Positive);
+        a.number("max_downtime_ms", std::numeric_limits<double>::infinity(), bounds::kDowntimeMs);
     a.finish();
   }
   RulePlanning planning;

@@ -84,7 +84,7 @@ void ClusterEngine::initial_placement() {
     p.set_requested_mips(v, spec_.options.cloudsim_compat ? 0.0 : spec_.demand[v].at(0) * p.vm(v).mips);
     if (!ok) {
       p.retire(v);
-      ++retired_;
+      ++unplaced_;
     }
   }
 }
@@ -463,6 +463,7 @@ ClusterResult ClusterEngine::run() {
   r.average_sla_violation = sla_.average();
   r.host_shutdowns = sla_.shutdowns();
   r.vms_retired = retired_;
+  r.vms_unplaced = unplaced_;
   r.mean_migration_s = migrations_ ? flows_.planned_seconds() / static_cast<double>(migrations_) : 0.0;
   r.total_downtime_s = downtime_sum_;
   const long long done = migrations_ - failed_;

@@ -146,7 +146,7 @@ class ClusterEngine final : private StartRates, private StepView {
   bool stopped_ = false;
   double last_process_ = 0;
   double energy_ws_ = 0;
-  long long migrations_ = 0, failed_ = 0, retired_ = 0, steps_ = 0;
+  long long migrations_ = 0, failed_ = 0, retired_ = 0, unplaced_ = 0, steps_ = 0;
   double downtime_sum_ = 0;
 };
 

@@ -20,6 +20,7 @@ nlohmann::json to_json(const ClusterResult& r) {
       {"average_sla_violation", r.average_sla_violation},
       {"host_shutdowns", r.host_shutdowns},
       {"vms_retired", r.vms_retired},
+      {"vms_unplaced", r.vms_unplaced},
       {"mean_migration_s", r.mean_migration_s},
       {"total_downtime_s", r.total_downtime_s},
       {"mean_downtime_ms", r.mean_downtime_ms},

@@ -24,6 +24,7 @@ struct ClusterResult {
   double average_sla_violation = 0;
   long long host_shutdowns = 0;
   long long vms_retired = 0;         // CloudSim mode: VMs whose demand fell to 0
+  long long vms_unplaced = 0;        // VMs that fit on no host at the start (never ran)
   double mean_migration_s = 0;
   double total_downtime_s = 0;
   double mean_downtime_ms = 0;

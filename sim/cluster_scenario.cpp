@@ -45,19 +45,25 @@ ClusterScenario parse_cluster_scenario(const nlohmann::json& doc, const std::str
   top.string("description", "");
   const std::string sem = top.choice("semantics", {"cloudsim", "migsim"});
   sc.cloudsim_compat = sem == "cloudsim";
-  sc.scheduling_interval_s = top.number("scheduling_interval_s", 300.0, NumberRule::Positive);
-  sc.duration_s = top.number("duration_s", 86400.0, NumberRule::Positive);
-  sc.seed = static_cast<std::uint64_t>(top.integer("seed", 42, NumberRule::NonNegative));
+  sc.scheduling_interval_s = top.number("scheduling_interval_s", 300.0, bounds::kIntervalS);
+  sc.duration_s = top.number("duration_s", 86400.0, bounds::kDurationS);
+  const double steps = std::ceil(sc.duration_s / sc.scheduling_interval_s);
+  if (!within(bounds::kSteps, steps)) {
+    throw InputError(top.path("duration_s") + ": " + number_text(sc.duration_s) + " s in steps of " +
+                     number_text(sc.scheduling_interval_s) + " s (scheduling_interval_s) is " + number_text(steps) +
+                     " steps (at most " + number_text(bounds::kSteps.hi) + ")");
+  }
+  sc.seed = static_cast<std::uint64_t>(top.integer("seed", 42, bounds::kSeed));
   sc.host_order = top.choice("host_order", {"alternate", "blocks"}, "alternate");
   for (auto& h : top.array_of_objects("host_types")) {
     HostTypeSpec t;
     t.where = h.where();
     t.name = h.string("name");
-    t.count = static_cast<int>(h.integer("count", NumberRule::Positive));
-    t.pes = static_cast<int>(h.integer("pes", NumberRule::Positive));
-    t.pe_mips = h.number("pe_mips", NumberRule::Positive);
-    t.ram_mib = h.number("ram_mib", NumberRule::Positive);
-    t.bw_mbps = h.number("bw_mbps", NumberRule::Positive);
+    t.count = static_cast<int>(h.integer("count", bounds::kCount));
+    t.pes = static_cast<int>(h.integer("pes", bounds::kCores));
+    t.pe_mips = h.number("pe_mips", bounds::kMips);
+    t.ram_mib = h.number("ram_mib", bounds::kMemoryMib);
+    t.bw_mbps = h.number("bw_mbps", bounds::kLinkMbps);
     t.power = h.raw("power_model");
     if (!t.power.is_string() && !t.power.is_object()) {
       throw InputError(h.path("power_model") + ": expected a model name or {\"name\", \"watts\"}, got " +
@@ -67,17 +73,23 @@ ClusterScenario parse_cluster_scenario(const nlohmann::json& doc, const std::str
     sc.host_types.push_back(std::move(t));
   }
   if (sc.host_types.empty()) throw InputError(top.path("host_types") + ": at least one host type is required");
+  double hosts = 0;
+  for (const auto& t : sc.host_types) hosts += t.count;
+  if (!within(bounds::kCount, hosts)) {
+    throw InputError(top.path("host_types") + ": " + number_text(hosts) + " hosts in all (at most " +
+                     number_text(bounds::kCount.hi) + ")");
+  }
   sc.vm_type_assignment = top.choice("vm_type_assignment", {"blocks", "round-robin"}, "blocks");
   for (auto& v : top.array_of_objects("vm_types")) {
     VmTypeSpec t;
     t.name = v.string("name", "");
-    t.mips = v.number("mips", NumberRule::Positive);
-    t.pes = static_cast<int>(v.integer("pes", 1, NumberRule::Positive));
-    t.ram_mib = v.number("ram_mib", NumberRule::Positive);
-    t.bw_mbps = v.number("bw_mbps", 100.0, NumberRule::Positive);
+    t.mips = v.number("mips", bounds::kMips);
+    t.pes = static_cast<int>(v.integer("pes", 1, bounds::kCores));
+    t.ram_mib = v.number("ram_mib", bounds::kMemoryMib);
+    t.bw_mbps = v.number("bw_mbps", 100.0, bounds::kLinkMbps);
     t.dirty_pages_per_sec_at_full_cpu =
-        v.number("dirty_pages_per_sec_at_full_cpu", 0.0, NumberRule::NonNegative);
-    t.wss_mib = v.number("wss_mib", 0.0, NumberRule::NonNegative);
+        v.number("dirty_pages_per_sec_at_full_cpu", 0.0, bounds::kPagesPerSec);
+    t.wss_mib = v.number("wss_mib", 0.0, bounds::kMemoryMibOrZero);
     v.finish();
     sc.vm_types.push_back(std::move(t));
   }
@@ -85,11 +97,11 @@ ClusterScenario parse_cluster_scenario(const nlohmann::json& doc, const std::str
   {
     JsonObject w = top.object("workload");
     sc.workload.source = w.choice("source", {"planetlab", "synthetic"});
-    sc.workload.samples = static_cast<int>(w.integer("samples", 288, NumberRule::Positive));
-    sc.workload.interval_s = w.number("interval_s", 300.0, NumberRule::Positive);
+    sc.workload.samples = static_cast<int>(w.integer("samples", 288, bounds::kSamples));
+    sc.workload.interval_s = w.number("interval_s", 300.0, bounds::kIntervalS);
     if (sc.workload.source == "synthetic") {
-      sc.workload.synthetic_vms = static_cast<int>(w.integer("vms", NumberRule::Positive));
-      sc.workload.seed = static_cast<std::uint64_t>(w.integer("seed", 1, NumberRule::NonNegative));
+      sc.workload.synthetic_vms = static_cast<int>(w.integer("vms", bounds::kCount));
+      sc.workload.seed = static_cast<std::uint64_t>(w.integer("seed", 1, bounds::kSeed));
     }
     w.finish();
   }
@@ -97,8 +109,8 @@ ClusterScenario parse_cluster_scenario(const nlohmann::json& doc, const std::str
     JsonObject m = top.object("migration");
     // Any name here: the model registry (models/) checks it when it builds the timer.
     sc.migration.model = m.string("model", sc.cloudsim_compat ? "cloudsim" : "qemu-precopy");
-    sc.migration.max_bandwidth_mibps = m.number("max_bandwidth_mibps", 0.0, NumberRule::NonNegative);
-    sc.migration.downtime_limit_ms = m.number("downtime_limit_ms", 300.0, NumberRule::Positive);
+    sc.migration.max_bandwidth_mibps = m.number("max_bandwidth_mibps", 0.0, bounds::kBandwidthMibpsOrZero);
+    sc.migration.downtime_limit_ms = m.number("downtime_limit_ms", 300.0, bounds::kDowntimeMs);
     sc.migration.nonzero_fraction = m.number("nonzero_fraction", 0.6, NumberRule::NonNegative);
     if (sc.migration.nonzero_fraction > 1) {
       throw InputError(m.path("nonzero_fraction") + ": must be between 0 and 1, got " +

@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
-#include <fstream>
 #include <sstream>
 
 #include "sim/input_error.hpp"
+#include "sim/input_file.hpp"
 #include "sim/name_list.hpp"
 
 namespace migsim {
@@ -53,15 +54,17 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& origi
     if (pos != std::string::npos) msg = msg.substr(pos);
     throw InputError(origin + ":" + std::to_string(line) + ":" + std::to_string(col) +
                      ": malformed JSON: " + msg);
+  } catch (const nlohmann::json::exception& e) {
+    // A number beyond a double ("1e999": out_of_range.406 "number overflow parsing '1e999'").
+    std::string msg = e.what();
+    const auto pos = msg.find("] ");
+    if (pos != std::string::npos) msg = msg.substr(pos + 2);
+    throw InputError(origin + ": malformed JSON: " + msg);
   }
 }
 
 nlohmann::json read_json_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_json_text(ss.str(), path);
+  return parse_json_text(read_input_file(path), path);
 }
 
 JsonObject::JsonObject(const nlohmann::json& j, std::string where)
@@ -139,11 +142,40 @@ double JsonObject::number(std::string_view key, double fallback, NumberRule rule
   return check_rule(key, v->get<double>(), rule);
 }
 
-std::int64_t JsonObject::integer(std::string_view key, NumberRule rule) {
-  const auto& v = at(key);
+std::int64_t JsonObject::integer_value(std::string_view key, const nlohmann::json& v) const {
   if (!v.is_number_integer()) type_error(key, "an integer");
-  check_rule(key, static_cast<double>(v.get<std::int64_t>()), rule);
+  if (v.is_number_unsigned() &&
+      v.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    throw InputError(path(key) + ": integer out of range, got " + json_snippet(v));
+  }
   return v.get<std::int64_t>();
+}
+
+std::int64_t JsonObject::integer(std::string_view key, NumberRule rule) {
+  const std::int64_t i = integer_value(key, at(key));
+  check_rule(key, static_cast<double>(i), rule);
+  return i;
+}
+
+double JsonObject::number(std::string_view key, const Bound& b) {
+  const auto& v = at(key);
+  if (!v.is_number()) type_error(key, "a number");
+  return check_bound(path(key), v.get<double>(), b, json_snippet(v));
+}
+
+double JsonObject::number(std::string_view key, double fallback, const Bound& b) {
+  return optional(key) ? number(key, b) : fallback;
+}
+
+std::int64_t JsonObject::integer(std::string_view key, const Bound& b) {
+  const auto& v = at(key);
+  const std::int64_t i = integer_value(key, v);
+  check_bound(path(key), static_cast<double>(i), b, json_snippet(v));
+  return i;
+}
+
+std::int64_t JsonObject::integer(std::string_view key, std::int64_t fallback, const Bound& b) {
+  return optional(key) ? integer(key, b) : fallback;
 }
 
 std::int64_t JsonObject::integer(std::string_view key, std::int64_t fallback, NumberRule rule) {
@@ -236,6 +268,15 @@ std::vector<double> JsonObject::array_of_numbers(std::string_view key, NumberRul
       throw InputError(path(item) + ": must be " + rule_text(rule) + ", got " + json_snippet(v[i]));
     }
     out.push_back(x);
+  }
+  return out;
+}
+
+std::vector<double> JsonObject::array_of_numbers(std::string_view key, const Bound& b) {
+  std::vector<double> out = array_of_numbers(key, NumberRule::Any);
+  const auto& v = *j_.find(key);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    check_bound(path(std::string(key) + "[" + std::to_string(i) + "]"), out[i], b, json_snippet(v[i]));
   }
   return out;
 }

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/input_bounds.hpp"
+
 namespace migsim {
 
 enum class NumberRule { Any, NonNegative, Positive };
@@ -34,6 +36,12 @@ class JsonObject {
   std::int64_t integer(std::string_view key, NumberRule rule = NumberRule::Any);
   std::int64_t integer(std::string_view key, std::int64_t fallback,
                        NumberRule rule = NumberRule::Any);
+  // The same within a range of sim/input_bounds.hpp (an integer is checked
+  // before it is converted, so a count beyond int never wraps).
+  double number(std::string_view key, const Bound& b);
+  double number(std::string_view key, double fallback, const Bound& b);
+  std::int64_t integer(std::string_view key, const Bound& b);
+  std::int64_t integer(std::string_view key, std::int64_t fallback, const Bound& b);
   bool boolean(std::string_view key);
   bool boolean(std::string_view key, bool fallback);
   std::string string(std::string_view key);
@@ -50,6 +58,7 @@ class JsonObject {
   JsonObject object(std::string_view key);
   std::vector<JsonObject> array_of_objects(std::string_view key);
   std::vector<double> array_of_numbers(std::string_view key, NumberRule rule = NumberRule::Any);
+  std::vector<double> array_of_numbers(std::string_view key, const Bound& b);
 
   // Throws InputError for the first key that was never read.
   void finish() const;
@@ -61,6 +70,8 @@ class JsonObject {
   const nlohmann::json* optional(std::string_view key);
   [[noreturn]] void type_error(std::string_view key, const char* expected) const;
   double check_rule(std::string_view key, double v, NumberRule rule) const;
+  // An integer-valued JSON number as int64, or InputError (a float, or beyond int64).
+  std::int64_t integer_value(std::string_view key, const nlohmann::json& v) const;
 
   const nlohmann::json& j_;
   std::string where_;

@@ -122,7 +122,7 @@ std::shared_ptr<const NetworkTopology> parse_network(JsonObject& network,
                        "; a host's one link (its NIC) goes to a switch");
     }
     if (!a.hosts && !b.hosts) {
-      links.push_back({a.first, b.first, l.number("capacity_mbps", NumberRule::Positive)});
+      links.push_back({a.first, b.first, l.number("capacity_mbps", bounds::kLinkMbps)});
       l.finish();
       continue;
     }
@@ -130,7 +130,7 @@ std::shared_ptr<const NetworkTopology> parse_network(JsonObject& network,
     const int sw = a.hosts ? b.first : a.first;
     const std::string field = l.path(a.hosts ? "a" : "b");
     const bool given = l.has("capacity_mbps");
-    const double capacity = l.number("capacity_mbps", 0.0, NumberRule::Positive);
+    const double capacity = l.number("capacity_mbps", 0.0, bounds::kLinkMbps);
     for (int host = h.first; host <= h.last; ++host) {
       std::string& nic = nic_of[static_cast<std::size_t>(host)];
       if (!nic.empty()) {

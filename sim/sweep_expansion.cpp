@@ -5,32 +5,22 @@
 namespace migsim {
 
 namespace {
-nlohmann::json::json_pointer pointer_of(const std::string& dotted) {
-  std::string p;
-  std::size_t start = 0;
-  while (start <= dotted.size()) {
-    const auto dot = dotted.find('.', start);
-    p.push_back('/');
-    p.append(dotted, start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return nlohmann::json::json_pointer(p);
-}
-
-void collect(const nlohmann::json& obj, const std::string& prefix,
+// `prefix` names the object as users write it ("qemu.downtime_limit_ms"); `at` points
+// to it, built key by key so that a key holding '.', '/' or '~' points where it is
+// (fuzzing found "a~b": a dotted path made into a JSON pointer threw parse_error.108).
+void collect(const nlohmann::json& obj, const std::string& prefix, const nlohmann::json::json_pointer& at,
              const std::set<std::string>& list_fields, std::vector<SweepAxis>& out) {
   for (auto it = obj.begin(); it != obj.end(); ++it) {  // nlohmann::json objects iterate sorted
     const std::string path = prefix.empty() ? it.key() : prefix + "." + it.key();
     const auto& v = it.value();
     if (v.is_object()) {
-      collect(v, path, list_fields, out);
+      collect(v, path, at / it.key(), list_fields, out);
     } else if (v.is_array()) {
       const bool natural_list = list_fields.count(it.key()) != 0;
       if (natural_list && !(v.size() > 0 && v[0].is_array() && v[0].size() > 0 && v[0][0].is_array())) {
         continue;  // e.g. one dirty_rate_series, not a list of them
       }
-      out.push_back({path, std::vector<nlohmann::json>(v.begin(), v.end()), pointer_of(path)});
+      out.push_back({path, std::vector<nlohmann::json>(v.begin(), v.end()), at / it.key()});
     }
   }
 }
@@ -40,7 +30,7 @@ void collect(const nlohmann::json& obj, const std::string& prefix,
 std::vector<SweepAxis> find_sweep_axes(const nlohmann::json& spec,
                                        const std::set<std::string>& list_fields) {
   std::vector<SweepAxis> axes;
-  if (spec.is_object()) collect(spec, "", list_fields, axes);
+  if (spec.is_object()) collect(spec, "", nlohmann::json::json_pointer(), list_fields, axes);
   return axes;
 }
 

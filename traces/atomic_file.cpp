@@ -7,20 +7,35 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <string_view>
-#include <sstream>
 
 #include "sim/input_error.hpp"
+#include "sim/input_file.hpp"
 
 namespace migsim::traces {
 
 namespace {
 std::string errno_text() { return std::strerror(errno); }
+
+const char* file_kind(mode_t m) {
+  if (S_ISDIR(m)) return "a directory";
+  if (S_ISCHR(m)) return "a character device";
+  if (S_ISBLK(m)) return "a block device";
+  if (S_ISFIFO(m)) return "a FIFO";
+  if (S_ISSOCK(m)) return "a socket";
+  return "not a regular file";
+}
 }  // namespace
 
 AtomicFileSink::AtomicFileSink(std::string path) : path_(std::move(path)) {
   namespace fs = std::filesystem;
+  // Only a regular file is replaced: the rename would turn /dev/null, a FIFO or
+  // a socket into a regular file (as root), or fail half way on a directory.
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    throw InputError(path_ + ": exists and is not a regular file (" + file_kind(st.st_mode) +
+                     "); not replaced, give a file path");
+  }
   const fs::path target(path_);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   // Built by appending: GCC 12 warns falsely (-Wrestrict) on "." + name + suffix.
@@ -78,13 +93,7 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   file.commit();
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string read_file(const std::string& path) { return read_input_file(path); }
 
 void append_lines_atomically(const std::string& path, const std::string& lines) {
   std::string old;

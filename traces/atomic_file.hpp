@@ -8,7 +8,9 @@ namespace migsim::traces {
 // A file written as its content streams in, atomically: a temporary file in the
 // same folder, fsync and rename over the target on commit(). Readers see the old
 // file or the whole new one. Not committed (an error on the way): the temporary
-// file is removed. Errors are EnvironmentErrors naming the path.
+// file is removed. Errors are EnvironmentErrors naming the path, but for a target
+// that exists and is not a regular file (a device such as /dev/null, a FIFO, a
+// directory): that one is refused up front, with an InputError.
 class AtomicFileSink {
  public:
   explicit AtomicFileSink(std::string path);

@@ -65,7 +65,7 @@ LibvirtTraceHeader read_header(const nlohmann::json& doc, const std::string& whe
                      "', got '" + format + "'");
   }
   LibvirtTraceHeader h;
-  h.version = static_cast<int>(o.integer("version", NumberRule::Positive));
+  h.version = static_cast<int>(o.integer("version", bounds::kVersion));
   if (h.version > kLibvirtTraceVersion) {
     throw InputError(where + ": field 'version': " + std::to_string(h.version) +
                      " is newer than this migsim reads (" +
@@ -73,16 +73,16 @@ LibvirtTraceHeader read_header(const nlohmann::json& doc, const std::string& whe
   }
   h.created_utc = o.string("created_utc", "");
   h.tool = o.string("tool", "");
-  h.interval_s = o.number("interval_s", NumberRule::Positive);
-  h.dirtyrate_every_s = o.number("dirtyrate_every_s", 0.0, NumberRule::NonNegative);
-  h.dirtyrate_calc_s = static_cast<int>(o.integer("dirtyrate_calc_s", 1, NumberRule::Positive));
-  h.job_interval_s = o.number("job_interval_s", 0.5, NumberRule::Positive);
+  h.interval_s = o.number("interval_s", bounds::kIntervalS);
+  h.dirtyrate_every_s = o.number("dirtyrate_every_s", 0.0, bounds::kTimeS);
+  h.dirtyrate_calc_s = static_cast<int>(o.integer("dirtyrate_calc_s", 1, bounds::kSamples));
+  h.job_interval_s = o.number("job_interval_s", 0.5, bounds::kIntervalS);
   for (auto& ho : o.array_of_objects("hosts")) {
     TraceHost th;
     th.name = ho.string("name");
     th.uri = ho.string("uri");
-    th.cpus = ho.number("cpus", 0.0, NumberRule::NonNegative);
-    th.memory_kib = ho.number("memory_kib", 0.0, NumberRule::NonNegative);
+    th.cpus = ho.number("cpus", 0.0, bounds::kCountOrZero);
+    th.memory_kib = ho.number("memory_kib", 0.0, bounds::kMemoryKibOrZero);
     ho.finish();
     h.hosts.push_back(th);
   }
@@ -172,7 +172,7 @@ LibvirtTrace parse_libvirt_trace(const std::string& text, const std::string& ori
     JsonObject o(doc, where);
     const std::string type = o.choice("type", {"sample", "job", "event", "header"});
     if (type == "header") throw InputError(where + ": a second header record");
-    const double t = o.number("t", NumberRule::NonNegative);
+    const double t = o.number("t", bounds::kTimeS);
     if (t < last_t) {
       char buf[160];
       std::snprintf(buf, sizeof buf,

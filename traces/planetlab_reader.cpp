@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "sim/input_error.hpp"
+#include "sim/input_file.hpp"
 #include "sim/sample_source.hpp"
 #include "sim/sample_table.hpp"
 
@@ -178,12 +179,8 @@ std::vector<sim::UtilizationSeries> read_planetlab_day(const std::string& dir, c
   const auto chunk = static_cast<std::size_t>(o.chunk_samples);
   for (const auto& name : names) {
     const std::string path = (fs::path(dir) / name).string();
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot open trace file");
-    std::ostringstream ss;
-    ss << in.rdbuf();
     std::size_t chunk_end = 0;
-    std::vector<double> values = parse_samples(path, ss.str(), o, chunk, &chunk_end);
+    std::vector<double> values = parse_samples(path, read_input_file(path), o, chunk, &chunk_end);
     if (values.size() <= chunk) {
       out.emplace_back(name, o.interval_s, std::move(values));
       continue;

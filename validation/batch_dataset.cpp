@@ -50,7 +50,12 @@ MeasuredBatch measured_batch_from_record(const nlohmann::json& rec, const std::s
   for (std::size_t i = 0; i < members.size(); ++i) {
     const std::string mw = where + ": migrations[" + std::to_string(i) + "]";
     const nlohmann::json& m = members[i];
-    b.migrations.push_back(measured_from_record(m, mw));
+    // The single-migration record, without the keys only a batch member has.
+    nlohmann::json single = m;
+    if (single.is_object()) {
+      for (const char* k : {"start_s", "planned_start_s", "end_s"}) single.erase(k);
+    }
+    b.migrations.push_back(measured_from_record(single, mw));
     if (!m.contains("start_s") || !m["start_s"].is_number() || m["start_s"].get<double>() < 0) {
       throw InputError(mw + ".start_s: expected a number >= 0");
     }

@@ -84,7 +84,6 @@ std::string ValidationCase::kernel_cmdline_keys() const {
 }
 
 ValidationCase case_from_json(JsonObject& o, const ValidationCase& b, bool need_name) {
-  using R = NumberRule;
   ValidationCase c = b;
   if (need_name) {
     c.name = o.string("name");
@@ -93,24 +92,24 @@ ValidationCase case_from_json(JsonObject& o, const ValidationCase& b, bool need_
   }
   c.split = o.choice("split", {"train", "test"}, b.split);
   c.note = o.string("note", b.note);
-  c.repeats = static_cast<int>(o.integer("repeats", b.repeats, R::Positive));
-  c.ram_mib = o.number("ram_mib", b.ram_mib, R::Positive);
-  c.fill_mib = o.number("fill_mib", b.fill_mib, R::NonNegative);
-  c.wss_mib = o.number("wss_mib", b.wss_mib, R::NonNegative);
+  c.repeats = static_cast<int>(o.integer("repeats", b.repeats, bounds::kCount));
+  c.ram_mib = o.number("ram_mib", b.ram_mib, bounds::kMemoryMib);
+  c.fill_mib = o.number("fill_mib", b.fill_mib, bounds::kMemoryMibOrZero);
+  c.wss_mib = o.number("wss_mib", b.wss_mib, bounds::kMemoryMibOrZero);
   c.dirty_pattern = o.choice("dirty_pattern", {"sequential", "uniform", "hotcold"}, b.dirty_pattern);
-  c.dirty_pages_per_sec = o.number("dirty_pages_per_sec", b.dirty_pages_per_sec, R::NonNegative);
+  c.dirty_pages_per_sec = o.number("dirty_pages_per_sec", b.dirty_pages_per_sec, bounds::kPagesPerSec);
   c.pacing = o.choice("pacing", {"wall", "cpu"}, b.pacing);
-  c.hot_fraction = o.number("hot_fraction", b.hot_fraction, R::Positive);
-  c.hot_write_share = o.number("hot_write_share", b.hot_write_share, R::NonNegative);
+  c.hot_fraction = o.number("hot_fraction", b.hot_fraction, bounds::kFraction);
+  c.hot_write_share = o.number("hot_write_share", b.hot_write_share, bounds::kFraction);
   c.cpuload = o.string("cpuload", b.cpuload);
-  c.seed = static_cast<int>(o.integer("seed", b.seed, R::NonNegative));
-  c.max_bandwidth_mibps = o.number("max_bandwidth_mibps", b.max_bandwidth_mibps, R::Positive);
-  c.downtime_limit_ms = o.number("downtime_limit_ms", b.downtime_limit_ms, R::Positive);
+  c.seed = static_cast<int>(o.integer("seed", b.seed, bounds::kNonNegativeInt));
+  c.max_bandwidth_mibps = o.number("max_bandwidth_mibps", b.max_bandwidth_mibps, bounds::kBandwidthMibps);
+  c.downtime_limit_ms = o.number("downtime_limit_ms", b.downtime_limit_ms, bounds::kDowntimeMs);
   c.auto_converge = o.boolean("auto_converge", b.auto_converge);
   c.xbzrle = o.boolean("xbzrle", b.xbzrle);
-  c.horizon_s = o.number("horizon_s", b.horizon_s, R::Positive);
+  c.horizon_s = o.number("horizon_s", b.horizon_s, bounds::kHorizonS);
   c.calc_dirty_rate_s =
-      static_cast<int>(o.integer("calc_dirty_rate_s", b.calc_dirty_rate_s, R::NonNegative));
+      static_cast<int>(o.integer("calc_dirty_rate_s", b.calc_dirty_rate_s, bounds::kCountOrZero));
   c.accel = o.choice("accel", {"tcg", "kvm", "auto"}, b.accel);
   c.pti = o.boolean("pti", b.pti);
   o.finish();
@@ -166,7 +165,10 @@ void check_case(const ValidationCase& c, const std::string& where) {
 }
 
 std::vector<ValidationCase> read_matrix_file(const std::string& path) {
-  const nlohmann::json doc = read_json_file(path);
+  return parse_matrix(read_json_file(path), path);
+}
+
+std::vector<ValidationCase> parse_matrix(const nlohmann::json& doc, const std::string& path) {
   JsonObject top(doc, path);
   ValidationCase defaults;
   if (top.has("defaults")) {

@@ -58,6 +58,8 @@ void check_case(const ValidationCase& c, const std::string& where);
 
 // A matrix file: {"defaults": {...}, "cases": [{...}, ...]}. Names must be unique.
 std::vector<ValidationCase> read_matrix_file(const std::string& path);
+// The same for a matrix document read from `path`.
+std::vector<ValidationCase> parse_matrix(const nlohmann::json& doc, const std::string& path);
 
 // How the model sees a case: the guest's non-zero memory is the fill plus what
 // the guest OS itself occupies (a calibrated function of RAM).

@@ -1,8 +1,11 @@
 #include "validation/validation_dataset.hpp"
 
-#include <fstream>
+#include <algorithm>
+#include <vector>
 
 #include "sim/input_error.hpp"
+#include "sim/json_input.hpp"
+#include "sim/name_list.hpp"
 #include "traces/atomic_file.hpp"
 #include "validation/migration_runner.hpp"
 
@@ -22,6 +25,31 @@ double number(const nlohmann::json& j, const std::string& key, const std::string
   return v.get<double>();
 }
 
+// A whole count kept in an int (checked before it is converted).
+int count(const nlohmann::json& j, const std::string& key, const std::string& where) {
+  const double v = number(j, key, where);
+  return static_cast<int>(check_bound(where + ": " + key, v, bounds::kNonNegativeInt, json_snippet(j.at(key))));
+}
+
+std::string text(const nlohmann::json& j, const std::string& key, const std::string& where) {
+  const auto& v = field(j, key, where);
+  if (!v.is_string()) throw InputError(where + ": '" + key + "' is not a string: " + json_snippet(v));
+  return v.get<std::string>();
+}
+
+// The keys `migsim validate record` writes at the top of a record: any other is
+// a mistake (a hand edit, another tool's file), refused as every reader does.
+void check_record_keys(const nlohmann::json& rec, const std::string& where) {
+  static const std::vector<std::string> known{"capabilities", "case", "config", "env", "format",
+                                              "guest", "guest_alive_after", "outcome", "parameters",
+                                              "qemu", "qemu_last_active", "repeat", "split", "trajectory"};
+  for (auto it = rec.begin(); it != rec.end(); ++it) {
+    if (std::find(known.begin(), known.end(), it.key()) == known.end()) {
+      throw InputError(where + ": " + it.key() + ": unknown key (known here: " + join_names(known, ", ") + ")");
+    }
+  }
+}
+
 }  // namespace
 
 MeasuredMigration measured_from_record(const nlohmann::json& rec, const std::string& where) {
@@ -31,6 +59,7 @@ MeasuredMigration measured_from_record(const nlohmann::json& rec, const std::str
     throw InputError(where + ": format: expected \"" + std::string(kRecordFormat) + "\", got " +
                      json_snippet(fmt));
   }
+  check_record_keys(rec, where);
   MeasuredMigration m;
   m.where = where;
   {
@@ -39,9 +68,9 @@ MeasuredMigration measured_from_record(const nlohmann::json& rec, const std::str
     base.pti = false;  // records made before the "pti" key existed booted without it
     m.config = case_from_json(cfg, base, true);
   }
-  m.config.split = field(rec, "split", where).get<std::string>();
-  m.repeat = static_cast<int>(number(rec, "repeat", where));
-  const std::string outcome = field(rec, "outcome", where).get<std::string>();
+  m.config.split = text(rec, "split", where);
+  m.repeat = count(rec, "repeat", where);
+  const std::string outcome = text(rec, "outcome", where);
   if (outcome != "completed" && outcome != "not-converged") {
     throw InputError(where + ": outcome: unknown value '" + outcome + "'");
   }
@@ -61,7 +90,7 @@ MeasuredMigration measured_from_record(const nlohmann::json& rec, const std::str
   m.normal_pages = number(ram, "normal", qw + ".ram");
   m.zero_pages = number(ram, "duplicate", qw + ".ram");
   m.downtime_bytes = ram.contains("downtime-bytes") ? number(ram, "downtime-bytes", qw) : 0.0;
-  m.dirty_syncs = static_cast<int>(number(ram, "dirty-sync-count", qw + ".ram"));
+  m.dirty_syncs = count(ram, "dirty-sync-count", qw + ".ram");
   m.throttle_pct = q.contains("cpu-throttle-percentage") ? number(q, "cpu-throttle-percentage", qw) : 0.0;
   if (rec.contains("guest")) {
     const auto& g = rec["guest"];
@@ -77,7 +106,7 @@ MeasuredMigration measured_from_record(const nlohmann::json& rec, const std::str
       m.guest_rate_pages_per_sec = n > 0 ? sum / n : 0.0;
     }
     if (g.contains("calc_dirty_rate") && g["calc_dirty_rate"].contains("dirty-rate")) {
-      m.calc_dirty_rate_mbps = g["calc_dirty_rate"]["dirty-rate"].get<double>();
+      m.calc_dirty_rate_mbps = number(g["calc_dirty_rate"], "dirty-rate", where + ": guest.calc_dirty_rate");
     }
   }
   if (rec.contains("env") && rec["env"].contains("host_load_1min_start")) {
@@ -89,9 +118,8 @@ MeasuredMigration measured_from_record(const nlohmann::json& rec, const std::str
   return m;
 }
 
-void for_each_jsonl_line(const std::string& path,
-                         const std::function<bool(const std::string&, const std::string&)>& f) {
-  const std::string text = traces::read_file(path);
+void for_each_jsonl_line_of(const std::string& text, const std::string& path,
+                            const std::function<bool(const std::string&, const std::string&)>& f) {
   std::size_t start = 0;
   int line_no = 0;
   while (start < text.size()) {
@@ -105,9 +133,18 @@ void for_each_jsonl_line(const std::string& path,
   }
 }
 
+void for_each_jsonl_line(const std::string& path,
+                         const std::function<bool(const std::string&, const std::string&)>& f) {
+  for_each_jsonl_line_of(traces::read_file(path), path, f);
+}
+
 std::vector<MeasuredMigration> read_dataset(const std::string& path) {
+  return parse_dataset(traces::read_file(path), path);
+}
+
+std::vector<MeasuredMigration> parse_dataset(const std::string& text, const std::string& path) {
   std::vector<MeasuredMigration> out;
-  for_each_jsonl_line(path, [&](const std::string& line, const std::string& where) {
+  for_each_jsonl_line_of(text, path, [&](const std::string& line, const std::string& where) {
     out.push_back(measured_from_record(parse_json_text(line, where), where));
     return true;
   });

@@ -35,11 +35,16 @@ struct MeasuredMigration {
 // until f returns false.
 void for_each_jsonl_line(const std::string& path,
                          const std::function<bool(const std::string&, const std::string&)>& f);
+// The same over text already read (`path` names it in the "path:N" labels).
+void for_each_jsonl_line_of(const std::string& text, const std::string& path,
+                            const std::function<bool(const std::string&, const std::string&)>& f);
 
 // Reads a JSON-lines dataset written by `migsim validate record`. A malformed
 // line, a record missing a field, or an unknown format raises InputError
 // naming file:line and the field.
 std::vector<MeasuredMigration> read_dataset(const std::string& path);
+// The same for the text of a dataset file read from `path`.
+std::vector<MeasuredMigration> parse_dataset(const std::string& text, const std::string& path);
 // Several datasets read as one (e.g. recordings of one matrix), in the order given.
 std::vector<MeasuredMigration> read_datasets(const std::vector<std::string>& paths);
 // How reports name them: "a.jsonl + b.jsonl".

@@ -81,6 +81,18 @@ TEST(ClusterEngine, EnergyOfOneHostMigsimModeIncludesTheRampFromIdle) {
   EXPECT_NEAR(r.energy_kwh, ((86 + 94.3) / 2 * 300 + 94.3 * 85800) / 3.6e6, 1e-9);
 }
 
+TEST(ClusterEngine, AVmThatFitsOnNoHostIsCountedUnplacedNotRetired) {
+  sim::ClusterSpec spec;
+  spec.hosts = {g4()};
+  spec.vms = {vm(1860, 1024), vm(1860, 1u << 30)};  // the second needs 1 PiB of RAM
+  spec.demand = {flat(0.5), flat(0.5)};
+  auto policy = policies::make_policy("dvfs", {});
+  models::CloudSimMigrationTimer timer;
+  const auto r = sim::ClusterEngine(spec, *policy, timer).run();
+  EXPECT_EQ(r.vms_unplaced, 1);
+  EXPECT_EQ(r.vms_retired, 0);
+}
+
 TEST(ClusterEngine, ZeroDemandVmIsRetiredInCloudSimModeOnly) {
   sim::ClusterSpec spec;
   spec.hosts = {g4()};

@@ -14,6 +14,7 @@
 #include "models/model_registry.hpp"
 #include "models/prediction_json.hpp"
 #include "models/scenario_json.hpp"
+#include "tests/support/input_error_of.hpp"
 #include "sim/json_input.hpp"
 #include "sim/sweep_expansion.hpp"
 #include "tests/support/input_error_of.hpp"
@@ -147,11 +148,12 @@ TEST(PredictionBatch, TableIsTheOldRows) {
   EXPECT_EQ(run_batch(text, all, false, true, 1), reference_table(text, all));
 }
 
-TEST(PredictionBatch, EmptyBatch) {
+TEST(PredictionBatch, EmptyBatchIsAnInputError) {
   const Models one(false);
-  const std::string text = R"({"cases": []})";
-  EXPECT_EQ(run_batch(text, one, true, true, 1), reference_json(text, one, true));
-  EXPECT_EQ(run_batch(text, one, false, true, 1), reference_table(text, one));
+  for (const char* text : {R"({"cases": []})", R"({"cases": [ ]} )"}) {
+    EXPECT_EQ(migsim::testing::input_error_of([&] { run_batch(text, one, true, true, 1); }),
+              "t.json: cases: no cases (expected at least one)");
+  }
 }
 
 TEST(PredictionBatch, SameBytesWhateverTheThreads) {

@@ -94,13 +94,13 @@ TEST(NetworkScenario, NodeNamesAreChecked) {
 
 TEST(NetworkScenario, CapacitiesAreChecked) {
   EXPECT_HAS(error_after([](json& d) { d["network"]["links"][2]["capacity_mbps"] = -5; }),
-             "t.json: network.links[2].capacity_mbps: must be > 0, got -5");
+             "t.json: network.links[2].capacity_mbps: must be > 0 and <= 10000000 Mbit/s, got -5");
   EXPECT_HAS(error_after([](json& d) { d["network"]["links"][2]["capacity_mbps"] = 0; }),
-             "t.json: network.links[2].capacity_mbps: must be > 0, got 0");
+             "t.json: network.links[2].capacity_mbps: must be > 0 and <= 10000000 Mbit/s, got 0");
   EXPECT_HAS(error_after([](json& d) { d["network"]["links"][2]["capacity_mbps"] = "fast"; }),
              "t.json: network.links[2].capacity_mbps: expected a number, got \"fast\"");
   EXPECT_HAS(error_after([](json& d) { d["network"]["links"][0]["capacity_mbps"] = -1; }),
-             "t.json: network.links[0].capacity_mbps: must be > 0, got -1");
+             "t.json: network.links[0].capacity_mbps: must be > 0 and <= 10000000 Mbit/s, got -1");
   EXPECT_HAS(error_after([](json& d) { d["network"]["links"][3].erase("capacity_mbps"); }),
              "t.json: network.links[3].capacity_mbps: required field is missing");
 }

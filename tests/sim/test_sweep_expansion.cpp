@@ -37,6 +37,15 @@ TEST(SweepExpansion, NestedFieldsUseDottedPaths) {
   EXPECT_EQ(points[1].spec["profile"]["setup_ms"], 5);
 }
 
+// Found by fuzz_prediction_sweep: a key with '~' made an invalid JSON pointer (an
+// uncaught parse_error); keys with '~', '/' or '.' now are axes like any other.
+TEST(SweepExpansion, KeysWithPointerCharactersAreAxesToo) {
+  const json spec = {{"a~b", {1, 2}}, {"c/d", {{"e.f", {3, 4}}}}};
+  const auto points = expand_sweep(spec, {}, "spec.json");
+  ASSERT_EQ(points.size(), 4u);
+  EXPECT_EQ(points[3].spec, (json{{"a~b", 2}, {"c/d", {{"e.f", 4}}}}));
+}
+
 TEST(SweepExpansion, NaturalListFieldIsAnAxisOnlyAsListOfLists) {
   const json one_series = {{"series", {{0, 100}, {5, 200}}}};
   EXPECT_TRUE(find_sweep_axes(one_series, {"series"}).empty());

@@ -55,7 +55,9 @@ std::vector<RequestWindow> request_windows(std::span<const RequestRecord> reques
   for (std::size_t k = 0; k < count; ++k) windows[k].t_s = static_cast<double>(k) * window_s;
   auto index_of = [&](double t) -> std::optional<std::size_t> {
     if (!(t >= 0.0) || !(t < end_s)) return std::nullopt;
-    return std::min(count - 1, static_cast<std::size_t>(t / window_s));
+    // 0.3 / 0.1 is 2.99...96 in doubles: a time within 1e-9 of a window below a boundary is
+    // floating-point noise and opens the next window (a request sent at 0.3 s is in [0.3, 0.4)).
+    return std::min(count - 1, static_cast<std::size_t>(t / window_s + 1e-9));
   };
   for (const auto& r : requests) {
     if (auto k = index_of(r.send_s)) {

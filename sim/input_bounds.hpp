@@ -44,6 +44,13 @@ inline constexpr Bound kCostNs{0, 3.6e12, false, "ns"};
 inline constexpr Bound kDurationS{0, 315360000.0, true, "s"};
 inline constexpr Bound kTimeS{0, 315360000.0, false, "s"};
 inline constexpr Bound kIntervalS{0.001, 86400.0, false, "s"};
+// A load generator's request stream (validation/load_generator): at most 10^4 requests per
+// second, 10^5 requests, an hour of load, 10^4 requests in flight, a 1-minute timeout.
+inline constexpr Bound kRequestRateRps{0, 10000.0, true, "requests/s"};
+inline constexpr Bound kLoadDurationS{0, 3600.0, true, "s"};
+inline constexpr Bound kRequestCount{1, 100000.0, false, ""};
+inline constexpr Bound kRequestsInFlight{1, 10000.0, false, ""};
+inline constexpr Bound kRequestTimeoutMs{0, 60000.0, true, "ms"};
 // Fractions and percentages.
 inline constexpr Bound kFraction{0, 1, false, ""};
 inline constexpr Bound kPercent{0, 100, false, "%"};

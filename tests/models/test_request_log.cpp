@@ -81,6 +81,17 @@ TEST(RequestLog, WindowsBySendTimeThroughputByCompletion) {
   EXPECT_TRUE(to_json(w[2])["p50_ms"].is_null());
 }
 
+TEST(RequestLog, ATimeOnAWindowBoundaryOpensTheNextWindow) {
+  // 0.3 / 0.1 and 0.7 / 0.1 fall just below 3 and 7 in doubles.
+  std::vector<RequestRecord> r;
+  for (int k = 0; k < 10; ++k) r.push_back(ok(k * 0.1, k * 0.1 + 0.01));
+  r.push_back(ok(0.3, 0.31));
+  r.push_back(ok(0.7, 0.71));
+  const auto w = request_windows(r, 0.1, 1.0);
+  ASSERT_EQ(w.size(), 10u);
+  for (std::size_t k = 0; k < w.size(); ++k) EXPECT_EQ(w[k].sent, (k == 3 || k == 7) ? 2u : 1u) << k;
+}
+
 TEST(RequestLog, SummaryJsonHasTheContractKeys) {
   std::vector<RequestRecord> r{ok(0.0, 0.004)};
   const auto j = to_json(summarize_requests(r, 10.0, TimeInterval{0.0, 1.0}));

@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "experiments/cluster_setup.hpp"
@@ -13,6 +16,7 @@
 #include "apps/out_dir_flags.hpp"
 #include "apps/progress_line.hpp"
 #include "experiments/run_outputs.hpp"
+#include "experiments/sweep_shards.hpp"
 #include "policies/policy_registry.hpp"
 #include "sim/input_error.hpp"
 #include "sim/json_input.hpp"
@@ -23,9 +27,9 @@ namespace migsim::cli {
 namespace {
 
 struct RunOptions {
-  std::string scenario, traces, policy, param, seed, sweep, out, jobs = "0", evacuate;
+  std::string scenario, traces, policy, param, seed, sweep, out, jobs = "0", evacuate, shard;
   OutDirFlags out_dir;
-  bool json = false, quiet = false;
+  bool json = false, quiet = false, resume = false;
 };
 
 void print_summary(const experiments::ClusterRun& run, const sim::ClusterResult& r, double wall_s,
@@ -76,40 +80,71 @@ void print_summary(const experiments::ClusterRun& run, const sim::ClusterResult&
   out << buf;
 }
 
-// --sweep: every point of the axes file, in parallel, one line per point in point order.
+// --sweep: every point of the axes file (or of one shard of it), in parallel, one line per
+// point in point order; with --out each finished point is kept at once (--resume goes on).
 int run_sweep(const RunOptions& o, const experiments::ClusterRunRequest& req) {
   const nlohmann::json scenario = read_json_file(o.scenario);
-  const auto axes =
-      experiments::read_cluster_sweep_axes(read_json_file(o.sweep), scenario, o.sweep, o.scenario);
+  const nlohmann::json axes_doc = read_json_file(o.sweep);
+  const auto axes = experiments::read_cluster_sweep_axes(axes_doc, scenario, o.sweep, o.scenario);
   const auto points = expand_axes(scenario, axes, o.sweep, 10000);
-  const unsigned jobs = worker_threads("--jobs", o.jobs, points.size());
-  std::atomic<std::size_t> done{0};
+  std::optional<experiments::SweepShard> shard;
+  if (!o.shard.empty()) shard = experiments::parse_sweep_shard(o.shard, "--shard");
+  const auto mine = experiments::shard_points(points.size(), shard.value_or(experiments::SweepShard{}));
+  std::optional<experiments::SweepIdentity> identity;
+  if (shard) {
+    const nlohmann::json what{{"scenario", scenario}, {"axes", axes_doc}, {"traces", req.traces_dir},
+                              {"policy", req.policy}, {"param", req.parameter ? nlohmann::json(*req.parameter) : nullptr},
+                              {"seed", req.seed ? nlohmann::json(*req.seed) : nullptr}};
+    identity = experiments::SweepIdentity{experiments::sweep_fingerprint(what), points.size(),
+                                          experiments::to_string(*shard)};
+  }
+  std::unique_ptr<experiments::SweepOutputFile> file;
+  if (!o.out.empty())
+    file = std::make_unique<experiments::SweepOutputFile>(o.out, points, mine, identity, o.resume, "--out");
+  const std::vector<std::size_t> todo = file ? file->missing() : mine;
+  const unsigned jobs = worker_threads("--jobs", o.jobs, std::max<std::size_t>(todo.size(), 1));
+  std::atomic<std::size_t> done{file ? file->resumed() : 0};
   ProgressLine progress("run --sweep", "points", progress_wanted(o.quiet));
-  const auto results = experiments::run_cluster_points(points, req, jobs, [&](std::size_t) {
-    progress.update(static_cast<double>(done.fetch_add(1) + 1), static_cast<double>(points.size()));
+  std::map<std::size_t, std::string> fresh;  // without --out: the lines of this run
+  std::mutex fresh_mutex;
+  experiments::run_cluster_points(points, todo, req, jobs, [&](std::size_t k, const sim::ClusterResult& r) {
+    const nlohmann::json result = sim::to_json(r);
+    if (file) {
+      file->add(k, result);
+    } else {
+      std::lock_guard<std::mutex> lock(fresh_mutex);
+      fresh[k] = experiments::sweep_line(k, points[k].coordinates, result, identity ? &*identity : nullptr);
+    }
+    progress.update(static_cast<double>(done.fetch_add(1) + 1), static_cast<double>(mine.size()));
   });
   progress.finish();
-  std::ostringstream lines;
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    nlohmann::json j{{"point", i}, {"coordinates", points[i].coordinates}, {"result", sim::to_json(results[i])}};
-    lines << j.dump() << "\n";
+  std::string text;
+  if (file) {
+    text = file->commit();
+  } else {
+    for (const auto& [k, line] : fresh) text += line + "\n";
   }
-  if (!o.out.empty()) traces::write_file_atomically(o.out, lines.str());
   if (o.json) {
-    std::cout << lines.str();
+    std::cout << text;
     return 0;
   }
-  std::cout << "sweep of " << o.scenario << " over " << o.sweep << ": " << points.size() << " points\n";
+  std::cout << "sweep of " << o.scenario << " over " << o.sweep << ": " << points.size() << " points";
+  if (shard) std::cout << ", shard " << o.shard << ": " << mine.size() << " of them";
+  if (file && file->resumed()) std::cout << " (" << file->resumed() << " kept from " << o.out << ")";
+  std::cout << "\n";
   char buf[256];
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    const auto& r = results[i];
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const nlohmann::json j = nlohmann::json::parse(line);
+    const auto& r = j["result"];
     std::string coords;
-    for (const auto& [k, v] : points[i].coordinates.items()) coords += (coords.empty() ? "" : "  ") + k + "=" + v.dump();
+    for (const auto& [k, v] : j["coordinates"].items()) coords += (coords.empty() ? "" : "  ") + k + "=" + v.dump();
     std::snprintf(buf, sizeof buf,
                   "  %3zu  energy %9.2f kWh  migrations %5lld (%lld failed, mean %6.2f s)  downtime %8.3f s  "
                   "SLAV %.3e  shutdowns %lld  |  ",
-                  i, r.energy_kwh, r.migrations, r.migrations_failed, r.mean_migration_s, r.total_downtime_s,
-                  r.slav, r.host_shutdowns);
+                  j["point"].get<std::size_t>(), r["energy_kwh"].get<double>(), r["migrations"].get<long long>(),
+                  r["migrations_failed"].get<long long>(), r["mean_migration_s"].get<double>(),
+                  r["total_downtime_s"].get<double>(), r["slav"].get<double>(), r["host_shutdowns"].get<long long>());
     std::cout << buf << coords << "\n";
   }
   if (!o.out.empty()) std::cout << "JSON lines written to " << o.out << "\n";
@@ -163,9 +198,11 @@ class RunProgress final : public sim::EngineObserver {
 };
 
 int run_command(const RunOptions& o) {
-  if (o.sweep.empty() && (!o.out.empty() || o.jobs != "0")) {
-    throw InputError(std::string(!o.out.empty() ? "--out" : "--jobs") + ": only with --sweep");
+  if (o.sweep.empty() && (!o.out.empty() || o.jobs != "0" || !o.shard.empty() || o.resume)) {
+    throw InputError(std::string(!o.out.empty() ? "--out" : !o.shard.empty() ? "--shard" : o.resume ? "--resume" : "--jobs") +
+                     ": only with --sweep");
   }
+  if (o.resume && o.out.empty()) throw InputError("--resume: needs --out (the file whose points it keeps)");
   if (!o.out_dir.dir.empty() && (!o.sweep.empty() || !o.evacuate.empty())) {
     throw InputError(std::string("--out-dir: not with ") + (o.sweep.empty() ? "--evacuate" : "--sweep"));
   }
@@ -238,7 +275,14 @@ void add_run_command(CLI::App& app, Action& action) {
                   "Axes file: {\"/json/pointer\": [values], ...}; runs the cartesian product of the "
                   "values (axes in key order, the last varying fastest), in parallel, one line per point");
   cmd->add_option("--jobs", o->jobs, "With --sweep: worker threads (default: all cores)");
-  cmd->add_option("--out", o->out, "With --sweep: write the JSON lines atomically here too");
+  cmd->add_option("--out", o->out,
+                  "With --sweep: write the JSON lines atomically here too (each finished point is kept at "
+                  "once in OUT.partial, so a killed sweep loses none)");
+  cmd->add_option("--shard", o->shard,
+                  "With --sweep: I/N runs only the points p with p % N == I (one task of a job array: "
+                  "scripts/slurm-sweep); its lines name the sweep, for 'migsim sweep-merge'");
+  cmd->add_flag("--resume", o->resume,
+                "With --sweep --out: keep the points OUT and OUT.partial already hold, run the others");
   cmd->add_flag("--quiet", o->quiet,
                 "No progress on stderr (drawn only on a terminal: points with --sweep, simulated days "
                 "of a run longer than 2 s)");

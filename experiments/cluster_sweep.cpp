@@ -38,22 +38,25 @@ std::vector<SweepAxis> read_cluster_sweep_axes(const nlohmann::json& axes, const
   return out;
 }
 
-std::vector<sim::ClusterResult> run_cluster_points(const std::vector<SweepPoint>& points,
-                                                   const ClusterRunRequest& request, unsigned jobs,
-                                                   const std::function<void(std::size_t)>& on_done) {
-  std::vector<sim::ClusterResult> results(points.size());
+std::vector<sim::ClusterResult> run_cluster_points(
+    const std::vector<SweepPoint>& points, const std::vector<std::size_t>& selected,
+    const ClusterRunRequest& request, unsigned jobs,
+    const std::function<void(std::size_t, const sim::ClusterResult&)>& on_done) {
+  std::vector<sim::ClusterResult> results(selected.size());
   const auto failures = run_points(
-      points.size(), jobs,
+      selected.size(), jobs,
       [&](std::size_t i) {
         ClusterRunRequest req = request;
-        req.scenario_doc = points[i].spec;
+        req.scenario_doc = points[selected[i]].spec;
         ClusterRun run = prepare_cluster_run(req);
         results[i] = run_cluster(run);
       },
-      on_done);
+      [&](std::size_t i) {
+        if (on_done) on_done(selected[i], results[i]);
+      });
   // A bad value of an axis: say which point carried it.
   rethrow_first_failure(failures, [&](std::size_t i) {
-    return "sweep point " + std::to_string(i) + " " + points[i].coordinates.dump();
+    return "sweep point " + std::to_string(selected[i]) + " " + points[selected[i]].coordinates.dump();
   });
   return results;
 }

@@ -27,13 +27,14 @@ std::vector<SweepAxis> read_cluster_sweep_axes(const nlohmann::json& axes, const
                                                const std::string& axes_where,
                                                const std::string& scenario_where);
 
-// Runs every point (request's scenario_doc replaced by the point's spec) on `jobs`
-// threads (experiments/point_runner.hpp); results in point order whatever `jobs`
-// is. `on_done(k)` is called (from any thread) after each point. Every point runs;
-// then the lowest failing point's error (InputError for a bad value) is thrown,
-// naming the point: "sweep point 3 {coordinates}: ...".
-std::vector<sim::ClusterResult> run_cluster_points(const std::vector<SweepPoint>& points,
-                                                   const ClusterRunRequest& request, unsigned jobs,
-                                                   const std::function<void(std::size_t)>& on_done);
+// Runs the points `selected` (indexes into `points`, in order; request's scenario_doc
+// replaced by the point's spec) on `jobs` threads (experiments/point_runner.hpp); results in
+// the order of `selected` whatever `jobs` is. `on_done(k, result)` is called (from any
+// thread) after each point k. Every point runs; then the lowest failing point's error
+// (InputError for a bad value) is thrown, naming the point: "sweep point 3 {coordinates}: ...".
+std::vector<sim::ClusterResult> run_cluster_points(
+    const std::vector<SweepPoint>& points, const std::vector<std::size_t>& selected,
+    const ClusterRunRequest& request, unsigned jobs,
+    const std::function<void(std::size_t, const sim::ClusterResult&)>& on_done);
 
 }  // namespace migsim::experiments

@@ -20,12 +20,15 @@ namespace migsim::models {
 //    migration completes when they are still below it after the sync;
 //  - pages are scanned in a circle; zero pages cost CPU time and 9 bytes, others
 //    4104 bytes; ram_save_iterate yields every 50 ms (MAX_WAIT);
-//  - the stop-and-copy ignores the rate limit and runs at the link's speed;
+//  - the stop-and-copy ignores the rate limit and runs at the link's speed, but
+//    pages the destination has never received go at the first-pass ceiling (it
+//    faults in fresh RAM for each), there as in the pre-copy;
 //  - auto-converge (migration_trigger_throttle): at a sync more than 1 s after the
 //    period began, dirtied bytes > threshold% of transferred bytes, counted twice
 //    (not necessarily in a row, as in 7.2), raises the vCPU throttle.
-// Page counts are fluid (fractional); classes of pending pages (zero, static,
-// recently dirtied, older dirtied, background) drain in proportion.
+// Page counts are fluid (fractional); the walk keeps its place across syncs (the
+// first walk's rest, then the pages dirtied again), and classes of pending pages
+// (static, recently dirtied, older dirtied, background) drain in proportion.
 //
 // Times are ms since the migrate command. `advance(t)` runs everything up to t:
 // transfers stop exactly at t; an instantaneous step that begins at t (a bitmap

@@ -278,8 +278,9 @@ TEST(PrecopyModel, TheWalkGoesOnAfterASyncSoTheTailIsNotLeftForTheStop) {
   MigrationScenario sc = idle_with_tail();
   sc.memory = {1024.0, 128.0, 16.0};
   sc.workload.wss_mib = 64.0;
-  sc.workload.pages_per_sec = 3000.0;  // 11.7 MiB/s into a 64 MiB working set
-  sc.qemu.downtime_limit_ms = 100.0;   // threshold ~10 MiB < the 16 MiB tail
+  sc.workload.pages_per_sec = 8000.0;  // 31 MiB/s into a 64 MiB working set
+  // downtime-limit 300 ms at 100 MiB/s: a ~30 MiB threshold, above the 16 MiB tail,
+  // so a walk that kept the tail for later could sync (and stop) with it pending.
   const Prediction p = model.predict(sc);
   ASSERT_TRUE(p.converged);
   ASSERT_GE(p.dirty_syncs, 4);

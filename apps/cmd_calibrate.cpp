@@ -66,7 +66,7 @@ void add_calibrate_command(CLI::App& app, Action& action) {
   c->add_flag("--json", o->json,
               "Print one object: profile_file, migrations, configurations, folds, profile, fit, "
               "cross_validation{model: cases, convergence_correct, "
-              "total_time_mape_pct, bytes_mape_pct, downtime_median_abs_err_ms}");
+              "total_time_mape_pct, bytes_mape_pct, downtime_median_abs_err_ms, downtime_median_rel_err_pct}");
   c->footer(
       "Least squares (Eigen) for setup time and the guest OS footprint, Nelder-Mead through the\n"
       "model for the rest ('migsim validate tune' fits on split=train records only).\n\n"

@@ -394,7 +394,7 @@ void add_validate_command(CLI::App& app, Action& action) {
       ->required();
   rep->add_flag("--json", o->json,
                 "Print one object: cases, convergence_correct, total_time_mape_pct, "
-                "bytes_mape_pct, downtime_median_abs_err_ms, baselines{...}");
+                "bytes_mape_pct, downtime_median_abs_err_ms, downtime_median_rel_err_pct, baselines{...}");
   rep->add_option("--plot", o->plot, "Write a predicted-vs-measured PNG (python3-matplotlib)");
   rep->add_option("--cases-json", o->cases_json, "Write per-case predictions and measurements");
   rep->add_flag("--no-tune", o->no_tune, "Use the generic host profile instead of tuning");

@@ -12,21 +12,28 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 double bytes_per_ms(double mibps) { return mibps * kMiB / 1000.0; }
 }  // namespace
 
+void PrecopyProcess::PendingPages::drain_head(double n) {
+  const double h = head();
+  if (h <= 0.0 || n <= 0.0) return;
+  const double f = n >= h ? 0.0 : (h - n) / h;
+  still *= f;
+  recent *= f;
+  older *= f;
+  background *= f;
+}
+
 void PrecopyProcess::PendingPages::drain(double n) {
-    const double h = head();
-    const double from_head = std::min(n, h);
-    if (h > 0.0) {
-      const double f = from_head >= h ? 0.0 : (h - from_head) / h;
-      still *= f;
-      recent *= f;
-      older *= f;
-      background *= f;
-    }
-    n -= from_head;
-    const double from_zero = std::min(n, zero);
-    zero -= from_zero;
-    n -= from_zero;
-    tail = std::max(0.0, tail - n);
+  const double from_unsent = std::min(n, unsent_head);
+  drain_head(from_unsent);
+  unsent_head = from_unsent >= unsent_head ? 0.0 : unsent_head - from_unsent;
+  n -= from_unsent;
+  const double from_zero = std::min(n, zero);
+  zero -= from_zero;
+  n -= from_zero;
+  const double from_tail = std::min(n, tail);
+  tail -= from_tail;
+  n -= from_tail;
+  drain_head(n);
 }
 
 PrecopyProcess::PrecopyProcess(MigrationScenario scenario)
@@ -198,6 +205,7 @@ void PrecopyProcess::setup() {
   pending_.older = wss_nonzero;
   pending_.tail = std::clamp(sc_.memory.tail_nonzero_mib * kPagesPerMiB, 0.0, nonzero - wss_nonzero);
   pending_.still = nonzero - wss_nonzero - pending_.tail;
+  pending_.unsent_head = pending_.head();
   // ram_init_bitmaps' sync only starts the dirty log: it costs nothing measurable
   // (QEMU reports setup-time 0-2 ms at 256 MiB-2 GiB), unlike the later syncs.
   ++out_.dirty_syncs;
@@ -217,7 +225,7 @@ PrecopyProcess::ChunkEnd PrecopyProcess::send_chunk(double t_limit) {
   for (;;) {
     const double zs = zero_share();
     const double per_page = wire_bytes_per_page(zs);
-    const double per_ms = ms_per_page(zs);
+    const double per_ms = ms_per_page(zs, pending_.next_unsent_share());
     const double budget_left = window_budget_ - window_bytes_;
     const double n_budget = std::isinf(budget_left) ? kInf : std::max(0.0, budget_left) / per_page;
     const double n_time = std::max(0.0, kMaxWaitMs - elapsed) / per_ms;
@@ -286,8 +294,9 @@ void PrecopyProcess::begin_stop_and_copy() {
   // rate limit lifted. Together they form the stop-and-copy round.
   downtime_start_ = now_;
   const double cap = sc_.qemu.max_bandwidth_mibps;
-  send_buffer_free_bytes_ =
-      sc_.host.send_buffer_mib > 0 && cap > 0 && cap < sc_.host.link_mibps ? sc_.host.send_buffer_mib * kMiB : 0.0;
+  send_buffer_free_bytes_ = sc_.host.send_buffer_mib > 0 && cap > 0 && bytes_per_ms(cap) < precopy_path_bytes_per_ms()
+                                ? sc_.host.send_buffer_mib * kMiB
+                                : 0.0;
   bitmap_sync();
   begin_iteration(true);
   copy_ms_ = 0.0;
@@ -309,7 +318,7 @@ void PrecopyProcess::stop_and_copy(double t_limit) {
       n -= buffered;
       if (n <= 0.0) continue;
     }
-    const double ms = ms_per_page_stopped(zs);
+    const double ms = ms_per_page_stopped(zs, pending_.next_unsent_share());
     bool cut = false;
     if (!std::isinf(t_limit)) {
       const double n_limit = std::max(0.0, t_limit - (now_ + copy_ms_)) / ms;

@@ -1,4 +1,6 @@
 #pragma once
+#include <algorithm>
+
 #include "models/dirty_page_model.hpp"
 #include "models/precopy_types.hpp"
 
@@ -18,12 +20,15 @@ namespace migsim::models {
 //    migration completes when they are still below it after the sync;
 //  - pages are scanned in a circle; zero pages cost CPU time and 9 bytes, others
 //    4104 bytes; ram_save_iterate yields every 50 ms (MAX_WAIT);
-//  - the stop-and-copy ignores the rate limit and runs at the link's speed;
+//  - the stop-and-copy ignores the rate limit and runs at the link's speed, but
+//    pages the destination has never received go at the first-pass ceiling (it
+//    faults in fresh RAM for each), there as in the pre-copy;
 //  - auto-converge (migration_trigger_throttle): at a sync more than 1 s after the
 //    period began, dirtied bytes > threshold% of transferred bytes, counted twice
 //    (not necessarily in a row, as in 7.2), raises the vCPU throttle.
-// Page counts are fluid (fractional); classes of pending pages (zero, static,
-// recently dirtied, older dirtied, background) drain in proportion.
+// Page counts are fluid (fractional); the walk keeps its place across syncs (the
+// first walk's rest, then the pages dirtied again), and classes of pending pages
+// (static, recently dirtied, older dirtied, background) drain in proportion.
 //
 // Times are ms since the migrate command. `advance(t)` runs everything up to t:
 // transfers stop exactly at t; an instantaneous step that begins at t (a bitmap
@@ -82,8 +87,10 @@ class PrecopyProcess {
 
   // Pending pages in the migration bitmap, by what they are. Counts are fluid.
   // The first pass walks RAM upwards: the non-zero low memory first, then the zero
-  // pages, then the non-zero tail at the top of RAM. Pages dirtied again are
-  // non-zero and are found (and sent) before the rest of the walk continues.
+  // pages, then the non-zero tail at the top of RAM. The walk goes on from where it
+  // stands after a sync (ram.c keeps last_seen_block / last_page), so pages dirtied
+  // again behind it wait until it has reached the end of RAM; once it has, the
+  // pending pages are one mix and drain in proportion.
   struct PendingPages {
     double zero = 0.0;        // all-zero pages (only before the first full pass)
     double still = 0.0;       // non-zero pages the workload does not write
@@ -91,15 +98,34 @@ class PrecopyProcess {
     double older = 0.0;       // other WSS pages (first pass, or dirtied earlier)
     double background = 0.0;  // pages the guest OS dirtied
     double tail = 0.0;        // non-zero pages at the top of RAM, reached after the zero pages
+    // Part of the head (still + recent + older + background) the first walk has
+    // not reached yet: pages the destination has never received (as are the zero
+    // and tail pages). A page dirtied while still pending stays unsent.
+    double unsent_head = 0.0;
 
     double head() const { return still + recent + older + background; }
     double total() const { return head() + zero + tail; }
+    // The first walk has not reached the end of RAM.
+    bool walking() const { return unsent_head > 0.0 || zero > 0.0 || tail > 0.0; }
     // Share of zero pages among the next pages to be sent.
-    double next_zero_share() const { return head() > 0.0 ? 0.0 : (zero > 0.0 ? 1.0 : 0.0); }
+    double next_zero_share() const { return unsent_head > 0.0 ? 0.0 : (zero > 0.0 ? 1.0 : 0.0); }
     // Pages left in the group the next page belongs to.
-    double next_group() const { return head() > 0.0 ? head() : (zero > 0.0 ? zero : tail); }
-    // Removes n pages in walk order: head (proportionally), then zero, then tail.
+    double next_group() const {
+      return unsent_head > 0.0 ? unsent_head : (zero > 0.0 ? zero : (tail > 0.0 ? tail : head()));
+    }
+    // Share of never-sent pages among the next pages to be sent (0 or 1) ...
+    double next_unsent_share() const { return walking() ? 1.0 : 0.0; }
+    // ... and among all pending pages.
+    double unsent_share() const {
+      const double t = total();
+      return t > 0.0 ? std::min(1.0, (unsent_head + zero + tail) / t) : 0.0;
+    }
+    // Removes n pages in walk order: the unsent head, the zero pages, the tail,
+    // then the pages dirtied again (the head's groups shrink in proportion).
     void drain(double n);
+
+   private:
+    void drain_head(double n);
   };
 
   // migration_thread: setup, then the first dirty-bitmap sync (all pages dirty).
@@ -131,15 +157,26 @@ class PrecopyProcess {
   double wire_bytes_per_page(double zs) const {
     return zs * kZeroPageWireBytes + (1.0 - zs) * kNormalPageWireBytes;
   }
-  // Time per page in the pre-copy passes (the first pass has its own ceiling) ...
-  double ms_per_page(double zs) const {
-    return ms_per_page_at(zs, out_.dirty_syncs <= 1 ? first_pass_bytes_per_ms_ : live_bytes_per_ms_);
+  // Time per page. A page the destination has never received costs its first
+  // touch there (the destination QEMU faults in fresh guest RAM): it goes at most
+  // at the first-pass ceiling, in the pre-copy and in the stop-and-copy alike. A
+  // page sent again goes at the later-pass ceiling while the guest runs and at the
+  // link's speed once it is paused (rate limit lifted). `us` = share of unsent pages.
+  double ms_per_page(double zs, double us) const {
+    return us * ms_per_page_at(zs, first_pass_bytes_per_ms_) + (1.0 - us) * ms_per_page_at(zs, live_bytes_per_ms_);
   }
-  // ... and in the stop-and-copy (vCPUs stopped, rate limit lifted: the link's speed).
-  double ms_per_page_stopped(double zs) const { return ms_per_page_at(zs, link_bytes_per_ms_); }
+  double ms_per_page_stopped(double zs, double us) const {
+    return us * ms_per_page_at(zs, first_pass_bytes_per_ms_) + (1.0 - us) * ms_per_page_at(zs, link_bytes_per_ms_);
+  }
   double ms_per_page_at(double zs, double bytes_per_ms) const {
     const double cpu_ns = zs * sc_.host.zero_page_ns + (1.0 - zs) * sc_.host.normal_page_ns;
     return cpu_ns / 1e6 + wire_bytes_per_page(zs) / bytes_per_ms;
+  }
+  // What the path carried for the pending pages while the guest ran (bytes per ms,
+  // CPU costs aside): max-bandwidth below it leaves the send buffer empty.
+  double precopy_path_bytes_per_ms() const {
+    const double us = pending_.unsent_share();
+    return 1.0 / (us / first_pass_bytes_per_ms_ + (1.0 - us) / live_bytes_per_ms_);
   }
 
   MigrationScenario sc_;

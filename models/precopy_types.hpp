@@ -72,10 +72,11 @@ struct DirtyWorkload {
 // measured on TCG + loopback.
 struct HostProfile {
   double link_mibps = 1192.0;            // unthrottled path speed (10 Gbit/s); caps every pass
-  // Copy speed ceiling of the FIRST pass only (pages the destination has never
-  // received: its QEMU faults in fresh guest RAM for each, and on a shared host
-  // the source's vCPU threads compete). Later passes run at min(max-bandwidth,
-  // link). 0 = no extra ceiling (link_mibps).
+  // Copy speed ceiling of the pages the destination has never received (the
+  // first walk's: its QEMU faults in fresh guest RAM for each, and on a shared
+  // host the source's vCPU threads compete), in the pre-copy and in the
+  // stop-and-copy alike. Pages sent again run at live_copy_mibps / link_mibps.
+  // 0 = no extra ceiling (link_mibps).
   double first_pass_mibps = 0.0;
   // Copy speed ceiling of the later pre-copy passes (the guest still runs and its
   // vCPU threads compete with the migration thread for the host's cores). The
@@ -97,8 +98,9 @@ struct HostProfile {
   // The source's TCP send buffer (Linux: net.ipv4.tcp_wmem max, 4 MiB by default).
   // QEMU's downtime ends when the stop-and-copy's last byte is written to the
   // socket, not when it arrives: a migration whose max-bandwidth kept it below its
-  // link has an empty buffer at vm_stop, and that much of the stop-and-copy costs
-  // no link time. (A link-bound migration's buffer is full: no gain.) 0 = off.
+  // path (the link, or the first-pass ceiling for never-sent pages) has an empty
+  // buffer at vm_stop, and that much of the stop-and-copy costs no path time.
+  // (A path-bound migration's buffer is full: no gain.) 0 = off.
   double send_buffer_mib = 0.0;
   double background_dirty_pages_per_sec = 0.0;  // the guest OS's own writes
   double background_wss_mib = 0.0;              // ... spread over this much memory

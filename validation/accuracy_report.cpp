@@ -32,7 +32,7 @@ double median(std::vector<double> v) {
 
 AccuracyScore score(const std::vector<Comparison>& cmp, bool training_split) {
   AccuracyScore s;
-  std::vector<double> t_real, t_pred, b_real, b_pred, dt_err;
+  std::vector<double> t_real, t_pred, b_real, b_pred, dt_err, dt_rel;
   for (const auto& c : cmp) {
     if (c.measured->training() != training_split) continue;
     ++s.cases;
@@ -47,6 +47,7 @@ AccuracyScore score(const std::vector<Comparison>& cmp, bool training_split) {
       b_real.push_back(c.measured->transferred_bytes);
       b_pred.push_back(c.predicted.transferred_bytes);
       dt_err.push_back(std::fabs(c.predicted.downtime_ms - c.measured->downtime_ms));
+      if (c.measured->downtime_ms > 0.0) dt_rel.push_back(100.0 * dt_err.back() / c.measured->downtime_ms);
     }
   }
   if (s.both_converged > 0) {
@@ -54,6 +55,7 @@ AccuracyScore score(const std::vector<Comparison>& cmp, bool training_split) {
     s.bytes_mape_pct = mape_pct(b_real, b_pred);
     s.downtime_median_abs_err_ms = median(dt_err);
   }
+  if (!dt_rel.empty()) s.downtime_median_rel_err_pct = median(dt_rel);
   return s;
 }
 
@@ -66,7 +68,8 @@ nlohmann::json to_json(const AccuracyScore& s) {
           {"convergence_correct", s.convergence_correct},
           {"total_time_mape_pct", opt(s.total_time_mape_pct)},
           {"bytes_mape_pct", opt(s.bytes_mape_pct)},
-          {"downtime_median_abs_err_ms", opt(s.downtime_median_abs_err_ms)}};
+          {"downtime_median_abs_err_ms", opt(s.downtime_median_abs_err_ms)},
+          {"downtime_median_rel_err_pct", opt(s.downtime_median_rel_err_pct)}};
 }
 
 std::vector<std::string> baseline_names() {
@@ -101,14 +104,15 @@ std::string cell(const std::optional<double>& v) {
 }  // namespace
 
 std::string score_table_header() {
-  return "  model          cases  conv.ok  time MAPE%  bytes MAPE%  downtime |err| median ms\n";
+  return "  model          cases  conv.ok  time MAPE%  bytes MAPE%  downtime |err| median ms  downtime |err| median %\n";
 }
 
 std::string score_line(const std::string& model, const AccuracyScore& s) {
   char line[256];
-  std::snprintf(line, sizeof line, "  %-14s %5d %6d/%-3d %10s %10s %14s\n", model.c_str(), s.cases,
+  std::snprintf(line, sizeof line, "  %-14s %5d %6d/%-3d %10s %10s %14s %24s\n", model.c_str(), s.cases,
                 s.convergence_correct, s.cases, cell(s.total_time_mape_pct).c_str(),
-                cell(s.bytes_mape_pct).c_str(), cell(s.downtime_median_abs_err_ms).c_str());
+                cell(s.bytes_mape_pct).c_str(), cell(s.downtime_median_abs_err_ms).c_str(),
+                cell(s.downtime_median_rel_err_pct).c_str());
   return line;
 }
 

@@ -28,6 +28,10 @@ struct AccuracyScore {
   std::optional<double> total_time_mape_pct;
   std::optional<double> bytes_mape_pct;
   std::optional<double> downtime_median_abs_err_ms;
+  // median of |predicted - measured| / measured downtime, over the cases behind
+  // the metrics above whose measured downtime is not 0 ms (QEMU reports whole
+  // milliseconds); null when there is none.
+  std::optional<double> downtime_median_rel_err_pct;
 };
 
 // Mean absolute percentage error of predicted vs measured (measured != 0).

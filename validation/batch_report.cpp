@@ -254,7 +254,8 @@ std::string batch_report_text(const BatchReport& r) {
   for (const bool training : {false, true}) {
     const auto& scores = training ? r.train : r.test;
     o << "\n" << (training ? "Training batches (the fit's own error, for reference):\n" : "Reported batches (split=test):\n");
-    o << "  model            batches  makespan MAPE  migrations  conv right  time MAPE  bytes MAPE  downtime med err\n";
+    o << "  model            batches  makespan MAPE  migrations  conv right  time MAPE  bytes MAPE  downtime med err"
+         "  downtime med rel err\n";
     for (const auto& m : batch_model_names()) {
       const BatchScore& s = scores.at(m);
       const AccuracyScore& a = s.migrations;
@@ -262,10 +263,10 @@ std::string batch_report_text(const BatchReport& r) {
         return v ? fmt("%.1f", *v) + unit : std::string("n/a");
       };
       char line[256];
-      std::snprintf(line, sizeof line, "  %-16s %7d %13s %11d %7d/%-3d %10s %11s %17s\n", m.c_str(), s.batches,
+      std::snprintf(line, sizeof line, "  %-16s %7d %13s %11d %7d/%-3d %10s %11s %17s %21s\n", m.c_str(), s.batches,
                     (fmt("%.1f", s.makespan_mape_pct) + " %").c_str(), a.cases, a.convergence_correct, a.cases,
                     cell(a.total_time_mape_pct, " %").c_str(), cell(a.bytes_mape_pct, " %").c_str(),
-                    cell(a.downtime_median_abs_err_ms, " ms").c_str());
+                    cell(a.downtime_median_abs_err_ms, " ms").c_str(), cell(a.downtime_median_rel_err_pct, " %").c_str());
       o << line;
     }
   }

@@ -57,7 +57,7 @@ BatchPrediction predict_batch(const MeasuredBatch& b, const std::string& model, 
                               double link_goodput);
 BatchReport build_batch_report(const BatchReportSettings& s);
 // --json: batches, migrations, convergence_correct, makespan_mape_pct, total_time_mape_pct,
-// bytes_mape_pct, downtime_median_abs_err_ms, baselines{name: the same}, and how it was tuned.
+// bytes_mape_pct, downtime_median_abs_err_ms, downtime_median_rel_err_pct, baselines{name: the same}, and how it was tuned.
 nlohmann::json batch_accuracy_json(const BatchReport& r);
 // The text report: per migration, per batch, the score table.
 std::string batch_report_text(const BatchReport& r);

@@ -30,7 +30,8 @@ TunedParameters default_parameters();
 //     background dirtying by Nelder-Mead on the model's absolute log errors of
 //     total time and bytes (L1, like the reported MAPE) and convergence mismatches;
 //     link speed (stop-and-copy), sync cost and downtime overhead on the absolute
-//     downtime errors; from 5 starting points, the best kept.
+//     downtime log errors (the send buffer is Linux's 4 MiB, not fitted); from 5
+//     starting points, the best kept.
 // Deterministic (fixed starts, fixed iteration budget). With no training
 // records it returns default_parameters() with a note saying so.
 TunedParameters tune_on_training_split(const std::vector<MeasuredMigration>& data);

@@ -209,3 +209,87 @@ TEST(PrecopyModel, SeriesOfRatesMatchesConstantRateWhenFlat) {
   sc.workload.series = {{0.0, 10000.0}, {1.0, 30000.0}};
   EXPECT_GT(model.predict(sc).transferred_bytes, constant.transferred_bytes);
 }
+
+namespace {
+// An idle 1 GiB guest: 64 MiB non-zero, 16 MiB of it at the top of RAM (after
+// the zero pages in the walk); no CPU, sync or completion costs, so the downtime
+// is the stop-and-copy's wire time alone.
+MigrationScenario idle_with_tail() {
+  MigrationScenario sc = base();
+  sc.memory = {1024.0, 64.0, 16.0};
+  sc.host.zero_page_ns = 0.0;
+  sc.host.downtime_overhead_ms = 0.0;
+  sc.host.link_mibps = 2000.0;
+  sc.host.first_pass_mibps = 250.0;
+  return sc;
+}
+double wire_bytes_per_ms(double mibps) { return mibps * 1048576.0 / 1000.0; }
+}  // namespace
+
+// The pages an idle guest leaves for the stop-and-copy are the top of RAM, which
+// the destination has never received: they go at the first-pass ceiling (the
+// destination faults in fresh RAM for each), not at the stopped guest's link
+// speed. downtime = bytes sent while paused / 250 MiB/s (the 8-byte end marker
+// aside), 8 times what the 2000 MiB/s link alone would take.
+TEST(PrecopyModel, NeverSentPagesInTheStopAndCopyGoAtTheFirstPassCeiling) {
+  const MigrationScenario sc = idle_with_tail();
+  const Prediction p = model.predict(sc);
+  ASSERT_TRUE(p.converged);
+  EXPECT_EQ(p.dirty_syncs, 3);                  // stopped in the first walk
+  ASSERT_GT(p.downtime_bytes, 1.0 * 1048576);   // part of the tail was left
+  ASSERT_LT(p.downtime_bytes, 16.5 * 1048576);  // ... and nothing else
+  const double copy_bytes = p.downtime_bytes - 8.0;
+  EXPECT_NEAR(p.downtime_ms, copy_bytes / wire_bytes_per_ms(250.0), 1e-6);
+  // No first-pass ceiling (0 = the link): the same bytes at link speed.
+  MigrationScenario fast = sc;
+  fast.host.first_pass_mibps = 0.0;
+  const Prediction f = model.predict(fast);
+  ASSERT_TRUE(f.converged);
+  EXPECT_NEAR(f.downtime_ms, (f.downtime_bytes - 8.0) / wire_bytes_per_ms(2000.0), 1e-6);
+}
+
+// The 4 MiB send buffer, empty at vm_stop because max-bandwidth (100 MiB/s) held
+// the stream below the path (250 MiB/s for never-sent pages), takes 4 MiB of the
+// stop-and-copy at once: 4 MiB / 250 MiB/s = 16 ms less. At max-bandwidth 400 MiB/s
+// the path (250) is the bottleneck, its buffer full at vm_stop: no gain.
+TEST(PrecopyModel, SendBufferGainIsJudgedAgainstTheFirstPassCeiling) {
+  MigrationScenario sc = idle_with_tail();
+  const Prediction base_p = model.predict(sc);
+  ASSERT_GT(base_p.downtime_bytes, 4.5 * 1048576);
+  sc.host.send_buffer_mib = 4.0;
+  const Prediction buffered = model.predict(sc);
+  EXPECT_NEAR(buffered.downtime_bytes, base_p.downtime_bytes, 1.0);
+  EXPECT_NEAR(base_p.downtime_ms - buffered.downtime_ms, 4.0 * 1048576 / wire_bytes_per_ms(250.0), 1e-6);
+
+  MigrationScenario bound = idle_with_tail();
+  bound.qemu.max_bandwidth_mibps = 400.0;  // above 250, below the 2000 link
+  const Prediction b0 = model.predict(bound);
+  bound.host.send_buffer_mib = 4.0;
+  const Prediction b1 = model.predict(bound);
+  EXPECT_EQ(b0.downtime_ms, b1.downtime_ms);
+}
+
+// ram.c keeps its place in the walk across bitmap syncs: a sync in the middle of
+// the first walk does not send the pages dirtied again before the rest of the
+// walk (the zero pages and the top of RAM). So a guest that needs several rounds
+// sends its 16 MiB tail before it is paused, and its stop-and-copy holds only
+// pages sent before, at the link's speed.
+TEST(PrecopyModel, TheWalkGoesOnAfterASyncSoTheTailIsNotLeftForTheStop) {
+  MigrationScenario sc = idle_with_tail();
+  sc.memory = {1024.0, 128.0, 16.0};
+  sc.workload.wss_mib = 64.0;
+  sc.workload.pages_per_sec = 8000.0;  // 31 MiB/s into a 64 MiB working set
+  // downtime-limit 300 ms at 100 MiB/s: a ~30 MiB threshold, above the 16 MiB tail,
+  // so a walk that kept the tail for later could sync (and stop) with it pending.
+  const Prediction p = model.predict(sc);
+  ASSERT_TRUE(p.converged);
+  ASSERT_GE(p.dirty_syncs, 4);
+  // The whole of RAM (the tail included) went out before the guest was paused.
+  ASSERT_GE(p.iteration_log.size(), 3u);
+  double before_stop = 0.0;
+  for (const auto& it : p.iteration_log) before_stop += it.stop_and_copy ? 0.0 : it.pages_sent;
+  EXPECT_GE(before_stop, 1024.0 * 256 - 1e-6);
+  // The stop-and-copy: pages dirtied again only, at 2000 MiB/s.
+  ASSERT_TRUE(p.iteration_log.back().stop_and_copy);
+  EXPECT_NEAR(p.downtime_ms, (p.downtime_bytes - 8.0) / wire_bytes_per_ms(2000.0), 1e-6);
+}

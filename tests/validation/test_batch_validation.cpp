@@ -159,7 +159,7 @@ TEST(BatchReport, FitsTheGoodputAndScoresTheEngineAgainstItsBaselines) {
   }
   const nlohmann::json j = batch_accuracy_json(r);
   for (const char* k : {"batches", "migrations", "convergence_correct", "makespan_mape_pct", "total_time_mape_pct",
-                        "bytes_mape_pct", "downtime_median_abs_err_ms", "baselines"}) {
+                        "bytes_mape_pct", "downtime_median_abs_err_ms", "downtime_median_rel_err_pct", "baselines"}) {
     EXPECT_TRUE(j.contains(k)) << k;
   }
   EXPECT_EQ(j["baselines"].size(), 3u);

@@ -76,6 +76,9 @@ TEST(ReportMath, ScoreExcludesTrainingAndNonConvergedFromErrors) {
   EXPECT_NEAR(*s.total_time_mape_pct, 10.0, 1e-9);
   EXPECT_NEAR(*s.bytes_mape_pct, 10.0, 1e-9);
   EXPECT_NEAR(*s.downtime_median_abs_err_ms, 15.0, 1e-9);
+  // |err| / measured: 5/10, 15/20, 40/30 -> 50 %, 75 %, 133 %: median 75 %.
+  ASSERT_TRUE(s.downtime_median_rel_err_pct.has_value());
+  EXPECT_NEAR(*s.downtime_median_rel_err_pct, 75.0, 1e-9);
 
   const AccuracyScore t = score(cmp, true);
   EXPECT_EQ(t.cases, 1);
@@ -92,7 +95,26 @@ TEST(ReportMath, NoCaseConvergedBothGivesNull) {
   EXPECT_FALSE(s.total_time_mape_pct.has_value());
   const auto j = to_json(s);
   EXPECT_TRUE(j["total_time_mape_pct"].is_null());
-  EXPECT_EQ(j.size(), 5u);
+  EXPECT_TRUE(j["downtime_median_rel_err_pct"].is_null());
+  EXPECT_EQ(j.size(), 6u);
+}
+
+// A measured downtime of 0 ms (QEMU reports whole milliseconds) has no relative
+// error: it counts in the absolute median, not in the relative one.
+TEST(ReportMath, RelativeDowntimeErrorSkipsZeroMeasuredDowntimes) {
+  const std::vector<MeasuredMigration> ms{measured(true, 1000, 100, 0), measured(true, 1000, 100, 4),
+                                          measured(true, 1000, 100, 10)};
+  const std::vector<Comparison> cmp{{&ms[0], predicted(true, 1000, 100, 2)},
+                                    {&ms[1], predicted(true, 1000, 100, 5)},
+                                    {&ms[2], predicted(true, 1000, 100, 13)}};
+  const AccuracyScore s = score(cmp, false);
+  EXPECT_NEAR(*s.downtime_median_abs_err_ms, 2.0, 1e-9);     // 2, 1, 3
+  EXPECT_NEAR(*s.downtime_median_rel_err_pct, 27.5, 1e-9);   // 25 %, 30 %
+  EXPECT_NEAR(to_json(s)["downtime_median_rel_err_pct"].get<double>(), 27.5, 1e-9);
+  // Only a 0 ms measurement: no relative error at all.
+  const AccuracyScore z = score({cmp[0]}, false);
+  EXPECT_TRUE(z.downtime_median_abs_err_ms.has_value());
+  EXPECT_FALSE(z.downtime_median_rel_err_pct.has_value());
 }
 
 TEST(ReportMath, RamOverBwBaseline) {

@@ -17,7 +17,8 @@ check "report --json exits 0" "[ $rc -eq 0 ]"
 check "report --json: exact keys and consistent numbers" "python3 - \"\$out\" '$T/cases.json' <<'PY'
 import json, sys, statistics
 d = json.loads(sys.argv[1]); cases = json.load(open(sys.argv[2]))['cases']
-keys = {'cases', 'convergence_correct', 'total_time_mape_pct', 'bytes_mape_pct', 'downtime_median_abs_err_ms'}
+keys = {'cases', 'convergence_correct', 'total_time_mape_pct', 'bytes_mape_pct', 'downtime_median_abs_err_ms',
+        'downtime_median_rel_err_pct'}
 assert set(d) == keys | {'baselines'}, sorted(d)
 assert set(d['baselines']) == {'geometric', 'cloudsim', 'ram_over_bw'}, sorted(d['baselines'])
 for b in d['baselines'].values(): assert set(b) == keys, sorted(b)
@@ -27,12 +28,15 @@ def score(model):
     both = [c for c in rows if c['measured']['converged'] and c['predicted'][model]['converged']]
     mape = lambda k: 100 * sum(abs(c['predicted'][model][k] - c['measured'][k]) / c['measured'][k] for c in both) / len(both)
     dt = statistics.median(abs(c['predicted'][model]['downtime_ms'] - c['measured']['downtime_ms']) for c in both)
-    return len(rows), ok, mape('total_time_ms'), mape('transferred_bytes'), dt
+    rel = statistics.median(100 * abs(c['predicted'][model]['downtime_ms'] - c['measured']['downtime_ms'])
+                            / c['measured']['downtime_ms'] for c in both if c['measured']['downtime_ms'] > 0)
+    return len(rows), ok, mape('total_time_ms'), mape('transferred_bytes'), dt, rel
 for name, s in [('qemu-precopy', d)] + list(d['baselines'].items()):
-    n, ok, t, b, dt = score(name)
+    n, ok, t, b, dt, rel = score(name)
     assert s['cases'] == n == 2 and s['convergence_correct'] == ok, (name, s, n, ok)
     assert abs(s['total_time_mape_pct'] - t) < 0.01 and abs(s['bytes_mape_pct'] - b) < 0.01, (name, s, t, b)
     assert abs(s['downtime_median_abs_err_ms'] - dt) < 0.01, (name, s, dt)
+    assert abs(s['downtime_median_rel_err_pct'] - rel) < 0.01, (name, s, rel)
 PY"
 again=$("$M" validate report "$TINY" --json)
 check "report is deterministic" "[ \"\$out\" = \"\$again\" ]"

@@ -64,6 +64,19 @@ std::vector<std::pair<std::string, bool>> split_lines(const std::string& text) {
 
 std::string where(const std::string& file, std::size_t line) { return file + ":" + std::to_string(line); }
 
+// The line as JSON; nullopt when it is not JSON (a torn or foreign line).
+std::optional<nlohmann::json> parse_line(const std::string& text) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error&) {
+    return std::nullopt;
+  }
+}
+
+nlohmann::json identity_json(const SweepIdentity& id) {
+  return {{"id", id.id}, {"points", id.points}, {"shard", id.shard}};
+}
+
 std::size_t point_of(const nlohmann::json& j, const std::string& at) {
   if (!j.is_object()) throw InputError(at + ": not a sweep line (expected a JSON object)");
   for (const char* k : {"point", "coordinates", "result"})
@@ -122,7 +135,7 @@ std::string sweep_fingerprint(const nlohmann::json& what) {
 std::string sweep_line(std::size_t point, const nlohmann::json& coordinates, const nlohmann::json& result,
                        const SweepIdentity* identity) {
   nlohmann::json j{{"point", point}, {"coordinates", coordinates}, {"result", result}};
-  if (identity) j["sweep"] = {{"id", identity->id}, {"points", identity->points}, {"shard", identity->shard}};
+  if (identity) j["sweep"] = identity_json(*identity);
   return j.dump();
 }
 
@@ -161,10 +174,8 @@ void SweepOutputFile::load(const std::string& file, bool torn_tail_allowed) {
     const auto& [text, ended] = lines[n];
     if (text.empty()) continue;
     const std::string at = where(file, n + 1);
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error&) {
+    auto parsed = parse_line(text);
+    if (!parsed) {
       if (torn_tail_allowed && !ended && n + 1 == lines.size()) {
         // Killed mid-write: drop the torn line, also from the file the next points go to.
         if (::truncate(file.c_str(), static_cast<off_t>(content.size() - text.size())) != 0)
@@ -174,6 +185,7 @@ void SweepOutputFile::load(const std::string& file, bool torn_tail_allowed) {
       }
       throw InputError(at + ": not a sweep line (malformed JSON)");
     }
+    nlohmann::json& j = *parsed;
     const std::size_t p = point_of(j, at);
     if (p >= points_.size() || j["coordinates"] != points_[p].coordinates)
       throw InputError(at + ": point " + std::to_string(p) + " " + j["coordinates"].dump() +
@@ -189,7 +201,7 @@ void SweepOutputFile::load(const std::string& file, bool torn_tail_allowed) {
                        (identity_ ? " (shard " + identity_->shard + ")" : std::string()));
     if (!ended && torn_tail_allowed) needs_newline_ = true;  // whole, but its newline was not written
     j.erase("sweep");
-    if (identity_) j["sweep"] = {{"id", identity_->id}, {"points", identity_->points}, {"shard", identity_->shard}};
+    if (identity_) j["sweep"] = identity_json(*identity_);
     lines_.emplace(p, j.dump());
   }
 }
@@ -254,12 +266,9 @@ std::string merge_sweep_parts(const std::vector<std::string>& parts) {
       const auto& [text, ended] = lines[n];
       if (text.empty()) continue;
       const std::string at = where(file, n + 1);
-      nlohmann::json j;
-      try {
-        j = nlohmann::json::parse(text);
-      } catch (const nlohmann::json::parse_error&) {
-        throw InputError(at + ": not a sweep line (malformed JSON" + (ended ? "" : ", cut short") + ")");
-      }
+      auto parsed = parse_line(text);
+      if (!parsed) throw InputError(at + ": not a sweep line (malformed JSON" + (ended ? "" : ", cut short") + ")");
+      nlohmann::json& j = *parsed;
       const std::size_t p = point_of(j, at);
       const auto s = j.value("sweep", nlohmann::json());
       if (!s.is_object() || !s.value("id", nlohmann::json()).is_string() ||

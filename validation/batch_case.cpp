@@ -31,8 +31,11 @@ double BatchCase::ram_mib_total() const {
 bool is_batch_matrix(const nlohmann::json& doc) { return doc.is_object() && doc.contains("batches"); }
 
 std::vector<BatchCase> read_batch_matrix_file(const std::string& path) {
+  return parse_batch_matrix(read_json_file(path), path);
+}
+
+std::vector<BatchCase> parse_batch_matrix(const nlohmann::json& doc, const std::string& path) {
   using R = NumberRule;
-  const nlohmann::json doc = read_json_file(path);
   JsonObject top(doc, path);
   top.string("description", "");
   ValidationCase defaults;

@@ -39,6 +39,8 @@ inline constexpr double kMaxLinkMbit = 100000.0;
 // Strict: unknown keys, wrong types and impossible values are InputErrors naming
 // the file, the batch and the field.
 std::vector<BatchCase> read_batch_matrix_file(const std::string& path);
+// The same for a document already read from `path` (which names it in messages).
+std::vector<BatchCase> parse_batch_matrix(const nlohmann::json& doc, const std::string& path);
 // Whether a matrix document is a batch matrix (has "batches").
 bool is_batch_matrix(const nlohmann::json& doc);
 

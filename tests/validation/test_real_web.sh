@@ -92,4 +92,20 @@ print(f"ok: {expected} requests, p50 {s['p50_ms']:.1f} ms, p99 {s['p99_ms']:.1f}
       f"{s['max_stall_ms']:.0f} ms >= downtime {downtime} ms, at [{g0:.2f}, {g1:.2f}] s within the migration "
       f"[{mig['start_s']:.2f}, {mig['end_s']:.2f}] s; FDB mwsrc -> mwdst")
 PY
+
+# Ctrl-C while the guests boot: exit 130, no QEMU, no namespace, dataset untouched.
+cp "$T/web.jsonl" "$T/before.jsonl"
+"$M" validate record-web "$SRC/validation/matrix/ci-web.json" --out "$T/web.jsonl" --work-root "$T/work" \
+    2>"$T/int.log" &
+pid=$!
+for _ in $(seq 1 300); do ip netns list | grep -q "^msim-w$pid-" && break; sleep 0.1; done
+sleep 1
+kill -INT $pid
+wait $pid; rc=$?
+[ $rc -eq 130 ] || { echo "FAIL: interrupted record-web exited $rc, expected 130"; cat "$T/int.log"; fail=1; }
+sleep 0.5
+if pgrep -f "$T/work" >/dev/null; then echo "FAIL: QEMU still running after Ctrl-C"; pgrep -af "$T/work"; fail=1; fi
+[ "$(leftovers)" -eq "$before" ] || { echo "FAIL: namespaces left after Ctrl-C: $(ip netns list | grep '^msim-')"; fail=1; }
+cmp -s "$T/web.jsonl" "$T/before.jsonl" || { echo "FAIL: dataset changed by an interrupted run"; fail=1; }
+[ $fail -eq 0 ] && echo "ok: Ctrl-C kills both QEMUs and removes the namespace"
 exit $fail

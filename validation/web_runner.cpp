@@ -35,6 +35,24 @@ LoadSpec load_spec(const WebCase& c, const std::string& netns, double duration_s
   return s;
 }
 
+// MIGSIM-WEB-READY, failing as soon as the web app or the web /init reports MIGSIM-WEB-ERROR
+// (wait_for_marker itself only knows the dirtier's MIGSIM-ERROR).
+std::string wait_for_web_app(GuestVm& vm, double timeout_s) {
+  const double deadline = monotonic_s() + timeout_s;
+  for (;;) {
+    try {
+      return wait_for_marker(vm, "MIGSIM-WEB-READY", 1.0);
+    } catch (const EnvironmentError&) {
+      vm.serial->refresh();
+      const auto err = vm.serial->find("MIGSIM-WEB-ERROR");
+      if (err != std::string::npos) {
+        throw EnvironmentError("guest (" + vm.role + ") reported: " + vm.serial->line_at(err));
+      }
+      if (monotonic_s() > deadline || !vm.proc->alive()) throw;
+    }
+  }
+}
+
 }  // namespace
 
 std::string default_web_image_dir() { return source_dir() + "/validation/guest/build-web"; }
@@ -71,7 +89,7 @@ WebRunOutput run_web_case(const WebCase& c, const GuestImage& image, const Runne
                 {WebLink::nic_args(WebLink::source_tap()), cmdline});
     env["qemu_version"] = src.qmp.execute("query-version")["qemu"];
     const std::string ready = wait_for_marker(src, "MIGSIM-READY", opt.boot_timeout_s);
-    const std::string web_ready = wait_for_marker(src, "MIGSIM-WEB-READY", opt.boot_timeout_s);
+    const std::string web_ready = wait_for_web_app(src, opt.boot_timeout_s);
     const double ready_ms = (monotonic_s() - boot_t0) * 1000.0;
     const std::size_t ready_pos = src.serial->find("MIGSIM-READY");
     say("guest ready after " + std::to_string(static_cast<int>(ready_ms)) + " ms: " + web_ready);

@@ -356,6 +356,7 @@ int run_probe(const ValidateOptions& o) {
 }  // namespace
 
 void add_validate_command(CLI::App& app, Action& action);
+void add_validate_record_web(CLI::App& validate, Action& action);  // cmd_validate_web.cpp
 static const CommandRegistrar kRegisterValidate(60, "validate", add_validate_command);
 
 void add_validate_command(CLI::App& app, Action& action) {
@@ -421,6 +422,8 @@ void add_validate_command(CLI::App& app, Action& action) {
   tune->add_option("dataset", o->datasets, "Dataset(s) (JSON lines)")->required();
   tune->add_option("--out", o->profile_out, "Profile JSON to write")->required();
   tune->callback([o, &action] { action = [o] { return run_report(*o, true); }; });
+
+  add_validate_record_web(*v, action);
 }
 
 }  // namespace migsim::cli

@@ -82,7 +82,7 @@ namespace {
 std::vector<std::string> qemu_argv(const std::string& qemu, const std::string& accel,
                                    const ValidationCase& c, const GuestImage& img,
                                    const std::string& dir, const std::string& role,
-                                   const std::string& incoming) {
+                                   const std::string& incoming, const GuestExtras& extras) {
   std::ostringstream ram;
   ram << static_cast<long long>(c.ram_mib) << "M";
   std::vector<std::string> a{qemu,
@@ -95,9 +95,11 @@ std::vector<std::string> qemu_argv(const std::string& qemu, const std::string& a
                              "-name", "migsim-" + role,
                              "-kernel", img.kernel,
                              "-initrd", img.initrd,
-                             "-append", img.base_cmdline + " " + c.kernel_cmdline_keys(),
+                             "-append", img.base_cmdline + " " + c.kernel_cmdline_keys() +
+                                 (extras.cmdline.empty() ? "" : " " + extras.cmdline),
                              "-serial", "file:" + dir + "/" + role + "-serial.log",
                              "-qmp", "unix:" + dir + "/" + role + ".qmp,server=on,wait=off"};
+  a.insert(a.end(), extras.qemu_args.begin(), extras.qemu_args.end());
   if (!incoming.empty()) {
     a.push_back("-incoming");
     a.push_back(incoming);
@@ -118,9 +120,10 @@ double last_heartbeat_t(const SerialLog& s) {
 
 void start_guest(GuestVm& vm, const std::string& qemu_path, const std::string& accel,
                  const ValidationCase& c, const GuestImage& img, const std::string& dir,
-                 const std::string& role, const std::string& incoming, const std::string& netns) {
+                 const std::string& role, const std::string& incoming, const std::string& netns,
+                 const GuestExtras& extras) {
   vm.role = role;
-  vm.proc = std::make_unique<ChildProcess>(qemu_argv(qemu_path, accel, c, img, dir, role, incoming),
+  vm.proc = std::make_unique<ChildProcess>(qemu_argv(qemu_path, accel, c, img, dir, role, incoming, extras),
                                            dir + "/" + role + "-qemu.log", netns);
   vm.serial = std::make_unique<SerialLog>(dir + "/" + role + "-serial.log");
   ChildProcess* p = vm.proc.get();

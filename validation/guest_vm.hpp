@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -54,12 +55,20 @@ struct GuestVm {
   std::string role;
 };
 
+// What a harness adds to a guest's QEMU beyond the case: devices (e.g. a NIC) and kernel
+// command line keys (e.g. the web app's migweb.*).
+struct GuestExtras {
+  std::vector<std::string> qemu_args;
+  std::string cmdline;
+};
+
 // Starts QEMU for `c` as `role` (files `dir/role-*`); `incoming` non-empty =
 // a destination waiting on that URI; `netns` non-empty = inside that network
 // namespace (/run/netns/NAME). Connects QMP.
 void start_guest(GuestVm& vm, const std::string& qemu_path, const std::string& accel,
                  const ValidationCase& c, const GuestImage& img, const std::string& dir,
-                 const std::string& role, const std::string& incoming, const std::string& netns = "");
+                 const std::string& role, const std::string& incoming, const std::string& netns = "",
+                 const GuestExtras& extras = {});
 
 // Waits for `marker` on the guest's console; returns its line. Fails early on
 // MIGSIM-ERROR or a QEMU that exited.

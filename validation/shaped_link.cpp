@@ -12,6 +12,7 @@
 
 #include "sim/input_error.hpp"
 #include "validation/command.hpp"
+#include "validation/stale_netns.hpp"
 
 namespace migsim::validation {
 
@@ -123,30 +124,7 @@ nlohmann::json ShapedLink::describe() const {
   return j;
 }
 
-int ShapedLink::remove_stale() {
-  namespace fs = std::filesystem;
-  int removed = 0;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator("/run/netns", ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind("msim-s", 0) != 0 && name.rfind("msim-d", 0) != 0) continue;
-    const std::string rest = name.substr(6);
-    const auto dash = rest.find('-');
-    if (dash == std::string::npos) continue;
-    pid_t pid = 0;
-    try {
-      pid = static_cast<pid_t>(std::stol(rest.substr(0, dash)));
-    } catch (...) {
-      continue;
-    }
-    if (pid == ::getpid() || (pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM))) continue;
-    try {
-      if (run_command({"ip", "netns", "delete", name}).status == 0) ++removed;
-    } catch (...) {
-    }
-  }
-  return removed;
-}
+int ShapedLink::remove_stale() { return remove_stale_netns({"msim-s", "msim-d"}); }
 
 bool ShapedLink::available(std::string* why) {
   try {

@@ -5,21 +5,8 @@
 # that nothing is left behind (namespace, qdisc, QEMU), also after Ctrl-C.
 # Skips (exit 77) only when QEMU cannot boot the guest or namespaces cannot be made.
 set -u
-M=${MIGSIM:?set MIGSIM to the migsim binary}
-SRC=${SRC:?set SRC to the source tree}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-probe=$("$M" validate probe --timeout-s 120 2>&1); rc=$?
-if [ $rc -ne 0 ]; then
-  echo "SKIP: QEMU cannot boot the validation guest on this machine: $probe"
-  exit 77
-fi
-if ! ip netns add "msim-s$$-cicheck" 2>"$T/ns.err"; then
-  echo "SKIP: cannot create network namespaces here: $(cat "$T/ns.err")"
-  exit 77
-fi
-ip netns delete "msim-s$$-cicheck"
-leftovers() { ip netns list | grep -c '^msim-' ; }
+source "$(dirname "$0")/real_qemu_preamble.sh"
+require_netns msim-s
 before=$(leftovers)
 "$M" validate record "$SRC/validation/matrix/ci-batch-smoke.json" --out "$T/batch.jsonl" || {
   echo "FAIL: validate record exited $?"; exit 1; }

@@ -5,15 +5,7 @@
 # and lands within a generous bound. Skips (exit 77) only when QEMU cannot boot
 # the validation guest at all.
 set -u
-M=${MIGSIM:?set MIGSIM to the migsim binary}
-SRC=${SRC:?set SRC to the source tree}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-probe=$("$M" validate probe --timeout-s 120 2>&1); rc=$?
-if [ $rc -ne 0 ]; then
-  echo "SKIP: QEMU cannot boot the validation guest on this machine: $probe"
-  exit 77
-fi
+source "$(dirname "$0")/real_qemu_preamble.sh"
 echo "$probe"
 "$M" validate record "$SRC/validation/matrix/ci-smoke.json" --out "$T/smoke.jsonl" || {
   echo "FAIL: validate record exited $?"; exit 1; }

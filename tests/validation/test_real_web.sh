@@ -8,21 +8,8 @@
 # validation/web_record.hpp, and that no namespace or QEMU is left behind.
 # Skips (exit 77) only when QEMU cannot boot the guest or namespaces cannot be made.
 set -u
-M=${MIGSIM:?set MIGSIM to the migsim binary}
-SRC=${SRC:?set SRC to the source tree}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-probe=$("$M" validate probe --timeout-s 120 2>&1); rc=$?
-if [ $rc -ne 0 ]; then
-  echo "SKIP: QEMU cannot boot the validation guest on this machine: $probe"
-  exit 77
-fi
-if ! ip netns add "msim-w$$-cicheck" 2>"$T/ns.err"; then
-  echo "SKIP: cannot create network namespaces here: $(cat "$T/ns.err")"
-  exit 77
-fi
-ip netns delete "msim-w$$-cicheck"
-leftovers() { ip netns list | grep -c '^msim-' ; }
+source "$(dirname "$0")/real_qemu_preamble.sh"
+require_netns msim-w
 before=$(leftovers)
 mkdir -p "$T/req" "$T/work"
 "$M" validate record-web "$SRC/validation/matrix/ci-web.json" --out "$T/web.jsonl" --requests-dir "$T/req" \

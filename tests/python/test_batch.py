@@ -34,7 +34,7 @@ def test_batch_dict_schedule_and_out(migsim, tmp_path):
 def test_bad_batch_is_a_value_error_with_the_commands_text(migsim, tmp_path):
     with open(DRAIN) as f:
         doc = json.load(f)
-    doc["migrations"][0]["from"] = "host:99"
+    doc["migrations"][0]["ram_mib"] = 0
     path = write_json(tmp_path / "bad.json", doc)
     status, _, err = cli("batch", path)
     assert status == 2 and path in err

@@ -88,8 +88,9 @@ def _with_tables(native_call, fields, names, out_dir, fmt, frames, tables):
         return result
     # No out_dir: the files go to a temporary folder, read back, then removed.
     # Without pandas, JSON lines (typed values) rather than CSV (strings).
-    fmt = "csv" if (frames and _pd is not None) else "jsonl"
-    fields["format"] = fmt
+    # (A format that is neither is left for the C++ side to reject, as the command does.)
+    if fmt in ("csv", "jsonl"):
+        fmt = fields["format"] = "csv" if (frames and _pd is not None) else "jsonl"
     with tempfile.TemporaryDirectory(prefix="migsim-") as tmp:
         fields["out_dir"] = tmp
         result = json.loads(native_call(_request(fields)))

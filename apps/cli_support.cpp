@@ -12,8 +12,8 @@
 #include <thread>
 
 #include "models/model_registry.hpp"
+#include "models/model_selection.hpp"
 #include "sim/input_error.hpp"
-#include "sim/name_list.hpp"
 
 namespace migsim::cli {
 
@@ -88,25 +88,10 @@ std::function<void(std::string_view)> stdout_sink() {
 
 std::vector<std::unique_ptr<models::MigrationModel>> models_for_flag(const std::string& flag,
                                                                     const std::string& which) {
-  std::vector<std::unique_ptr<models::MigrationModel>> out;
-  if (which == "all") {
-    for (const auto& n : models::predictor_names()) out.push_back(models::make_migration_model(n));
-    return out;
-  }
-  const models::ModelEntry* e = models::find_model(which);
-  if (!e || e->role != models::ModelRole::Predictor) {
-    throw InputError(flag + ": unknown model '" + which + "' (expected " +
-                     join_names(model_flag_choices(), " or ") + ")");
-  }
-  out.push_back(e->make_model());
-  return out;
+  return models::models_named(flag, which);
 }
 
-std::vector<std::string> model_flag_choices() {
-  std::vector<std::string> out = models::predictor_names();
-  out.emplace_back("all");
-  return out;
-}
+std::vector<std::string> model_flag_choices() { return models::model_choices(); }
 
 std::string model_flag_help() {
   std::string out;

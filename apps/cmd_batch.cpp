@@ -4,17 +4,12 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <sstream>
 
 #include "apps/commands.hpp"
 #include "apps/out_dir_flags.hpp"
-#include "experiments/migration_batch.hpp"
-#include "experiments/run_outputs.hpp"
+#include "experiments/batch_job.hpp"
 #include "models/precopy_types.hpp"
-#include "models/scenario_json.hpp"
-#include "sim/json_input.hpp"
-#include "traces/atomic_file.hpp"
 
 namespace migsim::cli {
 
@@ -27,18 +22,17 @@ struct BatchOptions {
 };
 
 int run_batch_command(const BatchOptions& o) {
-  const traces::RecordFormat format = out_dir_format(o.out_dir);
-  std::optional<experiments::OutputFolder> folder;
-  if (!o.out_dir.dir.empty()) folder.emplace(o.out_dir.dir, format, "--out-dir");
-  const nlohmann::json doc = read_json_file(o.file);
-  models::HostProfile profile;
-  if (!o.profile.empty()) profile = models::read_host_profile_file(o.profile);
-  experiments::MigrationBatch batch = experiments::read_migration_batch(doc, o.file, profile);
-  if (!o.schedule.empty()) batch.schedule = experiments::parse_batch_schedule_flag(o.schedule, "--schedule");
-  const experiments::BatchResult r = experiments::run_migration_batch(batch);
-  const nlohmann::json j = experiments::to_json(r);
-  if (!o.out.empty()) traces::write_file_atomically(o.out, j.dump(2) + "\n");
-  if (folder) experiments::write_batch_outputs(*folder, r, j);
+  experiments::BatchJobRequest req;
+  req.path = o.file;
+  req.schedule = o.schedule;
+  req.profile_path = o.profile;
+  req.out = o.out;
+  req.out_dir = o.out_dir.dir;
+  req.format = out_dir_format(o.out_dir);
+  const experiments::BatchJob job = experiments::run_batch_job(req);
+  const experiments::MigrationBatch& batch = job.batch;
+  const experiments::BatchResult& r = job.result;
+  const nlohmann::json& j = job.summary;
   if (o.json) {
     print_json(j.dump(2));
     return 0;

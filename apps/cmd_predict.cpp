@@ -9,6 +9,7 @@
 #include "experiments/prediction_batch.hpp"
 #include "models/migration_model.hpp"
 #include "models/model_registry.hpp"
+#include "models/prediction_document.hpp"
 #include "models/prediction_json.hpp"
 #include "models/scenario_json.hpp"
 #include "sim/input_error.hpp"
@@ -133,15 +134,7 @@ int run_predict(const PredictOptions& o) {
   const models::MigrationScenario sc = scenario_from_flags(o);
   const auto ms = models_for_flag("--model", o.model);
   if (o.json) {
-    if (ms.size() == 1) {
-      print_json(models::to_json(ms[0]->predict(sc)).dump(2));
-    } else {
-      nlohmann::json all = models::to_json(ms[0]->predict(sc));
-      for (std::size_t i = 1; i < ms.size(); ++i) {
-        all["baselines"][ms[i]->name()] = models::to_json(ms[i]->predict(sc));
-      }
-      print_json(all.dump(2));
-    }
+    print_json(models::prediction_document(sc, ms).dump(2));
     return 0;
   }
   for (std::size_t i = 0; i < ms.size(); ++i) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 
+#include "experiments/cluster_job.hpp"
 #include "experiments/cluster_setup.hpp"
 #include "experiments/cluster_sweep.hpp"
 #include "experiments/host_evacuation.hpp"
@@ -219,23 +220,24 @@ int run_command(const RunOptions& o) {
   }
   if (!o.evacuate.empty()) return run_evacuation(o, req);
   const auto t0 = std::chrono::steady_clock::now();
-  experiments::ClusterRun run = experiments::prepare_cluster_run(req);
-  std::vector<sim::EngineObserver*> observers;
-  std::unique_ptr<experiments::RunOutputs> outputs;
-  if (!o.out_dir.dir.empty()) {
-    outputs = std::make_unique<experiments::RunOutputs>(o.out_dir.dir, format);
-    observers.push_back(outputs.get());
-  }
+  experiments::ClusterJobOptions job_options;
+  job_options.out_dir = o.out_dir.dir;
+  job_options.format = format;
   std::unique_ptr<RunProgress> progress;
-  if (progress_wanted(o.quiet)) {
-    progress = std::make_unique<RunProgress>(run.spec.options.duration_s, true);
-    observers.push_back(progress.get());
-  }
-  const sim::ClusterResult r = experiments::run_cluster(run, observers);
+  job_options.observers = [&](const experiments::ClusterRun& run) {
+    std::vector<sim::EngineObserver*> observers;
+    if (progress_wanted(o.quiet)) {
+      progress = std::make_unique<RunProgress>(run.spec.options.duration_s, true);
+      observers.push_back(progress.get());
+    }
+    return observers;
+  };
+  const experiments::ClusterJob job = experiments::run_cluster_job(req, job_options);
   if (progress) progress->finish();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const nlohmann::json summary = experiments::run_summary(run, r);
-  if (outputs) outputs->commit(summary);
+  const experiments::ClusterRun& run = job.run;
+  const sim::ClusterResult& r = job.result;
+  const nlohmann::json& summary = job.summary;
   if (o.json) {
     print_json(summary.dump(2));
   } else {

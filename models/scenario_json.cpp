@@ -158,6 +158,15 @@ MigrationScenario scenario_from_json(JsonObject& o, const MigrationScenario& bas
   return sc;
 }
 
+MigrationScenario scenario_from_case(const nlohmann::json& doc, const std::string& where,
+                                     const MigrationScenario& base) {
+  JsonObject o(doc, where);
+  if (!o.has("ram_mib")) throw InputError(o.path("ram_mib") + " is required (the guest's RAM in MiB)");
+  MigrationScenario sc = scenario_from_json(o, base);
+  o.finish();
+  return sc;
+}
+
 void check_scenario(const MigrationScenario& sc,
                     const std::function<std::string(const char*)>& name_of) {
   const auto& m = sc.memory;

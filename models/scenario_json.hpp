@@ -13,6 +13,10 @@ namespace migsim::models {
 // (--ram-mib -> "ram_mib"). Unknown keys, wrong types and impossible values
 // raise InputError naming `where` and the field. Keys left out keep `base`'s values.
 MigrationScenario scenario_from_json(JsonObject& obj, const MigrationScenario& base);
+// A whole case on its own (the Python module's predict()): `doc` is one object of
+// those keys, ram_mib required ("where: ram_mib is required ..."), no other key.
+MigrationScenario scenario_from_case(const nlohmann::json& doc, const std::string& where,
+                                     const MigrationScenario& base);
 // Reads the optional keys of a host profile (HostProfile's field names).
 HostProfile host_profile_from_json(JsonObject& obj, const HostProfile& base);
 HostProfile read_host_profile_file(const std::string& path);

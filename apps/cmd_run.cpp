@@ -223,7 +223,7 @@ int run_command(const RunOptions& o) {
   std::vector<sim::EngineObserver*> observers;
   std::unique_ptr<experiments::RunOutputs> outputs;
   if (!o.out_dir.dir.empty()) {
-    outputs = std::make_unique<experiments::RunOutputs>(o.out_dir.dir, format);
+    outputs = std::make_unique<experiments::RunOutputs>(o.out_dir.dir, format, "--out-dir", run.app.get());
     observers.push_back(outputs.get());
   }
   std::unique_ptr<RunProgress> progress;

@@ -27,10 +27,16 @@ check "windows csv has phases" "grep -q ',stop-and-copy,' '$T/w.csv'"
 text=$("$M" validate report "$T/web.jsonl")
 check "text table lists runs and the accuracy" "grep -q 'w-report-bw80' <<<\"\$text\" && grep -q 'downtime-only' <<<\"\$text\""
 
-head -1 "$T/web.jsonl" | sed 's/"split":"train"/"split":"test"/' >"$T/bad-split.jsonl"
+edit() {  # OUT PYTHON-EXPR-ON-r: the first record, changed
+  python3 -c 'import json,sys; r=json.loads(open(sys.argv[1]).readline()); exec(sys.argv[3]); open(sys.argv[2],"w").write(json.dumps(r)+"\n")' "$T/web.jsonl" "$1" "$2"
+}
+edit "$T/bad-split.jsonl" 'r["split"]="test"'
 check_error "$T/bad-split.jsonl:1: split" "$M" validate report "$T/bad-split.jsonl" --json
-head -1 "$T/web.jsonl" | sed 's/"format":"migsim-web-run\/1",/"format":"migsim-web-run\/1","extra":1,/' >"$T/bad-key.jsonl"
+edit "$T/bad-key.jsonl" 'r["extra"]=1'
 check_error "$T/bad-key.jsonl:1: extra" "$M" validate report "$T/bad-key.jsonl" --json
-{ head -1 "$T/web.jsonl"; head -1 "$T/web.jsonl" | sed 's/"slo_ms":[0-9.]*/"slo_ms":-1/'; } >"$T/bad-slo.jsonl"
-check_error "$T/bad-slo.jsonl:2: app.slo_ms" "$M" validate report "$T/bad-slo.jsonl" --json
+edit "$T/bad-slo.jsonl" 'r["app"]["slo_ms"]=-1; r["run"]="other"'
+{ head -1 "$T/web.jsonl"; cat "$T/bad-slo.jsonl"; } >"$T/bad-slo2.jsonl"
+check_error "$T/bad-slo2.jsonl:2: app.slo_ms" "$M" validate report "$T/bad-slo2.jsonl" --json
+edit "$T/bad-win.jsonl" 'r["windows"][3]["p99_ms"]="slow"'
+check_error "$T/bad-win.jsonl:1: windows[3].p99_ms" "$M" validate report "$T/bad-win.jsonl" --json
 exit $fail

@@ -1,5 +1,6 @@
 #include "validation/web_dataset.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -48,14 +49,15 @@ std::vector<models::ThrottleStep> throttle_of(const nlohmann::json& rec, double 
       !tr["rows"].is_array()) {
     throw InputError(where + ": trajectory: expected {\"columns\": [...], \"rows\": [...]}");
   }
-  int t_col = -1, thr_col = -1;
+  std::size_t t_col = 0, thr_col = 0;
+  bool have_t = false, have_thr = false;
   for (std::size_t i = 0; i < tr["columns"].size(); ++i) {
-    if (tr["columns"][i] == "t_ms") t_col = static_cast<int>(i);
-    if (tr["columns"][i] == "cpu_throttle_pct") thr_col = static_cast<int>(i);
+    if (tr["columns"][i] == "t_ms") t_col = i, have_t = true;
+    if (tr["columns"][i] == "cpu_throttle_pct") thr_col = i, have_thr = true;
   }
-  if (t_col < 0 || thr_col < 0) return out;
+  if (!have_t || !have_thr) return out;
   for (const auto& row : tr["rows"]) {
-    if (!row.is_array() || row.size() <= static_cast<std::size_t>(std::max(t_col, thr_col)) ||
+    if (!row.is_array() || row.size() <= std::max(t_col, thr_col) ||
         !row[t_col].is_number() || !row[thr_col].is_number()) {
       throw InputError(where + ": trajectory.rows: expected numbers in t_ms and cpu_throttle_pct, got " +
                        json_snippet(row));

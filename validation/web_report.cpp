@@ -1,6 +1,8 @@
 #include "validation/web_report.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <sstream>
 
@@ -95,13 +97,18 @@ std::string fmt(const char* f, double v) {
   return b;
 }
 
-const char* phase_at(const std::optional<models::MigrationTimeline>& m, double t, double switchover_s) {
-  if (!m || t < m->start_s) return "none";
-  if (!m->converged) return t < m->end_s ? "pre-copy" : "none";
-  if (t < m->stop_s) return "pre-copy";
-  if (t < m->resume_s) return "stop-and-copy";
-  if (t < m->resume_s + switchover_s) return "switch-over";
-  return "none";
+// The migration phase a window [t, t + w) shows: the guest paused (stop-and-copy) or unreachable
+// (switch-over) if it was so at any time in it, else pre-copy if the pre-copy overlaps it.
+const char* phase_of_window(const std::optional<models::MigrationTimeline>& m, double t, double w,
+                            double switchover_s) {
+  if (!m) return "none";
+  auto overlaps = [&](double a, double b) { return a < t + w && b > t; };
+  if (m->converged) {
+    if (overlaps(m->stop_s, std::max(m->resume_s, m->stop_s + 1e-9))) return "stop-and-copy";
+    if (switchover_s > 0 && overlaps(m->resume_s, m->resume_s + switchover_s)) return "switch-over";
+    return overlaps(m->start_s, m->stop_s) ? "pre-copy" : "none";
+  }
+  return overlaps(m->start_s, m->end_s) ? "pre-copy" : "none";
 }
 
 }  // namespace
@@ -265,15 +272,14 @@ std::string web_windows_csv(const WebReport& r) {
     const auto& base = p.by_model.at(models::kAppBaselineModel).at("given").windows;
     for (std::size_t k = 0; k < run.windows.size(); ++k) {
       const auto& m = run.windows[k].requests;
-      const double mid = m.t_s + models::kAppWindowS / 2;
       auto at = [&](const std::vector<models::RequestWindow>& w) -> const models::RequestWindow* {
         return k < w.size() ? &w[k] : nullptr;
       };
       out << run.run << ',' << run.split << ',' << run.scenario << ',' << fmt("%.3f", m.t_s) << ','
-          << phase_at(p.given, mid, switchover_s) << ',' << cell(m.p50_ms) << ',' << cell(m.p99_ms) << ','
+          << phase_of_window(p.given, m.t_s, models::kAppWindowS, switchover_s) << ',' << cell(m.p50_ms) << ',' << cell(m.p99_ms) << ','
           << cell(m.throughput_rps) << ','
           << (run.windows[k].host_cpu_pct ? cell(*run.windows[k].host_cpu_pct) : std::string()) << ','
-          << phase_at(p.end_to_end, mid, switchover_s);
+          << phase_of_window(p.end_to_end, m.t_s, models::kAppWindowS, switchover_s);
       for (const auto* w : {at(given), at(e2e), at(base)}) {
         if (w) out << ',' << cell(w->p50_ms) << ',' << cell(w->p99_ms) << ',' << cell(w->throughput_rps);
         else out << ",,,";

@@ -76,7 +76,9 @@ WebReport build_web_report(const WebReportSettings& s);
 // baselines {"downtime-only": {...}}.
 nlohmann::json web_report_json(const WebReport& r);
 std::string web_report_text(const WebReport& r);
-// --windows: one CSV row per run and 0.1 s window, measured next to predicted.
+// --windows: one CSV row per run and 0.1 s window, measured next to predicted, with the phase
+// the window shows (stop-and-copy / switch-over if the guest was so at any time in it, else
+// pre-copy if it overlaps the pre-copy, else none), from the measured and the predicted phases.
 std::string web_windows_csv(const WebReport& r);
 
 }  // namespace migsim::validation

@@ -103,11 +103,12 @@ double predict_end_s(const AppParams& app, const MigrationTimeline& m) {
   return back + app.drain_s;
 }
 
-AppImpact app_impact(const AppImpactModel& model, const AppParams& app, const MigrationTimeline& m, double end_s) {
+AppImpact app_impact(const AppImpactModel& model, const AppParams& app, const MigrationTimeline& m, double end_s,
+                     double windows_end_s) {
   AppImpact a;
-  a.end_s = end_s;
+  a.end_s = std::max(end_s, windows_end_s);
   a.requests = model.simulate(app, m, end_s);
-  a.windows = request_windows(a.requests, kAppWindowS, end_s);
+  a.windows = request_windows(a.requests, kAppWindowS, a.end_s);
   a.summary = summarize_requests(a.requests, app.slo_ms, TimeInterval{m.start_s, m.end_s});
   return a;
 }

@@ -76,12 +76,15 @@ inline constexpr double kAppWindowS = 0.1;
 
 struct AppImpact {
   std::vector<RequestRecord> requests;
-  std::vector<RequestWindow> windows;  // kAppWindowS windows over [0, end_s)
+  std::vector<RequestWindow> windows;  // kAppWindowS windows over [0, end_s) (or windows_end_s)
   RequestSummary summary;              // p99_during over [m.start_s, m.end_s)
   double end_s = 0.0;
 };
 
-AppImpact app_impact(const AppImpactModel& model, const AppParams& app, const MigrationTimeline& m, double end_s);
+// Requests sent in [0, end_s); windows over [0, max(end_s, windows_end_s)) (a recording's windows
+// run on to its last answer).
+AppImpact app_impact(const AppImpactModel& model, const AppParams& app, const MigrationTimeline& m, double end_s,
+                     double windows_end_s = 0.0);
 // `predict --app`'s time axis: warmup_s of load, the migrate command, drain_s after the guest
 // is reachable again (after the migration's end when it does not converge).
 double predict_end_s(const AppParams& app, const MigrationTimeline& m);

@@ -32,7 +32,11 @@ std::size_t count(JsonObject& o, const char* key) {
 models::AppParams read_app(JsonObject o) {
   models::AppParams a;
   a.arrival_rps = o.number("arrival_rps", bounds::kRequestRateRps);
-  a.service_ms = o.number("service_ms", models::app_bounds::kServiceMs);
+  // null when no request completed before the migration (record-web): the run's p50 then.
+  const nlohmann::json& svc = o.raw("service_ms");
+  a.service_ms = svc.is_null() ? 0.0
+                               : check_bound(o.path("service_ms"), svc.is_number() ? svc.get<double>() : -1.0,
+                                             models::app_bounds::kServiceMs, json_snippet(svc));
   a.slo_ms = o.number("slo_ms", models::app_bounds::kServiceMs);
   a.timeout_ms = o.number("timeout_ms", bounds::kRequestTimeoutMs);
   if (o.has("work")) o.raw("work");  // the guest app's own knobs: not the model's business
@@ -169,6 +173,12 @@ WebRun web_run_from_record(const nlohmann::json& rec, const std::string& where) 
   }
   for (auto& w : o.array_of_objects("windows")) r.windows.push_back(read_window(std::move(w)));
   r.summary = read_summary(o.object("summary"), r.migration.has_value());
+  if (!(r.app.service_ms > 0.0)) {
+    if (!(std::isfinite(r.summary.p50_ms) && r.summary.p50_ms > 0.0)) {
+      throw InputError(where + ": app.service_ms: null and no p50_ms in the summary to take instead");
+    }
+    r.app.service_ms = r.summary.p50_ms;
+  }
   o.raw("env");
   o.finish();
   return r;

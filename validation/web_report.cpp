@@ -123,7 +123,8 @@ models::AppParams fitted_app(const WebRun& run, const WebFit& fit) {
 
 models::AppImpact predict_run(const models::AppImpactModel& model, const models::AppParams& app, const WebRun& run,
                               const models::MigrationTimeline& m) {
-  return models::app_impact(model, app, m, run.duration_s);
+  return models::app_impact(model, app, m, run.duration_s,
+                            static_cast<double>(run.windows.size()) * models::kAppWindowS - 1e-9);
 }
 
 WebFit fit_on_training_runs(const std::vector<WebRun>& runs) {

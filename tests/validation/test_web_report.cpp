@@ -94,6 +94,11 @@ TEST(WebDataset, BadRecordsNameFileLineAndField) {
   EXPECT_NE(error_of([](auto& j) { j["app"].erase("slo_ms"); }).find("bad.jsonl:1: app.slo_ms"), std::string::npos)
       << error_of([](auto& j) { j["app"].erase("slo_ms"); });
   EXPECT_NE(error_of([](auto& j) { j["app"]["arrival_rps"] = -3; }).find("-3"), std::string::npos);
+  // record-web writes service_ms null when nothing completed before the migration: the run's p50.
+  EXPECT_EQ(error_of([](auto& j) { j["app"]["service_ms"] = nullptr; }), "");
+  const auto runs = parse_web_dataset(one_record([](auto& j) { j["app"]["service_ms"] = nullptr; }), "n.jsonl");
+  EXPECT_DOUBLE_EQ(runs[0].app.service_ms, runs[0].summary.p50_ms);
+  EXPECT_NE(error_of([](auto& j) { j["app"]["service_ms"] = "fast"; }).find("app.service_ms"), std::string::npos);
   EXPECT_NE(error_of([](auto& j) { j["migration"] = nullptr; }).find("migration"), std::string::npos);
   EXPECT_NE(error_of([](auto& j) { j["windows"][2]["p99_ms"] = "slow"; }).find("windows[2].p99_ms"),
             std::string::npos)

@@ -1,12 +1,17 @@
 // `migsim predict`: one pre-copy migration (or a batch file of them), predicted
 // by the QEMU-faithful model, optionally next to the baselines.
+#include <cmath>
 #include <cstdio>
+#include <optional>
 #include <iostream>
 #include <memory>
 #include <sstream>
 
 #include "apps/commands.hpp"
 #include "experiments/prediction_batch.hpp"
+#include "models/app_impact_model.hpp"
+#include "models/app_model_registry.hpp"
+#include "models/app_params.hpp"
 #include "models/migration_model.hpp"
 #include "models/model_registry.hpp"
 #include "models/prediction_document.hpp"
@@ -14,6 +19,7 @@
 #include "models/scenario_json.hpp"
 #include "sim/input_error.hpp"
 #include "sim/json_input.hpp"
+#include "sim/name_list.hpp"
 
 namespace migsim::cli {
 
@@ -27,6 +33,7 @@ struct PredictOptions {
               throttle_trigger = "50";
   bool auto_converge = false, tailslow = false, json = false, no_detail = false;
   std::string profile, batch, model = models::kDefaultModel, jobs = "0";
+  std::string app, app_model = models::kDefaultAppModel;
 };
 
 std::string flag_of(const char* key) {
@@ -108,6 +115,29 @@ void print_table(const models::Prediction& p, std::ostream& out) {
   out << "  (* = stop-and-copy, guest paused)\n";
 }
 
+// --app: what the application's users see around this migration (models/app_impact_model.hpp).
+struct AppRun {
+  models::AppParams params;
+  std::unique_ptr<models::AppImpactModel> model;
+};
+
+models::AppImpact predict_app(const AppRun& a, const models::Prediction& p) {
+  const auto timeline = models::timeline_from_prediction(p, a.params.warmup_s);
+  return models::app_impact(*a.model, a.params, timeline, models::predict_end_s(a.params, timeline));
+}
+
+void print_app(const AppRun& a, const models::AppImpact& x, std::ostream& out) {
+  const auto& s = x.summary;
+  out << "\napp (" << a.model->name() << ", " << num(a.params.arrival_rps, 0) << " requests/s, service "
+      << num(a.params.service_ms) << " ms, SLO " << num(a.params.slo_ms, 0) << " ms; migrate at "
+      << num(a.params.warmup_s) << " s of " << num(x.end_s) << " s of load)\n"
+      << "  requests       " << s.requests << " (" << s.requests_over_slo << " over the SLO, " << s.timeouts
+      << " timeouts)\n"
+      << "  p50 / p99      " << num(s.p50_ms) << " / " << num(s.p99_ms) << " ms\n"
+      << "  p99 migrating  " << (s.p99_during_ms && std::isfinite(*s.p99_during_ms) ? num(*s.p99_during_ms) : std::string("-"))
+      << " ms\n"
+      << "  longest stall  " << num(s.max_stall_ms) << " ms\n";
+}
 
 int run_batch(const PredictOptions& o, const models::MigrationScenario& defaults) {
   const auto ms = models_for_flag("--model", o.model);
@@ -125,6 +155,15 @@ int run_batch(const PredictOptions& o, const models::MigrationScenario& defaults
 }
 
 int run_predict(const PredictOptions& o) {
+  std::optional<AppRun> app;
+  if (!o.app.empty()) {
+    if (!o.batch.empty()) throw InputError("--app: not with --batch (one migration at a time)");
+    app = AppRun{models::read_app_params_file(o.app), models::make_app_model(o.app_model)};
+    if (!app->model) {
+      throw InputError("--app-model: unknown value \"" + o.app_model + "\" (expected one of: " +
+                       join_names(models::app_model_names()) + ")");
+    }
+  }
   if (!o.batch.empty()) {
     models::MigrationScenario defaults;
     if (!o.profile.empty()) defaults.host = models::read_host_profile_file(o.profile);
@@ -134,12 +173,16 @@ int run_predict(const PredictOptions& o) {
   const models::MigrationScenario sc = scenario_from_flags(o);
   const auto ms = models_for_flag("--model", o.model);
   if (o.json) {
-    print_json(models::prediction_document(sc, ms).dump(2));
+    print_json(models::prediction_document(sc, ms, [&](nlohmann::json& j, const models::Prediction& p) {
+                 if (app) j["app"] = models::app_json(predict_app(*app, p));
+               }).dump(2));
     return 0;
   }
   for (std::size_t i = 0; i < ms.size(); ++i) {
     if (i) std::cout << "\n";
-    print_table(ms[i]->predict(sc), std::cout);
+    const models::Prediction p = ms[i]->predict(sc);
+    print_table(p, std::cout);
+    if (app) print_app(*app, predict_app(*app, p), std::cout);
   }
   return 0;
 }
@@ -200,6 +243,10 @@ void add_predict_command(CLI::App& app, Action& action) {
                   "JSON file {\"cases\": [{\"name\":..., \"ram_mib\":..., ...}]}; keys are the "
                   "flags' names with underscores");
   sub->add_option("--jobs", o->jobs, "--batch: worker threads (default: all cores)");
+  sub->add_option("--app", o->app,
+                  "APP.json (arrival_rps, service_ms, slo_ms, ...; README 'Application impact'): also "
+                  "predict what the web application's requests see (JSON: \"app\")");
+  sub->add_option("--app-model", o->app_model, "--app: queue (default) or downtime-only");
   sub->add_flag("--json", o->json, "Print one JSON object instead of a table");
   sub->add_flag("--no-detail", o->no_detail, "Leave out the per-iteration detail");
   sub->callback([o, &action] { action = [o] { return run_predict(*o); }; });

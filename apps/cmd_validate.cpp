@@ -32,6 +32,8 @@
 #include "validation/shaped_link.hpp"
 #include "validation/validation_case.hpp"
 #include "validation/validation_dataset.hpp"
+#include "validation/web_dataset.hpp"
+#include "validation/web_report.hpp"
 
 namespace migsim::cli {
 
@@ -48,7 +50,7 @@ struct ValidateOptions {
   std::string work_root = "/tmp";
   bool keep_work = false, dry_run = false;
   std::vector<std::string> datasets;
-  std::string plot, cases_json, profile_out, profile;
+  std::string plot, cases_json, profile_out, profile, windows_csv;
   std::vector<std::string> train_on;
   std::string accel = "tcg";
   double probe_timeout_s = 60;
@@ -255,7 +257,17 @@ int run_batch_report(const ValidateOptions& o) {
   return 0;
 }
 
+// `report` of a web dataset (validation/web_report.hpp).
+int run_web_report(const ValidateOptions& o) {
+  if (o.datasets.size() != 1) throw InputError("dataset: a web report reads one dataset, got " + std::to_string(o.datasets.size()));
+  const validation::WebReport r = validation::build_web_report({o.datasets.front(), o.profile});
+  if (!o.windows_csv.empty()) traces::write_file_atomically(o.windows_csv, validation::web_windows_csv(r));
+  std::cout << (o.json ? validation::web_report_json(r).dump(2) + "\n" : validation::web_report_text(r));
+  return 0;
+}
+
 int run_report(const ValidateOptions& o, bool tune_only) {
+  if (!tune_only && validation::is_web_dataset(o.datasets.front())) return run_web_report(o);
   if (!tune_only && validation::is_batch_dataset(o.datasets.front())) return run_batch_report(o);
   const validation::DatasetReport r =
       validation::build_dataset_report({o.datasets, o.train_on, o.no_tune, !tune_only});
@@ -404,6 +416,8 @@ void add_validate_command(CLI::App& app, Action& action) {
   rep->add_option("--profile", o->profile,
                   "Batch datasets: host profile file when no --train-on is given "
                   "(default validation/profiles/tcg-loopback.json)");
+  rep->add_option("--windows", o->windows_csv,
+                  "Web datasets: write measured vs predicted p50/p99/throughput per 0.1 s window and run (CSV)");
   rep->callback([o, &action] { action = [o] { return run_report(*o, false); }; });
 
   CLI::App* probe = v->add_subcommand(

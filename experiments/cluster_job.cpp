@@ -11,7 +11,7 @@ ClusterJob run_cluster_job(const ClusterRunRequest& req, const ClusterJobOptions
   std::vector<sim::EngineObserver*> observers;
   std::unique_ptr<RunOutputs> outputs;
   if (!options.out_dir.empty()) {
-    outputs = std::make_unique<RunOutputs>(options.out_dir, options.format, options.out_dir_flag);
+    outputs = std::make_unique<RunOutputs>(options.out_dir, options.format, options.out_dir_flag, job.run.app.get());
     observers.push_back(outputs.get());
   }
   if (options.observers) {

@@ -48,6 +48,8 @@ ClusterRun prepare_cluster_run(const ClusterRunRequest& req) {
                                            models::power_model_from_json(j, where));
                                      });
 
+  run.app = make_app_accounting(sc, static_cast<int>(run.spec.vms.size()));
+
   const std::string policy = req.policy.empty() ? (sc.policy.is_null() ? "" : policies::kRulePolicyName) : req.policy;
   if (policy.empty()) {
     throw InputError("--policy: required (" + req.scenario_path +
@@ -74,6 +76,7 @@ ClusterRun prepare_cluster_run(const ClusterRunRequest& req) {
 
 sim::ClusterResult run_cluster(ClusterRun& run, const std::vector<sim::EngineObserver*>& observers) {
   sim::ClusterEngine engine(std::move(run.spec), *run.policy, *run.timer);
+  if (run.app) engine.add_observer(run.app.get());
   for (sim::EngineObserver* o : observers) engine.add_observer(o);
   return engine.run();
 }
@@ -84,6 +87,7 @@ nlohmann::json run_summary(const ClusterRun& run, const sim::ClusterResult& r) {
   j["workload"] = run.workload;
   j["migration_model"] = run.timer->name();
   j["seed"] = run.seed;
+  if (run.app) run.app->add_to_summary(j, r.simulated_s);
   return j;
 }
 

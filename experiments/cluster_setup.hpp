@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "experiments/app_sla.hpp"
 #include "sim/cluster_result.hpp"
 #include "sim/cluster_scenario.hpp"
 #include "sim/cluster_spec.hpp"
@@ -36,10 +37,13 @@ struct ClusterRun {
   std::unique_ptr<sim::ConsolidationPolicy> policy;
   std::string workload;  // where the demand came from, for the summary
   std::uint64_t seed = 42;
+  // The users' SLA of the scenario's "app" (experiments/app_sla.hpp); nullptr without one.
+  std::unique_ptr<AppSlaAccounting> app;
 };
 
 ClusterRun prepare_cluster_run(const ClusterRunRequest& req);
-// Runs the simulation (consumes run.spec), telling `observers` what happens (not owned).
+// Runs the simulation (consumes run.spec), telling run.app first, then `observers` what
+// happens (not owned).
 sim::ClusterResult run_cluster(ClusterRun& run, const std::vector<sim::EngineObserver*>& observers = {});
 // The summary of `migsim run --json` (and of summary.json): the result, the
 // scenario's name, the workload, the migration model and the seed.

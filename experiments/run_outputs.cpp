@@ -46,12 +46,19 @@ std::unique_ptr<traces::AtomicFileSink> OutputFolder::file(const std::string& na
   }
 }
 
-std::unique_ptr<traces::RecordWriter> OutputFolder::migrations() const {
-  return table("migrations", {"start_s", "end_s", "vm", "from_host", "to_host", "duration_s", "downtime_ms",
-                              "transferred_bytes", "converged", "cause"});
+std::unique_ptr<traces::RecordWriter> OutputFolder::migrations(const std::vector<std::string>& extra_columns) const {
+  std::vector<std::string> columns{"start_s", "end_s", "vm", "from_host", "to_host", "duration_s", "downtime_ms",
+                                   "transferred_bytes", "converged", "cause"};
+  columns.insert(columns.end(), extra_columns.begin(), extra_columns.end());
+  return table("migrations", std::move(columns));
 }
 
 void OutputFolder::write(traces::RecordWriter& w, const Migration& m) {
+  write_fields(w, m);
+  w.end_record();
+}
+
+void OutputFolder::write_fields(traces::RecordWriter& w, const Migration& m) {
   w.number(m.start_s)
       .number(m.end_s)
       .text(m.vm)
@@ -61,8 +68,7 @@ void OutputFolder::write(traces::RecordWriter& w, const Migration& m) {
       .number(m.downtime_ms)
       .number(m.transferred_bytes)
       .boolean(m.converged)
-      .text(m.cause)
-      .end_record();
+      .text(m.cause);
 }
 
 std::vector<std::string> RunOutputs::file_names(traces::RecordFormat format) {
@@ -72,9 +78,11 @@ std::vector<std::string> RunOutputs::file_names(traces::RecordFormat format) {
   return names;
 }
 
-RunOutputs::RunOutputs(const std::string& dir, traces::RecordFormat format, const std::string& flag) {
+RunOutputs::RunOutputs(const std::string& dir, traces::RecordFormat format, const std::string& flag,
+                       const AppSlaAccounting* app)
+    : app_(app) {
   const OutputFolder folder(dir, format, flag);
-  migrations_ = folder.migrations();
+  migrations_ = app ? folder.migrations(AppSlaAccounting::columns()) : folder.migrations();
   cluster_ = folder.table("cluster", {"time_s", "active_hosts", "power_W", "energy_kWh", "cpu_utilization_frac",
                                       "migrations_in_flight", "migrations_started", "slatah_frac", "pdm_frac",
                                       "slav"});
@@ -93,9 +101,17 @@ void RunOutputs::migration_finished(const sim::MigrationFinished& m) {
   const std::string& given = placement_->vm(m.request.vm).name;
   const std::string vm = given.empty() ? "vm:" + std::to_string(m.request.vm) : given;
   const std::string cause = policy_->cause_name(m.cause);
-  OutputFolder::write(*migrations_, {m.start_s, m.end_s, vm, m.request.source_host, m.request.target_host,
-                                     m.timing.duration_s, m.timing.downtime_s * 1000.0,
-                                     m.timing.transferred_bytes, m.timing.converged, cause});
+  OutputFolder::write_fields(*migrations_, {m.start_s, m.end_s, vm, m.request.source_host, m.request.target_host,
+                                            m.timing.duration_s, m.timing.downtime_s * 1000.0,
+                                            m.timing.transferred_bytes, m.timing.converged, cause});
+  if (app_) {
+    const auto& a = app_->last();
+    migrations_->integer(static_cast<long long>(a.requests))
+        .integer(static_cast<long long>(a.over_slo))
+        .number(a.p99_ms)
+        .number(a.max_stall_ms);
+  }
+  migrations_->end_record();
 }
 
 void RunOutputs::step(const sim::StepView& s) {

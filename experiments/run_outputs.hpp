@@ -5,7 +5,8 @@
 //   migrations.csv  one record per migration, in the order they ended:
 //                   start_s, end_s, vm (its name, else vm:N), from_host, to_host, duration_s,
 //                   downtime_ms, transferred_bytes, converged, cause (the rule or detector
-//                   that ordered it; "batch" for `migsim batch`)
+//                   that ordered it; "batch" for `migsim batch`), and when the scenario has an
+//                   "app", app_requests, app_requests_over_slo, app_p99_ms, app_max_stall_ms
 //   cluster.csv     one record per processing instant: time_s, active_hosts, power_W (drawn
 //                   now), energy_kWh (so far), cpu_utilization_frac (of the active hosts'
 //                   capacity), migrations_in_flight, migrations_started (so far),
@@ -21,6 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "experiments/app_sla.hpp"
 #include "experiments/migration_batch.hpp"
 #include "sim/consolidation_policy.hpp"
 #include "sim/engine_observer.hpp"
@@ -37,7 +39,7 @@ class OutputFolder {
   std::unique_ptr<traces::RecordWriter> table(const std::string& name, std::vector<std::string> columns) const;
   std::unique_ptr<traces::AtomicFileSink> file(const std::string& name) const;
   // The migrations table, and one record of it.
-  std::unique_ptr<traces::RecordWriter> migrations() const;
+  std::unique_ptr<traces::RecordWriter> migrations(const std::vector<std::string>& extra_columns = {}) const;
   struct Migration {
     double start_s, end_s;
     const std::string& vm;
@@ -47,6 +49,8 @@ class OutputFolder {
     const std::string& cause;
   };
   static void write(traces::RecordWriter& w, const Migration& m);
+  // The same without ending the record (columns of its own follow).
+  static void write_fields(traces::RecordWriter& w, const Migration& m);
 
  private:
   std::string dir_, where_;
@@ -55,7 +59,10 @@ class OutputFolder {
 
 class RunOutputs final : public sim::EngineObserver {
  public:
-  RunOutputs(const std::string& dir, traces::RecordFormat format, const std::string& flag = "--out-dir");
+  // With `app`, migrations.csv gains its columns (AppSlaAccounting::columns), read from it after
+  // each migration: it must be an observer called before this one (ClusterRun::app is).
+  RunOutputs(const std::string& dir, traces::RecordFormat format, const std::string& flag = "--out-dir",
+             const AppSlaAccounting* app = nullptr);
   ~RunOutputs() override;
   void run_begins(const sim::ConsolidationPolicy& policy, const sim::Placement& p) override;
   void migration_finished(const sim::MigrationFinished& m) override;
@@ -68,6 +75,7 @@ class RunOutputs final : public sim::EngineObserver {
  private:
   const sim::ConsolidationPolicy* policy_ = nullptr;  // of the run in progress
   const sim::Placement* placement_ = nullptr;
+  const AppSlaAccounting* app_ = nullptr;
   std::unique_ptr<traces::RecordWriter> migrations_, cluster_, hosts_;
   std::unique_ptr<traces::AtomicFileSink> summary_;
 };

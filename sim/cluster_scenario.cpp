@@ -90,6 +90,10 @@ ClusterScenario parse_cluster_scenario(const nlohmann::json& doc, const std::str
     t.dirty_pages_per_sec_at_full_cpu =
         v.number("dirty_pages_per_sec_at_full_cpu", 0.0, bounds::kPagesPerSec);
     t.wss_mib = v.number("wss_mib", 0.0, bounds::kMemoryMibOrZero);
+    if (v.has("app")) {
+      t.app = v.raw("app");
+      t.app_where = v.path("app");
+    }
     v.finish();
     sc.vm_types.push_back(std::move(t));
   }
@@ -137,6 +141,7 @@ ClusterScenario parse_cluster_scenario(const nlohmann::json& doc, const std::str
       throw InputError(top.path("policy") + ": expected an object, got " + json_snippet(sc.policy));
     }
   }
+  if (top.has("app")) sc.app = top.raw("app");  // checked by experiments/app_sla when the run is set up
   if (top.has("network")) {
     JsonObject net = top.object("network");
     if (sc.cloudsim_compat) {
@@ -153,6 +158,13 @@ ClusterScenario parse_cluster_scenario(const nlohmann::json& doc, const std::str
 
 ClusterScenario read_cluster_scenario(const std::string& path) {
   return parse_cluster_scenario(read_json_file(path), path);
+}
+
+int vm_type_index(const ClusterScenario& sc, int vm, int vms) {
+  const int vt = static_cast<int>(sc.vm_types.size());
+  const int block = static_cast<int>(std::ceil(static_cast<double>(vms) / vt));
+  const int ti = sc.vm_type_assignment == "blocks" ? (block > 0 ? vm / block : 0) : vm % vt;
+  return std::min(ti, vt - 1);
 }
 
 ClusterSpec build_cluster_spec(const ClusterScenario& sc, std::vector<UtilizationSeries> demand,
@@ -173,11 +185,8 @@ ClusterSpec build_cluster_spec(const ClusterScenario& sc, std::vector<Utilizatio
   };
   for (int ti : host_type_of(sc)) spec.hosts.push_back(make_host(ti));
   const int n = static_cast<int>(demand.size());
-  const int vt = static_cast<int>(sc.vm_types.size());
-  const int block = static_cast<int>(std::ceil(static_cast<double>(n) / vt));
   for (int i = 0; i < n; ++i) {
-    const int ti = sc.vm_type_assignment == "blocks" ? (block > 0 ? i / block : 0) : i % vt;
-    const VmTypeSpec& t = sc.vm_types[std::min(ti, vt - 1)];
+    const VmTypeSpec& t = sc.vm_types[vm_type_index(sc, i, n)];
     VmSpec v;
     v.name = demand[i].name();
     v.mips = t.mips;

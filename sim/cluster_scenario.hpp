@@ -34,6 +34,10 @@ struct VmTypeSpec {
   double bw_mbps = 100;
   double dirty_pages_per_sec_at_full_cpu = 0;
   double wss_mib = 0;
+  // Optional application these VMs serve (an APP.json object, models/app_params.hpp; read by
+  // experiments/app_sla.hpp), null when absent: the scenario's "app" applies.
+  nlohmann::json app;
+  std::string app_where;  // "file.json: vm_types[1].app"
 };
 
 struct WorkloadSpec {
@@ -67,12 +71,17 @@ struct ClusterScenario {
   MigrationSettings migration;
   nlohmann::json policy;  // optional default policy object (e.g. rules); null when absent
   std::uint64_t seed = 42;  // RS selection and other policy randomness
+  // Optional application every VM serves unless its type has its own (APP.json object); null
+  // when absent. With one, each migration's effect on its users is an SLA metric too.
+  nlohmann::json app;
   // Optional "network" (migsim semantics only; see sim/network_scenario.hpp).
   // Null: concurrent migrations split the hosts' NICs equally, as before.
   std::shared_ptr<const NetworkTopology> network;
 };
 
 ClusterScenario read_cluster_scenario(const std::string& path);
+// The index into sc.vm_types of VM `vm` of `vms` (by vm_type_assignment).
+int vm_type_index(const ClusterScenario& sc, int vm, int vms);
 ClusterScenario parse_cluster_scenario(const nlohmann::json& doc, const std::string& path);
 
 using PowerResolver =

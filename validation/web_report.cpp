@@ -173,24 +173,26 @@ WebReport build_web_report(const WebReportSettings& s) {
   const auto names = models::app_model_names();
   for (const auto& run : r.runs) {
     WebRunPredictions p;
+    // No migration: both modes see an undisturbed guest.
+    models::MigrationTimeline given, end_to_end;
+    given.start_s = given.end_s = run.duration_s;
+    end_to_end = given;
     if (run.migration) {
-      p.given = run.migration->timeline();
+      given = run.migration->timeline();
       models::MigrationScenario sc = scenario_for(run.migration->measured.config, params.host, params.guest);
       sc.options.record_iterations = true;
-      p.end_to_end = models::timeline_from_prediction(predict_with(kModelName, sc), run.migration->start_s);
-    } else {
-      // No migration: both modes see an undisturbed guest.
-      models::MigrationTimeline none;
-      none.start_s = none.end_s = run.duration_s;
-      p.given = p.end_to_end = none;
+      end_to_end = models::timeline_from_prediction(predict_with(kModelName, sc), run.migration->start_s);
     }
     const models::AppParams app = fitted_app(run, r.fit);
     for (const auto& n : names) {
       const auto model = models::make_app_model(n);
-      p.by_model[n]["given"] = predict_run(*model, app, run, *p.given);
-      p.by_model[n]["end_to_end"] = predict_run(*model, app, run, *p.end_to_end);
+      p.by_model[n]["given"] = predict_run(*model, app, run, given);
+      p.by_model[n]["end_to_end"] = predict_run(*model, app, run, end_to_end);
     }
-    if (!run.migration) p.given = p.end_to_end = std::nullopt;
+    if (run.migration) {
+      p.given = std::move(given);
+      p.end_to_end = std::move(end_to_end);
+    }
     r.predictions.push_back(std::move(p));
   }
   for (const auto& n : names) {

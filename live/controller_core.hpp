@@ -93,6 +93,8 @@ class ControllerCore {
   Snapshot read_hosts(double t);
   void collect(double t, Snapshot& snap);
   void check(double t, const std::string& name, int source, Snapshot& snap);
+  // The checks waiting for a host that was away, once every host answers.
+  void recheck(double t, Snapshot& snap);
   void observe(double t, const Snapshot& snap);
   void decide(double t);
   void say(double t, const std::string& text, nlohmann::json record = nullptr);

@@ -270,3 +270,30 @@ TEST(ReconnectBackoff, DoublesUpToItsBound) {
   EXPECT_TRUE(b.due(100));
   EXPECT_EQ(b.delay(), 1);
 }
+
+TEST(ControllerCore, AStaleCopyOnAHostThatWasAwayIsDestroyedWhenItIsBack) {
+  FakeLiveCluster c(2, 1);
+  c.add(0, "hot", 0.9);
+  Harness h(c, R"({"max_concurrent_per_host": 1, "vm_cooldown_s": 1000})");
+  h.step();
+  h.step();
+  c.wait_in_flight(1);
+  c.set_down(1, true);  // the destination's libvirtd dies mid-migration
+  h.step();
+  EXPECT_EQ(h.count("HOST LOST hb"), 1) << h.all();
+  c.settle("hot", {false, "End of file while reading data", live::kStateRunning, 0});
+  while (h.core->in_flight() > 0) std::this_thread::yield();
+  h.step();
+  EXPECT_EQ(h.count("MIGRATION FAILED hot ha -> hb"), 1) << h.all();
+  EXPECT_EQ(h.count("CHECK hot: runs once, on ha"), 1) << h.all();
+  // The incoming half is still there, paused, when the host comes back.
+  c.add(1, "hot", 0);
+  c.set_state(1, "hot", live::kStatePaused, live::kPausedMigration);
+  c.set_down(1, false);
+  for (int i = 0; i < 6; ++i) h.step();
+  EXPECT_EQ(h.count("HOST BACK hb"), 1) << h.all();
+  EXPECT_EQ(h.count("CHECK hot: runs once, on ha; destroyed the stale paused copy on hb"), 1) << h.all();
+  EXPECT_FALSE(c.find(1, "hot").has_value());
+  EXPECT_EQ(c.find(0, "hot")->state, live::kStateRunning);
+  EXPECT_EQ(h.count("CHECK hot"), 2) << "checked once more, not at every step";
+}

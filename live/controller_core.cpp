@@ -88,6 +88,7 @@ ControllerCore::Snapshot ControllerCore::read_hosts(double t) {
     }
     if (!hs.reachable) {
       hs.reachable = true;
+      std::erase_if(skipped_said_, [&](const auto& k) { return k.second == hi; });
       char buf[96];
       std::snprintf(buf, sizeof buf, " after %.1f s (%d reconnect attempts)", t - hs.lost_at,
                     hs.backoff.attempts() + 1);
@@ -342,11 +343,13 @@ void ControllerCore::decide(double t) {
     Slot& slot = slots_[static_cast<std::size_t>(o.vm)];
     const int from = slot.vm.host;
     if (flights_.count(o.vm) || jobs_.running(o.vm)) continue;  // never ordered twice
-    if (from < 0) continue;
+    if (from < 0 || o.target_host < 0 || o.target_host >= cluster_.host_count() || o.target_host == from) continue;
     if (!hosts_[static_cast<std::size_t>(o.target_host)].reachable) {
-      say(t, "decision to migrate " + slot.vm.name + " to " + host_name(o.target_host) +
-                 " not carried out: that host does not answer",
-          {{"event", "order-skipped"}, {"domain", slot.vm.name}, {"to", host_name(o.target_host)}});
+      if (skipped_said_.insert({o.vm, o.target_host}).second) {  // once while the host is away
+        say(t, "decision to migrate " + slot.vm.name + " to " + host_name(o.target_host) +
+                   " not carried out: that host does not answer",
+            {{"event", "order-skipped"}, {"domain", slot.vm.name}, {"to", host_name(o.target_host)}});
+      }
       continue;
     }
     say(t, "DECISION migrate " + slot.vm.name + " " + host_name(from) + " -> " + host_name(o.target_host) +

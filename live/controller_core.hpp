@@ -14,6 +14,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -110,6 +112,7 @@ class ControllerCore {
   std::map<std::string, int> by_name_;
   std::map<int, Flight> flights_;               // by slot
   std::map<std::string, int> deferred_checks_;  // domain -> source host
+  std::set<std::pair<int, int>> skipped_said_;  // (VM, host away) orders already reported
   bool first_step_ = true;
   bool full_said_ = false;
   CoreCounts counts_;

@@ -3,6 +3,7 @@
 // (state, reason, cpu.time advancing with each VM's set load), a host can stop
 // answering, and each migration blocks in its job thread until the test settles
 // it (ok: the domain moves; failed: the source is left as the test says).
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -63,11 +64,13 @@ class FakeLiveCluster : public LiveCluster {
     clock_ += dt;
   }
   // Ends the migration of `name` (waiting until it has started).
-  void settle(const std::string& name, Outcome o) {
+  // false when it has not started within 10 s.
+  bool settle(const std::string& name, Outcome o) {
     std::unique_lock<std::mutex> l(mu_);
-    cv_.wait(l, [&] { return in_flight_.count(name) != 0; });
+    if (!cv_.wait_for(l, std::chrono::seconds(10), [&] { return in_flight_.count(name) != 0; })) return false;
     outcomes_[name] = std::move(o);
     cv_.notify_all();
+    return true;
   }
   // Fails every migration still waiting (the end of a test).
   void release_all() {
@@ -76,9 +79,9 @@ class FakeLiveCluster : public LiveCluster {
     cv_.notify_all();
   }
   // Waits until `n` migrations are in their job threads.
-  void wait_in_flight(int n) {
+  bool wait_in_flight(int n) {
     std::unique_lock<std::mutex> l(mu_);
-    cv_.wait(l, [&] { return static_cast<int>(in_flight_.size()) >= n; });
+    return cv_.wait_for(l, std::chrono::seconds(10), [&] { return static_cast<int>(in_flight_.size()) >= n; });
   }
   std::optional<Vm> find(int h, const std::string& name) const {
     std::lock_guard<std::mutex> l(mu_);
@@ -143,10 +146,9 @@ class FakeLiveCluster : public LiveCluster {
   void abort_migration(int h, const std::string& d) override {
     std::lock_guard<std::mutex> l(mu_);
     actions_.push_back("abort " + hosts_[static_cast<std::size_t>(h)].name + " " + d);
-    if (in_flight_.count(d)) {
-      outcomes_[d] = Outcome{false, "operation aborted: migration out job: canceled by client", kStateRunning, 0};
-      cv_.notify_all();
-    }
+    // Also when its job thread has not reached migrate() yet: it finds the outcome there.
+    outcomes_[d] = Outcome{false, "operation aborted: migration out job: canceled by client", kStateRunning, 0};
+    cv_.notify_all();
   }
   LiveMigrationReport migrate(int from, int to, const LiveMigrationRequest& req) override {
     std::unique_lock<std::mutex> l(mu_);

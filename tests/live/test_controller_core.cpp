@@ -68,8 +68,8 @@ TEST(ControllerCore, AFailedMigrationIsReportedAndItsPausedSourceResumed) {
   h.step();
   h.step();  // first utilisation: host a at 0.9 > 0.5
   ASSERT_EQ(h.count("DECISION migrate hot ha -> hb"), 1) << h.all();
-  c.settle("hot", {false, "internal error: client socket is closed", live::kStatePaused, live::kPausedMigration});
-  while (h.core->in_flight() > 0) std::this_thread::yield();
+  ASSERT_TRUE(c.settle("hot", {false, "internal error: client socket is closed", live::kStatePaused, live::kPausedMigration})) << h.all();
+  while (h.core->in_flight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   h.step();
   EXPECT_EQ(h.count("MIGRATION FAILED hot ha -> hb"), 1) << h.all();
   EXPECT_EQ(h.count("client socket is closed"), 1) << h.all();
@@ -89,8 +89,8 @@ TEST(ControllerCore, ASuccessfulMigrationLeavesNoStaleCopyAndMovesTheVm) {
   Harness h(c);
   h.step();
   h.step();
-  c.settle("hot", {});
-  while (h.core->in_flight() > 0) std::this_thread::yield();
+  ASSERT_TRUE(c.settle("hot", {})) << h.all();
+  while (h.core->in_flight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   h.step();
   EXPECT_EQ(h.count("MIGRATED hot ok: ha -> hb"), 1) << h.all();
   EXPECT_EQ(h.count("CHECK hot: runs once, on hb"), 1) << h.all();
@@ -147,10 +147,10 @@ TEST(ControllerCore, ADomainDestroyedDuringItsMigrationIsAFailedMigration) {
   Harness h(c);
   h.step();
   h.step();
-  c.wait_in_flight(1);
+  ASSERT_TRUE(c.wait_in_flight(1)) << h.all();
   c.remove("hot");
-  c.settle("hot", {});
-  while (h.core->in_flight() > 0) std::this_thread::yield();
+  ASSERT_TRUE(c.settle("hot", {})) << h.all();
+  while (h.core->in_flight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   h.step();
   EXPECT_EQ(h.count("MIGRATION FAILED hot ha -> hb"), 1) << h.all();
   EXPECT_EQ(h.count("domain is no longer running"), 1) << h.all();
@@ -163,7 +163,7 @@ TEST(ControllerCore, MigrationsRunAtOnceWithinTheAdmissionLimitsAndAVmIsNeverOrd
   for (int i = 0; i < 4; ++i) c.add(0, "v" + std::to_string(i), 0.9);  // host a: 3.6 of 4 CPUs
   Harness h(c, R"({"max_concurrent_per_host": 2})");
   for (int i = 0; i < 6; ++i) h.step();  // nothing settled: the jobs stay in flight
-  c.wait_in_flight(2);
+  ASSERT_TRUE(c.wait_in_flight(2)) << h.all();
   EXPECT_EQ(h.core->in_flight(), 2) << h.all();
   EXPECT_EQ(h.count("DECISION"), 2) << "host a's limit is 2 in flight (as source)\n" << h.all();
   EXPECT_EQ(c.max_concurrent(), 2);
@@ -174,8 +174,8 @@ TEST(ControllerCore, MigrationsRunAtOnceWithinTheAdmissionLimitsAndAVmIsNeverOrd
   for (int i = 0; i < 4 && first.empty(); ++i) {
     if (h.count("DECISION migrate v" + std::to_string(i) + " ") == 1) first = "v" + std::to_string(i);
   }
-  c.settle(first, {});
-  while (h.core->in_flight() > 1) std::this_thread::yield();
+  ASSERT_TRUE(c.settle(first, {})) << h.all();
+  while (h.core->in_flight() > 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   h.step();
   EXPECT_EQ(h.count("MIGRATED " + first + " ok"), 1) << h.all();
   EXPECT_EQ(h.core->in_flight(), 2) << h.all();
@@ -205,14 +205,14 @@ TEST(ControllerCore, TheMigrationLimitStopsNewOrdersAndTheTotalLimitHolds) {
   for (int i = 0; i < 4; ++i) c.add(0, "v" + std::to_string(i), 0.9);
   Harness h(c, R"({"max_concurrent_total": 1})", 2);
   for (int i = 0; i < 4; ++i) h.step();
-  c.wait_in_flight(1);
+  ASSERT_TRUE(c.wait_in_flight(1)) << h.all();
   EXPECT_EQ(h.count("DECISION"), 1) << h.all();
   for (int k = 0; k < 3; ++k) {
     for (int i = 0; i < 4; ++i) {
       const std::string n = "v" + std::to_string(i);
       if (h.count("DECISION migrate " + n + " ") == 1 && h.count("MIGRATED " + n) == 0) {
-        c.settle(n, {});
-        while (h.core->in_flight() > 0) std::this_thread::yield();
+        ASSERT_TRUE(c.settle(n, {})) << h.all();
+        while (h.core->in_flight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         h.step();
         break;
       }
@@ -277,12 +277,12 @@ TEST(ControllerCore, AStaleCopyOnAHostThatWasAwayIsDestroyedWhenItIsBack) {
   Harness h(c, R"({"max_concurrent_per_host": 1, "vm_cooldown_s": 1000})");
   h.step();
   h.step();
-  c.wait_in_flight(1);
+  ASSERT_TRUE(c.wait_in_flight(1)) << h.all();
   c.set_down(1, true);  // the destination's libvirtd dies mid-migration
   h.step();
   EXPECT_EQ(h.count("HOST LOST hb"), 1) << h.all();
-  c.settle("hot", {false, "End of file while reading data", live::kStateRunning, 0});
-  while (h.core->in_flight() > 0) std::this_thread::yield();
+  ASSERT_TRUE(c.settle("hot", {false, "End of file while reading data", live::kStateRunning, 0})) << h.all();
+  while (h.core->in_flight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   h.step();
   EXPECT_EQ(h.count("MIGRATION FAILED hot ha -> hb"), 1) << h.all();
   EXPECT_EQ(h.count("CHECK hot: runs once, on ha"), 1) << h.all();
@@ -296,4 +296,19 @@ TEST(ControllerCore, AStaleCopyOnAHostThatWasAwayIsDestroyedWhenItIsBack) {
   EXPECT_FALSE(c.find(1, "hot").has_value());
   EXPECT_EQ(c.find(0, "hot")->state, live::kStateRunning);
   EXPECT_EQ(h.count("CHECK hot"), 2) << "checked once more, not at every step";
+}
+
+TEST(ControllerCore, AnOrderToAHostThatIsAwayIsNotCarriedOutAndSaidOnce) {
+  FakeLiveCluster c(2, 1);
+  c.add(0, "hot", 0.9);
+  Harness h(c);
+  c.set_down(1, true);
+  for (int i = 0; i < 5; ++i) h.step();
+  EXPECT_EQ(h.count("DECISION"), 0) << h.all();
+  EXPECT_EQ(h.core->in_flight(), 0);
+  const int said = h.count("decision to migrate hot to hb not carried out: that host does not answer");
+  EXPECT_LE(said, 1) << h.all();
+  c.set_down(1, false);
+  for (int i = 0; i < 10 && h.count("DECISION") == 0; ++i) h.step();
+  EXPECT_EQ(h.count("DECISION migrate hot ha -> hb"), 1) << "decided once the host is back\n" << h.all();
 }

@@ -15,7 +15,7 @@ namespace {
 struct CaptureOptions {
   std::vector<std::string> uris, domains;
   std::string interval = "1s", out, duration, dirtyrate_every = "5s", dirtyrate_calc = "1",
-              job_interval = "500ms";
+              job_interval = "500ms", reconnect_for = "120s";
   bool quiet = false;
 };
 
@@ -55,6 +55,7 @@ live::CaptureSettings settings_from(const CaptureOptions& o) {
                      o.dirtyrate_every + "')");
   }
   s.duration_s = o.duration.empty() ? 0.0 : parse_duration_s("--duration", o.duration);
+  s.reconnect_for_s = parse_duration_s("--reconnect-for", o.reconnect_for);
   return s;
 }
 
@@ -100,6 +101,9 @@ void add_capture_command(CLI::App& app, Action& action) {
   sub->add_option("--dirtyrate-calc-s", o->dirtyrate_calc,
                   "Length of one dirty-rate measurement in whole seconds (default 1)");
   sub->add_option("--job-interval", o->job_interval, "Job stats cadence (default 500ms)");
+  sub->add_option("--reconnect-for", o->reconnect_for,
+                  "How long to keep reconnecting a host that stopped answering (default 120s); "
+                  "the gap gets \"gap\" events in the trace");
   sub->add_flag("--quiet", o->quiet, "No summary on stderr");
   sub->callback([o, &action] { action = [o] { return run_capture(*o); }; });
 }

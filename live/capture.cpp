@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "live/libvirt_client.hpp"
+#include "live/reconnect_backoff.hpp"
 #include "live/stop_signal.hpp"
 #include "sim/input_error.hpp"
 #include "traces/libvirt_trace.hpp"
@@ -31,11 +32,23 @@ struct Host {
   std::set<std::string> running;                  // running domains at the last tick
   std::set<std::string> in_job;                   // domains with an active job (under mu_)
   std::map<std::string, double> last_dirty_calc;  // domain -> t of the last calc started
+  std::string uri;
+  // The sampling thread's view of the host: when it stopped answering, the
+  // domains of its last sample (each gets a gap record when it is back).
+  bool up = true;
+  double lost_at = 0.0;
+  std::string lost_reason;
+  ReconnectBackoff backoff;
+  std::set<std::string> last_sampled;
+  // The job thread's own connection state.
+  bool jobs_up = true;
+  ReconnectBackoff jobs_backoff;
 };
 
 class Capture {
  public:
-  Capture(const CaptureSettings& s, traces::TraceFileWriter& w) : s_(s), w_(w) {}
+  Capture(const CaptureSettings& s, traces::TraceFileWriter& w, const std::function<void(const std::string&)>& note)
+      : s_(s), w_(w), note_(note) {}
 
   CaptureResult run() {
     const double interval = s_.interval_s;
@@ -54,6 +67,9 @@ class Capture {
     std::set<std::string> names;
     for (const auto& uri : s_.uris) {
       Host host;
+      host.uri = uri;
+      host.backoff = ReconnectBackoff(s_.reconnect_initial_s, s_.reconnect_max_s);
+      host.jobs_backoff = ReconnectBackoff(s_.reconnect_initial_s, s_.reconnect_max_s);
       host.ro = std::make_unique<LibvirtConnection>(uri, true);
       host.jobs = std::make_unique<LibvirtConnection>(uri, true);
       if (dirty_every > 0) host.rw = std::make_unique<LibvirtConnection>(uri, false);
@@ -113,6 +129,9 @@ class Capture {
     done = true;
     job_thread.join();
     if (job_error) std::rethrow_exception(job_error);
+    for (auto& host : hosts_) {
+      if (!host.up) write_gaps(host, true);  // still away at the end
+    }
     w_.finish();
     return {w_.lines(), w_.path(), stop_requested()};
   }
@@ -186,6 +205,7 @@ class Capture {
     nlohmann::json j = nlohmann::json::object();
     try {
       j["max_downtime_ms"] = host.jobs->max_downtime_ms(d);
+      std::lock_guard<std::mutex> lock(rw_mu_);
       if (host.rw) {
         const double bw = host.rw->max_speed_mibps(d);
         // libvirt reports "unlimited" as a huge number (LLONG_MAX bytes in MiB).
@@ -209,11 +229,27 @@ class Capture {
 
   void poll_jobs() {
     for (auto& host : hosts_) {
+      const double t = elapsed();
+      if (!host.jobs_up) {
+        // The sampling thread reports the loss and writes the gap; this thread
+        // only reopens its own connection, on its own schedule.
+        if (!host.jobs_backoff.due(t)) continue;
+        try {
+          host.jobs = std::make_unique<LibvirtConnection>(host.uri, true);
+          host.jobs_up = true;
+        } catch (const EnvironmentError&) {
+          host.jobs_backoff.failed(t);
+          continue;
+        }
+      }
       std::vector<std::string> now_running;
       try {
         now_running = host.jobs->domain_names(true);
-      } catch (const EnvironmentError& e) {
-        throw EnvironmentError(std::string(e.what()) + " (host " + host.name + " went away?)");
+      } catch (const EnvironmentError&) {
+        host.jobs_up = false;
+        host.jobs_backoff.lost(t);
+        host.jobs_backoff.failed(t);
+        continue;
       }
       const std::set<std::string> now(now_running.begin(), now_running.end());
       for (const auto& d : now) {
@@ -245,11 +281,89 @@ class Capture {
     started_ = true;
   }
 
+  void say(const std::string& line) {
+    if (note_) note_(line);
+  }
+
+  // The host stopped answering the sampling thread at `t`.
+  void lost(Host& host, const std::string& why) {
+    host.up = false;
+    host.lost_at = elapsed();
+    host.lost_reason = why;
+    host.backoff.lost(host.lost_at);
+    host.backoff.failed(host.lost_at);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.1f s", s_.reconnect_for_s);
+    say("host " + host.name + " lost at t=" + std::to_string(static_cast<long>(host.lost_at)) +
+        " s: " + why + "; reconnecting (for at most " + buf + ")");
+  }
+
+  // A gap record per domain the host ran when it was lost (and per domain it
+  // runs now): its samples are missing from lost_at to now, on purpose.
+  void write_gaps(Host& host, bool at_end) {
+    std::set<std::string> names = host.last_sampled;
+    if (!at_end) {
+      try {
+        for (const auto& d : host.ro->domain_names(true)) {
+          if (wanted(d)) names.insert(d);
+        }
+      } catch (const std::exception&) {
+      }
+    }
+    const double now = round_ms(elapsed());
+    for (const auto& d : names) {
+      event(host, d, "gap",
+            {{"from_t", round_ms(host.lost_at)}, {"to_t", now}, {"reason", host.lost_reason},
+             {"host_back", !at_end}});
+    }
+  }
+
+  // Tries the host again on its backoff schedule; true when it answers again.
+  bool reconnect(Host& host) {
+    const double t = elapsed();
+    if (t - host.lost_at > s_.reconnect_for_s) {
+      write_gaps(host, true);
+      throw EnvironmentError("host " + host.name + " (" + host.uri + ") did not come back within " +
+                             std::to_string(static_cast<long>(s_.reconnect_for_s)) + " s: " + host.lost_reason);
+    }
+    if (!host.backoff.due(t)) return false;
+    try {
+      auto ro = std::make_unique<LibvirtConnection>(host.uri, true);
+      if (ro->node().hostname != host.name) throw EnvironmentError("another host answers at " + host.uri);
+      std::unique_ptr<LibvirtConnection> rw;
+      if (s_.dirtyrate_every_s > 0) rw = std::make_unique<LibvirtConnection>(host.uri, false);
+      host.ro = std::move(ro);
+      {
+        std::lock_guard<std::mutex> lock(rw_mu_);
+        if (rw) host.rw = std::move(rw);
+      }
+    } catch (const EnvironmentError&) {
+      host.backoff.failed(t);
+      return false;
+    }
+    host.up = true;
+    write_gaps(host, false);
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "host %s back after %.1f s: gap marked in the trace (\"gap\" events, t=%.1f..%.1f)",
+                  host.name.c_str(), t - host.lost_at, host.lost_at, t);
+    say(buf);
+    return true;
+  }
+
   void sample_all(double dirty_every, int dirty_calc) {
     for (auto& host : hosts_) {
-      const auto recs = host.ro->all_domain_stats(true);
+      if (!host.up && !reconnect(host)) continue;
+      std::vector<DomainStatsRecord> recs;
+      try {
+        recs = host.ro->all_domain_stats(true);
+      } catch (const EnvironmentError& e) {
+        lost(host, e.what());
+        continue;
+      }
+      host.last_sampled.clear();
       for (const auto& r : recs) {
         if (!wanted(r.name)) continue;
+        host.last_sampled.insert(r.name);
         traces::DomainSample s;
         s.host = host.name;
         s.domain = r.name;
@@ -263,6 +377,7 @@ class Capture {
         const auto st = r.stats.numbers.find("dirtyrate.calc_status");
         if (st != r.stats.numbers.end() && st->second == 1) continue;  // still measuring
         try {
+          std::lock_guard<std::mutex> lock(rw_mu_);
           host.rw->start_dirty_rate_calc(r.name, dirty_calc);
           host.last_dirty_calc[r.name] = t;
         } catch (const std::exception& e) {
@@ -277,8 +392,10 @@ class Capture {
   traces::TraceFileWriter& w_;
   std::vector<Host> hosts_;
   std::chrono::steady_clock::time_point t0_;
+  const std::function<void(const std::string&)>& note_;
   bool started_ = false;
   std::mutex mu_;
+  mutable std::mutex rw_mu_;  // host.rw: replaced by the sampling thread, read by both
 };
 
 }  // namespace
@@ -289,7 +406,7 @@ CaptureResult capture_trace(const CaptureSettings& s,
   install_stop_handlers();
   auto writer = std::make_unique<traces::TraceFileWriter>(s.out);
   try {
-    Capture c(s, *writer);
+    Capture c(s, *writer, note);
     return c.run();
   } catch (...) {
     if (writer->lines() > 1) {

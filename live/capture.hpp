@@ -20,6 +20,11 @@ struct CaptureSettings {
   double dirtyrate_every_s = 5.0;    // 0: no dirty-rate measurements
   int dirtyrate_calc_s = 1;          // length of one measurement
   double duration_s = 0.0;           // 0: until SIGINT / SIGTERM (live/stop_signal.hpp)
+  // A host that stops answering (libvirtd restarted, network down) is tried
+  // again 1, 2, 4, ... s apart (at most reconnect_max_s) for reconnect_for_s.
+  double reconnect_initial_s = 1.0;
+  double reconnect_max_s = 8.0;
+  double reconnect_for_s = 120.0;
 };
 
 struct CaptureResult {
@@ -30,9 +35,13 @@ struct CaptureResult {
 
 // Runs the capture (installs the stop handlers). Errors: InputError for a URI
 // listed twice (same host) or an unknown --domain, EnvironmentError when a host
-// cannot be reached or goes away. When a host goes away mid-capture the whole
-// lines recorded so far are kept (`note` says so) before the error is rethrown;
-// when nothing was recorded no file is left behind.
+// cannot be reached at the start. A host that stops answering mid-capture is
+// reconnected (`note` says when it is lost and back); when it is back, each
+// domain it ran gets a "gap" event (detail: from_t, to_t, reason, host_back)
+// so that readers know its samples are missing on purpose; one that does not
+// come back within reconnect_for_s ends the capture with EnvironmentError,
+// after its gap events. The whole lines recorded so far are kept (`note` says
+// so) before an error is rethrown; when nothing was recorded no file is left.
 CaptureResult capture_trace(const CaptureSettings& s,
                             const std::function<void(const std::string&)>& note);
 

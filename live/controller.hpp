@@ -26,6 +26,7 @@ struct ControllerSettings {
   double dirtyrate_every_s = 5.0;  // dirty-rate measurement per VM; 0: never
   bool dry_run = false;            // decide and report only (read-only connections)
   std::string log;                 // also write every line and decision as JSON lines here
+  int vm_slots = 256;              // domains the policy is made for (the first ones seen)
 };
 
 struct ControllerResult {
@@ -33,10 +34,15 @@ struct ControllerResult {
   int failures = 0;
 };
 
-// Manages the domains running at the start. Every status line, decision and
-// migration report goes to `say` as one line. Errors: InputError for a bad
-// policy (checked before connecting), a URI listed twice or no running domain;
-// EnvironmentError when a host cannot be reached.
+// Manages the domains running at the start and those that appear later (one
+// step per interval: live/controller_core.hpp), with several migrations in
+// flight within the policy's admission limits. Every status line, decision,
+// migration report, check and host loss goes to `say` as one line. SIGINT /
+// SIGTERM cancel the migrations in flight, the end of --duration or
+// --max-migrations waits for them; each is reported and its domain checked.
+// Errors: InputError for a bad policy (checked before connecting) or a URI
+// listed twice; EnvironmentError when a host cannot be reached at the start
+// (later, a host that stops answering is reported and reconnected).
 ControllerResult run_controller(const ControllerSettings& s,
                                 const std::function<void(const std::string&)>& say);
 

@@ -93,11 +93,18 @@ NodeSummary LibvirtConnection::node() const {
 bool LibvirtConnection::alive() const { return virConnectIsAlive(conn_) == 1; }
 
 std::vector<DomainStatsRecord> LibvirtConnection::all_domain_stats(bool running_only) const {
+  return domain_stats(running_only ? static_cast<unsigned int>(VIR_CONNECT_GET_ALL_DOMAINS_STATS_RUNNING) : 0u);
+}
+
+std::vector<DomainStatsRecord> LibvirtConnection::active_domain_stats() const {
+  return domain_stats(static_cast<unsigned int>(VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE));
+}
+
+std::vector<DomainStatsRecord> LibvirtConnection::domain_stats(unsigned int flags) const {
   const unsigned int groups = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL |
                               VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU |
                               VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK |
                               VIR_DOMAIN_STATS_DIRTYRATE;
-  const unsigned int flags = running_only ? static_cast<unsigned int>(VIR_CONNECT_GET_ALL_DOMAINS_STATS_RUNNING) : 0u;
   virDomainStatsRecordPtr* recs = nullptr;
   const int n = virConnectGetAllDomainStats(conn_, groups, &recs, flags);
   if (n < 0) {
@@ -205,6 +212,27 @@ double LibvirtConnection::max_speed_mibps(const std::string& domain) const {
     throw EnvironmentError(uri_ + ": max speed of '" + domain + "': " + libvirt_last_error());
   }
   return static_cast<double>(bw);
+}
+
+void LibvirtConnection::resume(const std::string& domain) const {
+  DomainHandle d(*this, domain);
+  if (virDomainResume(d.get()) < 0) {
+    throw EnvironmentError(uri_ + ": cannot resume '" + domain + "': " + libvirt_last_error());
+  }
+}
+
+void LibvirtConnection::destroy(const std::string& domain) const {
+  DomainHandle d(*this, domain);
+  if (virDomainDestroy(d.get()) < 0) {
+    throw EnvironmentError(uri_ + ": cannot destroy '" + domain + "': " + libvirt_last_error());
+  }
+}
+
+void LibvirtConnection::abort_job(const std::string& domain) const {
+  DomainHandle d(*this, domain);
+  if (virDomainAbortJob(d.get()) < 0) {
+    throw EnvironmentError(uri_ + ": cannot abort the job of '" + domain + "': " + libvirt_last_error());
+  }
 }
 
 }  // namespace migsim::live

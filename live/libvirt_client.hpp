@@ -55,6 +55,8 @@ class LibvirtConnection {
   // Every domain's stats (state, cpu-total, balloon, vcpu, interface, block,
   // dirtyrate) via virConnectGetAllDomainStats. `running_only` skips shut-off ones.
   std::vector<DomainStatsRecord> all_domain_stats(bool running_only) const;
+  // The same for every active domain (running, paused, ...): state.state tells which.
+  std::vector<DomainStatsRecord> active_domain_stats() const;
   std::vector<std::string> domain_names(bool running_only) const;
   bool has_domain(const std::string& name) const;
 
@@ -67,12 +69,18 @@ class LibvirtConnection {
   double max_downtime_ms(const std::string& domain) const;
   void set_max_downtime_ms(const std::string& domain, double ms) const;
   double max_speed_mibps(const std::string& domain) const;  // read-write connection only
+  // Repairs after a failed migration and cancelling one (read-write connection;
+  // EnvironmentError on failure): virDomainResume, virDomainDestroy, virDomainAbortJob.
+  void resume(const std::string& domain) const;
+  void destroy(const std::string& domain) const;
+  void abort_job(const std::string& domain) const;
 
   _virConnect* raw() const { return conn_; }
   // The domain handle (caller frees with virDomainFree via DomainHandle).
   _virDomain* lookup(const std::string& domain) const;
 
  private:
+  std::vector<DomainStatsRecord> domain_stats(unsigned int flags) const;
   std::string uri_;
   bool read_only_ = false;
   _virConnect* conn_ = nullptr;

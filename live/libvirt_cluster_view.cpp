@@ -62,6 +62,7 @@ sim::Placement make_placement(const std::vector<ViewHost>& hosts, const std::vec
     p.set_requested_mips(i, v.util * traces::kMipsPerCpu * std::max(1.0, v.vcpus));
     p.set_utilization_now(i, v.util);
     p.create(v.host, i);
+    if (v.migrating_to >= 0 && v.migrating_to != v.host) p.add_migrating_in(v.migrating_to, i);
   }
   for (int h = 0; h < p.host_count(); ++h) {
     p.reallocate_cpu(h);

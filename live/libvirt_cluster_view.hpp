@@ -23,6 +23,7 @@ struct ViewHost {
 struct ViewVm {
   std::string name;
   int host = -1;                   // index into the hosts
+  int migrating_to = -1;           // target host of its migration in flight, or -1
   double vcpus = 1.0;
   double ram_mib = 0.0;            // balloon.maximum (KiB) / 1024
   double util = 0.0;               // CPU utilisation of its vCPUs, [0, 1]
@@ -40,7 +41,9 @@ void update_view_vm(ViewVm& vm, const traces::DomainSample& s, traces::CpuUsageM
 
 // The snapshot the policies read: every VM on its host with its current demand,
 // its utilisation history, its RAM and dirty rate (for the admission control's
-// downtime predictions). `power` is every host's power curve.
+// downtime predictions). A VM with a migration in flight is on its host and
+// migrating in on its target (as in the cluster engine), so that admission
+// control counts it. `power` is every host's power curve.
 sim::Placement make_placement(const std::vector<ViewHost>& hosts, const std::vector<ViewVm>& vms,
                               std::shared_ptr<const sim::PowerCurve> power,
                               int history_length = kViewHistoryLength);

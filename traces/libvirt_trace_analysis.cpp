@@ -44,6 +44,27 @@ TraceSeries utilization_series(const LibvirtTrace& tr, const std::string& origin
   if (tr.samples.empty()) throw InputError(origin + ": no sample records (nothing to replay)");
   const std::vector<double> utils = sample_utils(tr, origin);
   const double max_gap = std::max(5.0 * ts.interval_s, 10.0);
+  // Samples missing on purpose: the capture lost the host and marked the gap
+  // ("gap" events, detail from_t / to_t) when it was back.
+  std::map<std::pair<std::string, std::string>, std::vector<std::pair<double, double>>> gaps;
+  for (const auto& e : tr.events) {
+    if (e.event != "gap") continue;
+    const auto& d = e.detail;
+    const std::string where = at_line(origin, e.line);
+    if (!d.is_object() || !d.contains("from_t") || !d["from_t"].is_number() || !d.contains("to_t") ||
+        !d["to_t"].is_number() || d["to_t"].get<double>() < d["from_t"].get<double>()) {
+      throw InputError(where + ": field 'detail': a gap event needs numbers from_t <= to_t, got " + d.dump());
+    }
+    gaps[{e.domain, e.host}].push_back({d["from_t"].get<double>(), d["to_t"].get<double>()});
+  }
+  auto marked = [&](const std::string& domain, const std::string& host, double from, double to) {
+    const auto it = gaps.find({domain, host});
+    if (it == gaps.end()) return false;
+    for (const auto& [a, b] : it->second) {
+      if (a - from <= max_gap && to - b <= max_gap) return true;
+    }
+    return false;
+  };
   std::map<std::string, std::size_t> index;
   struct Last {
     double t;
@@ -74,7 +95,7 @@ TraceSeries utilization_series(const LibvirtTrace& tr, const std::string& origin
     const std::size_t vi = it->second;
     VmSeries& v = ts.vms[vi];
     Last& l = last[vi];
-    if (s.t - l.t > max_gap && l.host == h) {
+    if (s.t - l.t > max_gap && l.host == h && !marked(s.domain, s.host, l.t, s.t)) {
       char buf[200];
       std::snprintf(buf, sizeof buf, ": field 't': gap of %.1f s in domain '%s' samples (previous at line %d; at most %.1f s allowed)",
                     s.t - l.t, s.domain.c_str(), l.line, max_gap);

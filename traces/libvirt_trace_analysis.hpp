@@ -30,7 +30,9 @@ struct TraceSeries {
 
 // Validates what replay needs (every sample: cpu.time and balloon.current or
 // balloon.maximum; cpu.time never going backwards on a host; no gap longer than
-// max(5 intervals, 10 s) in a domain's samples, except across its migration)
+// max(5 intervals, 10 s) in a domain's samples, except across its migration or
+// a gap the capture marked with a "gap" event, whose detail needs numbers
+// from_t <= to_t)
 // and builds the per-interval series. InputError names origin:line and field.
 TraceSeries utilization_series(const LibvirtTrace& trace, const std::string& origin);
 

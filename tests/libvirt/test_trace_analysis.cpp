@@ -138,6 +138,43 @@ TEST(UtilizationSeries, GapsAndMissingFieldsAreErrors) {
   }
 }
 
+TEST(UtilizationSeries, AGapTheCaptureMarkedIsAcceptedAndHoldsTheLastDemand) {
+  auto gap = [](double from, double to, const std::string& host, int line) {
+    EventRecord e;
+    e.t = to;
+    e.host = host;
+    e.domain = "g";
+    e.event = "gap";
+    e.detail = {{"from_t", from}, {"to_t", to}, {"reason", "End of file"}, {"host_back", true}};
+    e.line = line;
+    return e;
+  };
+  LibvirtTrace tr = two_hosts();
+  tr.samples = {sample(0, "ha", "g", 0, 2), sample(1, "ha", "g", 0.5, 3), sample(30, "ha", "g", 26.6, 5),
+                sample(31, "ha", "g", 27.5, 6)};
+  tr.events = {gap(1.5, 29.5, "ha", 4)};
+  const TraceSeries ts = utilization_series(tr, "t.jsonl");
+  ASSERT_EQ(ts.vms.size(), 1u);
+  EXPECT_DOUBLE_EQ(ts.vms[0].util[15], 0.5);  // inside the gap: the last value before it
+  EXPECT_NEAR(ts.vms[0].util[30], 0.9, 1e-9);
+  // A gap marked on the other host, or one that leaves too much unmarked, is still an error.
+  tr.events = {gap(1.5, 29.5, "hb", 4)};
+  EXPECT_THROW(utilization_series(tr, "t.jsonl"), InputError);
+  tr.events = {gap(1.5, 12, "ha", 4)};
+  EXPECT_THROW(utilization_series(tr, "t.jsonl"), InputError);
+  // A gap event without its numbers names the line and the field.
+  tr.events = {gap(1.5, 29.5, "ha", 4)};
+  tr.events[0].detail.erase("to_t");
+  try {
+    utilization_series(tr, "t.jsonl");
+    FAIL() << "gap event without to_t accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("t.jsonl:4: field 'detail': a gap event needs numbers from_t <= to_t"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(RecordedMigrations, PairsJobStartWithCompletedStatsAndThePriorState) {
   LibvirtTrace tr = two_hosts();
   tr.samples = {sample(0, "ha", "g", 1, 2), sample(1, "ha", "g", 1.5, 3)};

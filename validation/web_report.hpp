@@ -38,7 +38,16 @@ struct WebScore {
   double max_stall_mape_pct = 0.0;
   double p99_during_migration_mape_pct = 0.0;
   double requests_over_slo_mape_pct = 0.0;
+  // The targets, run by run: the longest stall within 30 % or 50 ms, the p99 during the
+  // migration within 30 %.
+  int stall_within_target = 0;
+  int p99_within_target = 0;
 };
+
+// A run whose guest was already over its SLO for the median request before the migration
+// (measured service_ms > slo_ms): its latency is queueing, not service, and a queue model fed
+// that latency as the service time saturates. Such runs are scored apart as well.
+bool overloaded_before_migration(const WebRun& r);
 
 // One run's predictions, by model ("queue", "downtime-only") and mode ("given", "end_to_end").
 struct WebRunPredictions {
@@ -52,6 +61,7 @@ struct WebReport {
   WebFit fit;
   std::vector<WebRunPredictions> predictions;  // per run, same order
   std::map<std::string, std::map<std::string, WebScore>> scores;  // model -> mode -> score
+  std::map<std::string, std::map<std::string, WebScore>> scores_not_overloaded;  // the same without them
 };
 
 struct WebReportSettings {

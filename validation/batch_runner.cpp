@@ -214,11 +214,8 @@ nlohmann::json run_batch_case(const BatchCase& b, int repeat, const GuestImage& 
             {"env", env},
             {"makespan_s", last - first},
             {"migrations", members}};
-  } catch (const Interrupted&) {
-    throw;
-  } catch (const EnvironmentError& e) {
-    if (interrupted()) throw Interrupted();
-    throw EnvironmentError(label + ": " + e.what());
+  } catch (const EnvironmentError&) {
+    rethrow_for_run(label);
   }
 }
 

@@ -293,4 +293,18 @@ nlohmann::json check_guest_after(GuestVm& src, GuestVm& dst, bool completed) {
   return alive_rec;
 }
 
+void finish_migration_record(nlohmann::json& rec, nlohmann::json guest, GuestVm& src, GuestVm& dst,
+                             bool completed, std::size_t hb_from, std::size_t ready_pos,
+                             const std::function<void(const std::string&)>& say) {
+  rec["guest_alive_after"] = check_guest_after(src, dst, completed);
+  if (!rec["guest_alive_after"]["alive"].get<bool>()) {
+    say("WARNING: guest not healthy after the migration: " + rec["guest_alive_after"].dump());
+  }
+  src.serial->refresh();
+  guest["hb_rates_during_migration"] = heartbeat_rates(*src.serial, hb_from);
+  guest["hb_rates_all"] = heartbeat_rates(*src.serial, ready_pos);
+  rec["guest"] = std::move(guest);
+  rec["env"]["host_load_1min_end"] = load_average_1min();
+}
+
 }  // namespace migsim::validation

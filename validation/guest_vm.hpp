@@ -4,6 +4,7 @@
 // console, QEMU's migration settings, the polled trajectory and the health
 // check of the guest after the migration.
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -117,6 +118,14 @@ void record_outcome(nlohmann::json& rec, const MigrationPoll& poll, GuestVm& dst
 // more heartbeats whose guest-clock t continues and no panic, Oops or reboot on
 // the console. Returns the record's guest_alive_after object ("alive": bool).
 nlohmann::json check_guest_after(GuestVm& src, GuestVm& dst, bool completed);
+
+// The end of a migration's record, after record_outcome: "guest_alive_after" (check_guest_after;
+// a warning through `say` when the guest is not healthy), "guest" = `guest` plus the source's
+// heartbeat rates during the migration (console from `hb_from`) and since READY (from
+// `ready_pos`), and env.host_load_1min_end.
+void finish_migration_record(nlohmann::json& rec, nlohmann::json guest, GuestVm& src, GuestVm& dst,
+                             bool completed, std::size_t hb_from, std::size_t ready_pos,
+                             const std::function<void(const std::string&)>& say);
 
 double load_average_1min();
 int free_loopback_port();

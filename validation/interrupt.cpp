@@ -1,5 +1,7 @@
 #include "validation/interrupt.hpp"
 
+#include "sim/input_error.hpp"
+
 #include <signal.h>
 
 #include <atomic>
@@ -46,6 +48,15 @@ void unregister_child(pid_t pid) {
   for (auto& c : g_children) {
     pid_t expected = pid;
     if (c.compare_exchange_strong(expected, 0)) return;
+  }
+}
+
+void rethrow_for_run(const std::string& label) {
+  try {
+    throw;
+  } catch (const EnvironmentError& e) {
+    if (interrupted()) throw Interrupted();
+    throw EnvironmentError(label + ": " + e.what());
   }
 }
 

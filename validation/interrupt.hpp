@@ -1,5 +1,6 @@
 #pragma once
 #include <stdexcept>
+#include <string>
 #include <sys/types.h>
 
 namespace migsim::validation {
@@ -18,5 +19,10 @@ void throw_if_interrupted();
 // Child processes the handler must kill (fixed-size table, no allocation).
 void register_child(pid_t pid);
 void unregister_child(pid_t pid);
+
+// For a run's catch block: rethrows the exception being handled — an EnvironmentError raised
+// after a signal (the handler killed the QEMUs, so whatever failed next is the interruption) as
+// Interrupted, any other EnvironmentError with "<label>: " in front, anything else unchanged.
+[[noreturn]] void rethrow_for_run(const std::string& label);
 
 }  // namespace migsim::validation

@@ -124,25 +124,12 @@ nlohmann::json run_migration_case(const ValidationCase& c, int repeat, const Gue
     rec["trajectory"] = poll.trajectory();
     record_outcome(rec, poll, dst);
 
-    const nlohmann::json alive_rec = check_guest_after(src, dst, status == "completed");
-    rec["guest_alive_after"] = alive_rec;
-    if (!alive_rec["alive"].get<bool>()) {
-      say("WARNING: guest not healthy after the migration: " + alive_rec.dump());
-    }
-    src.serial->refresh();
-    guest["hb_rates_during_migration"] = heartbeat_rates(*src.serial, hb_from);
-    guest["hb_rates_all"] = heartbeat_rates(*src.serial, ready_pos);
-    rec["guest"] = guest;
-    rec["env"]["host_load_1min_end"] = load_average_1min();
+    finish_migration_record(rec, guest, src, dst, status == "completed", hb_from, ready_pos, say);
     dst.proc->kill_and_wait();
     src.proc->kill_and_wait();
     return rec;
-  } catch (const Interrupted&) {
-    throw;
-  } catch (const EnvironmentError& e) {
-    // The signal handler killed the QEMUs: whatever failed next is the interruption.
-    if (interrupted()) throw Interrupted();
-    throw EnvironmentError(label + ": " + e.what());
+  } catch (const EnvironmentError&) {
+    rethrow_for_run(label);
   }
 }
 

@@ -193,15 +193,7 @@ WebRunOutput run_web_case(const WebCase& c, const GuestImage& image, const Runne
       rec["capabilities"] = settings["capabilities"];
       rec["trajectory"] = poll->trajectory();
       record_outcome(rec, *poll, dst);
-      rec["guest_alive_after"] = check_guest_after(src, dst, poll->status() == "completed");
-      if (!rec["guest_alive_after"]["alive"].get<bool>()) {
-        say("WARNING: guest not healthy after the migration: " + rec["guest_alive_after"].dump());
-      }
-      src.serial->refresh();
-      guest["hb_rates_during_migration"] = heartbeat_rates(*src.serial, hb_from);
-      guest["hb_rates_all"] = heartbeat_rates(*src.serial, ready_pos);
-      rec["guest"] = guest;
-      rec["env"]["host_load_1min_end"] = load_average_1min();
+      finish_migration_record(rec, guest, src, dst, poll->status() == "completed", hb_from, ready_pos, say);
       m.migration_record = std::move(rec);
     } else {
       src.serial->refresh();
@@ -214,11 +206,8 @@ WebRunOutput run_web_case(const WebCase& c, const GuestImage& image, const Runne
     dst.proc->kill_and_wait();
     src.proc->kill_and_wait();
     return out;
-  } catch (const Interrupted&) {
-    throw;
-  } catch (const EnvironmentError& e) {
-    if (interrupted()) throw Interrupted();
-    throw EnvironmentError(label + ": " + e.what());
+  } catch (const EnvironmentError&) {
+    rethrow_for_run(label);
   }
 }
 

@@ -7,16 +7,7 @@
 # lab down and nothing left behind. Exit 77 (skip) only when namespaces or
 # libvirtd cannot start at all.
 set -euo pipefail
-: "${MIGSIM:?set MIGSIM to the migsim binary}"
-root=$(cd "$(dirname "$0")/../.." && pwd)
-lab=$root/validation/lab/lab
-export MIGSIM_LAB_PREFIX=migsim-ci
-export MIGSIM_LAB_DIR=${MIGSIM_LAB_DIR:-/var/tmp/migsim-ci}
-A=qemu+tcp://10.77.0.1/system
-B=qemu+tcp://10.77.0.2/system
-t0=$(date +%s)
-say() { echo "[$(( $(date +%s) - t0 ))s] $*"; }
-skip() { echo "SKIPPED: $*"; exit 77; }
+source "$(dirname "$0")/lab_test_preamble.sh"
 fail() { echo "FAIL: $*"; exit 1; }
 
 # ---- can this machine run the lab at all? ----

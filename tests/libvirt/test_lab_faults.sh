@@ -8,16 +8,7 @@
 # both hosts; host a's libvirtd is restarted under it: the trace gets "gap" events for
 # f1 and `migsim replay` reads it. Exit 77 (skip) only when the lab cannot start at all.
 set -euo pipefail
-: "${MIGSIM:?set MIGSIM to the migsim binary}"
-root=$(cd "$(dirname "$0")/../.." && pwd)
-lab=$root/validation/lab/lab
-export MIGSIM_LAB_PREFIX=migsim-ci
-export MIGSIM_LAB_DIR=${MIGSIM_LAB_DIR:-/var/tmp/migsim-ci}
-A=qemu+tcp://10.77.0.1/system
-B=qemu+tcp://10.77.0.2/system
-t0=$(date +%s)
-say() { echo "[$(( $(date +%s) - t0 ))s] $*"; }
-skip() { echo "SKIPPED: $*"; exit 77; }
+source "$(dirname "$0")/lab_test_preamble.sh"
 fail() { echo "FAIL: $*"; [ -f "$work/control.txt" ] && tail -30 "$work/control.txt"; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || skip "the lab needs root (network namespaces, mounts)"

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sim/input_error.hpp"
+#include "tests/support/temp_file.hpp"
 #include "validation/batch_case.hpp"
 #include "validation/batch_dataset.hpp"
 #include "validation/batch_report.hpp"
@@ -17,11 +18,7 @@
 namespace migsim::validation {
 namespace {
 
-std::string write_temp(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + name;
-  std::ofstream(path) << text;
-  return path;
-}
+using migsim::testing::write_temp;
 
 std::string batch_matrix_error(const std::string& text) {
   try {

@@ -7,27 +7,20 @@
 #include <string>
 
 #include "sim/input_error.hpp"
+#include "tests/support/input_error_of.hpp"
+#include "tests/support/temp_file.hpp"
 #include "validation/validation_case.hpp"
 #include "validation/validation_dataset.hpp"
 
 namespace migsim::validation {
 namespace {
 
-std::string write_temp(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + name;
-  std::ofstream(path) << text;
-  return path;
-}
+using migsim::testing::write_temp;
 
 // The InputError message of reading `matrix`, or "" when it is accepted.
 std::string matrix_error(const std::string& matrix) {
   const std::string path = write_temp("matrix.json", matrix);
-  try {
-    read_matrix_file(path);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
+  return migsim::testing::input_error_of([&] { read_matrix_file(path); });
 }
 
 TEST(MatrixInput, AcceptsAValidMatrixWithDefaults) {

@@ -55,12 +55,6 @@ cp "$T/batch.jsonl" "$T/before.jsonl"
 pid=$!
 for _ in $(seq 1 900); do grep -q "guests ready" "$T/int.log" && break; sleep 0.1; done
 sleep 1
-kill -INT $pid
-wait $pid; rc=$?
-[ $rc -eq 130 ] || { echo "FAIL: interrupted record exited $rc, expected 130"; cat "$T/int.log"; fail=1; }
-sleep 0.5
-if pgrep -f "$T/work" >/dev/null; then echo "FAIL: QEMU still running after Ctrl-C"; pgrep -af "$T/work"; fail=1; fi
-[ "$(leftovers)" -eq "$before" ] || { echo "FAIL: namespaces left after Ctrl-C: $(ip netns list | grep '^msim-')"; fail=1; }
-cmp -s "$T/batch.jsonl" "$T/before.jsonl" || { echo "FAIL: dataset changed by an interrupted run"; fail=1; }
+interrupt_and_check $pid "$T/batch.jsonl" "$T/int.log"
 [ $fail -eq 0 ] && echo "ok: Ctrl-C kills every QEMU and removes both namespaces"
 exit $fail

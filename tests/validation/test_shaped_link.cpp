@@ -10,19 +10,14 @@
 #include <string>
 
 #include "sim/input_error.hpp"
+#include "tests/validation/netns_test_support.hpp"
 #include "validation/command.hpp"
 #include "validation/shaped_link.hpp"
 
 namespace migsim::validation {
 namespace {
 
-bool netns_exists(const std::string& name) { return std::filesystem::exists("/run/netns/" + name); }
-
-#define SKIP_WITHOUT_NETNS()                                   \
-  do {                                                         \
-    std::string why;                                           \
-    if (!ShapedLink::available(&why)) GTEST_SKIP() << why;     \
-  } while (0)
+using testing::netns_exists;
 
 TEST(ShapedLink, CreatesAShapedVethPairAndRemovesIt) {
   SKIP_WITHOUT_NETNS();

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <string>
 
+#include "tests/validation/netns_test_support.hpp"
 #include "validation/command.hpp"
 #include "validation/shaped_link.hpp"
 #include "validation/web_link.hpp"
@@ -16,13 +17,7 @@
 namespace migsim::validation {
 namespace {
 
-bool netns_exists(const std::string& name) { return std::filesystem::exists("/run/netns/" + name); }
-
-#define SKIP_WITHOUT_NETNS()                               \
-  do {                                                     \
-    std::string why;                                       \
-    if (!ShapedLink::available(&why)) GTEST_SKIP() << why; \
-  } while (0)
+using testing::netns_exists;
 
 TEST(WebLink, BridgeWithTwoTapsAndTheClientAddressThenRemoved) {
   SKIP_WITHOUT_NETNS();

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/input_error_of.hpp"
+#include "tests/support/temp_file.hpp"
 #include "tests/validation/web_fixture.hpp"
 #include "validation/web_dataset.hpp"
 #include "validation/web_report.hpp"
@@ -17,11 +18,7 @@ using testing::input_error_of;
 using testing::synthetic_web_dataset;
 using testing::SyntheticWebTruth;
 
-std::string write_temp(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + name;
-  std::ofstream(path) << text;
-  return path;
-}
+using migsim::testing::write_temp;
 
 TEST(WebDataset, ReadsTheSyntheticRuns) {
   const auto runs = parse_web_dataset(synthetic_web_dataset(), "web.jsonl");

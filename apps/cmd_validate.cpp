@@ -33,6 +33,7 @@
 #include "validation/validation_case.hpp"
 #include "validation/validation_dataset.hpp"
 #include "validation/web_dataset.hpp"
+#include "validation/report_document.hpp"
 #include "validation/web_report.hpp"
 
 namespace migsim::cli {
@@ -260,6 +261,8 @@ int run_batch_report(const ValidateOptions& o) {
 // `report` of a web dataset (validation/web_report.hpp).
 int run_web_report(const ValidateOptions& o) {
   if (o.datasets.size() != 1) throw InputError("dataset: a web report reads one dataset, got " + std::to_string(o.datasets.size()));
+  if (!o.train_on.empty()) throw InputError(validation::kTrainOnForWeb);
+  if (!o.cases_json.empty() || !o.plot.empty()) throw InputError(validation::kCasesForWeb);
   const validation::WebReport r = validation::build_web_report({o.datasets.front(), o.profile});
   if (!o.windows_csv.empty()) traces::write_file_atomically(o.windows_csv, validation::web_windows_csv(r));
   std::cout << (o.json ? validation::web_report_json(r).dump(2) + "\n" : validation::web_report_text(r));
@@ -268,7 +271,9 @@ int run_web_report(const ValidateOptions& o) {
 
 int run_report(const ValidateOptions& o, bool tune_only) {
   if (!tune_only && validation::is_web_dataset(o.datasets.front())) return run_web_report(o);
+  if (!o.windows_csv.empty()) throw InputError(validation::kWindowsForWeb);
   if (!tune_only && validation::is_batch_dataset(o.datasets.front())) return run_batch_report(o);
+  if (!o.profile.empty()) throw InputError(validation::kProfileForSingle);
   const validation::DatasetReport r =
       validation::build_dataset_report({o.datasets, o.train_on, o.no_tune, !tune_only});
   const auto& data = r.data;

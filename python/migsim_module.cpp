@@ -1,19 +1,23 @@
 // migsim._native: the Python module's C++ side (pybind11). JSON text in, JSON text
 // out, over the same library calls as the commands (`predict --json`, `run --json`,
-// `batch --json`); python/migsim/__init__.py is the Python interface. Every
+// `batch --json`, `sweep --out`, `validate report --json`); python/migsim/__init__.py is the Python interface. Every
 // request is one JSON object of the call's arguments, read as strictly as the
 // commands read their files: an InputError becomes a ValueError with the same
 // text. The GIL is released while a request is read and simulated.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "experiments/batch_job.hpp"
 #include "experiments/cluster_job.hpp"
+#include "experiments/prediction_batch.hpp"
 #include "models/model_registry.hpp"
 #include "models/model_selection.hpp"
 #include "models/prediction_document.hpp"
@@ -22,6 +26,7 @@
 #include "sim/input_error.hpp"
 #include "sim/json_input.hpp"
 #include "traces/record_writer.hpp"
+#include "validation/report_document.hpp"
 
 namespace py = pybind11;
 using nlohmann::json;
@@ -154,6 +159,64 @@ std::string batch(const std::string& request) {
   return experiments::run_batch_job(req).summary.dump();
 }
 
+// A list of strings (file names) under `key`; a single string is a list of one.
+std::vector<std::string> file_list(JsonObject& o, const char* key) {
+  std::vector<std::string> out;
+  if (!o.has(key)) return out;
+  const json& v = o.raw(key);
+  if (v.is_string()) return {v.get<std::string>()};
+  if (!v.is_array()) throw InputError(o.path(key) + ": expected a file name or a list of them, got " + json_snippet(v));
+  for (const auto& f : v) {
+    if (!f.is_string()) throw InputError(o.path(key) + ": expected file names, got " + json_snippet(f));
+    out.push_back(f.get<std::string>());
+  }
+  return out;
+}
+
+// sweep(spec, model, profile, jobs): the JSON lines of `sweep SPEC --out F`, one per
+// point and model, in point order.
+std::string sweep(const std::string& request) {
+  const json doc = parse_json_text(request, "sweep");
+  JsonObject o(doc, "sweep");
+  std::string where;
+  std::optional<json> given;
+  document_or_path(o, "spec", "spec", where, given);
+  const std::string model = o.string("model", models::kDefaultModel);
+  const std::string profile = o.string("profile", "");
+  unsigned jobs = static_cast<unsigned>(o.integer("jobs", 0, bounds::kJobs));  // 0: one per core
+  if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
+  o.finish();
+  const json spec = given ? *given : read_json_file(where);
+  models::MigrationScenario defaults;
+  if (!profile.empty()) defaults.host = models::read_host_profile_file(profile);
+  const experiments::PredictionSweep points(spec, where, defaults, jobs);
+  const auto ms = models::models_named(o.path("model"), model);
+  std::vector<const models::MigrationModel*> used;
+  for (const auto& m : ms) used.push_back(m.get());
+  experiments::SweepOutputOptions out;
+  out.json = true;
+  out.jobs = std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(1, points.size())));
+  std::string lines;
+  experiments::predict_sweep(points, used, out, [&](std::string_view s) { lines.append(s); });
+  return lines;
+}
+
+// validate_report(datasets, train_on, no_tune, profile, windows): `validate report --json` with
+// the --cases-json document under "case_detail" (validation/report_document.hpp).
+std::string validate_report(const std::string& request) {
+  const json doc = parse_json_text(request, "validate_report");
+  JsonObject o(doc, "validate_report");
+  validation::ReportRequest q;
+  q.datasets = file_list(o, "datasets");
+  if (q.datasets.empty()) throw InputError(o.path("datasets") + ": expected at least one dataset file");
+  q.train_on = file_list(o, "train_on");
+  q.no_tune = o.boolean("no_tune", false);
+  q.profile = o.string("profile", "");
+  q.windows_csv = o.string("windows", "");
+  o.finish();
+  return validation::report_document(q).dump();
+}
+
 }  // namespace
 
 }  // namespace migsim::python
@@ -168,6 +231,10 @@ PYBIND11_MODULE(_native, m) {
         "run(request_json) -> JSON of `migsim run --json`");
   m.def("batch", [](const std::string& r) { return call([&] { return batch(r); }); },
         "batch(request_json) -> JSON of `migsim batch --json`");
+  m.def("sweep", [](const std::string& r) { return call([&] { return sweep(r); }); },
+        "sweep(request_json) -> the JSON lines of `migsim sweep --out`");
+  m.def("validate_report", [](const std::string& r) { return call([&] { return validate_report(r); }); },
+        "validate_report(request_json) -> JSON of `migsim validate report --json`, plus \"case_detail\"");
   m.def("model_names", [] { return migsim::models::predictor_names(); },
         "The models predict(model=...) accepts, besides \"all\"");
 }

@@ -69,13 +69,16 @@ def panel_set(axes, rows, side):
     axes[2].set_xlabel("time since the first request (s)", fontsize=8)
 
 
-def main():
-    if len(sys.argv) < 3:
+def main(argv=None):
+    """plot_web.py WINDOWS.csv OUT.png [RUN ...]; argv without the program name (a
+    notebook calls main([csv, png]))."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    if len(args) < 2:
         sys.exit("usage: plot_web.py WINDOWS.csv OUT.png [RUN ...]")
-    runs = read(sys.argv[1])
-    names = sys.argv[3:] or [n for n, rows in runs.items() if any(r["phase"] != "none" for r in rows)][:4]
+    runs = read(args[0])
+    names = args[2:] or [n for n, rows in runs.items() if any(r["phase"] != "none" for r in rows)][:4]
     if not names:
-        sys.exit("plot_web.py: no run with a migration in " + sys.argv[1])
+        sys.exit("plot_web.py: no run with a migration in " + args[0])
     fig, axes = plt.subplots(3 * len(names), 2, figsize=(13, 5.2 * len(names)), sharex="col", squeeze=False,
                              gridspec_kw={"height_ratios": [1, 2, 1.3] * len(names)})
     for i, name in enumerate(names):
@@ -88,7 +91,7 @@ def main():
     handles = [plt.Rectangle((0, 0), 1, 1, color=c, alpha=0.6) for c, _ in SHADE.values()]
     fig.legend(handles, [label for _, label in SHADE.values()], loc="upper center", ncol=3, fontsize=8)
     fig.tight_layout(rect=(0, 0, 1, 0.98))
-    out = sys.argv[2]
+    out = args[1]
     tmp = out + ".tmp.png"
     fig.savefig(tmp, dpi=90)
     os.replace(tmp, out)

@@ -1,9 +1,10 @@
-"""migsim from Python: the simulator's predict, run and batch, without a subprocess.
+"""migsim from Python: the simulator's predict, run, batch, sweep and validation report,
+without a subprocess.
 
     PYTHONPATH=build/python /usr/bin/python3 -c 'import migsim; print(migsim.predict(ram_mib=512))'
 
-Each call is the command of the same name (`migsim predict|run|batch ... --json`) in
-this process: the same library functions, the same JSON documents (as dicts), the same
+Each call is the command of the same name (`migsim predict|run|batch|sweep ... --json`,
+`migsim validate report ... --json`) in this process: the same library functions, the same JSON documents (as dicts), the same
 checks of every input and the same error text, raised as ValueError. The simulation
 runs without the GIL, so threads run calls in parallel.
 """
@@ -15,7 +16,7 @@ import tempfile
 from . import _native
 
 __version__ = _native.__version__
-__all__ = ["predict", "run", "batch", "model_names", "__version__"]
+__all__ = ["predict", "run", "batch", "sweep", "validate_report", "model_names", "__version__"]
 
 try:  # the tables are DataFrames when pandas is there, lists of dicts otherwise
     import pandas as _pd
@@ -127,3 +128,34 @@ def batch(spec, schedule=None, profile=None, out=None, out_dir=None, format="csv
     """
     fields = {"batch": spec, "schedule": schedule, "profile": profile, "out": out, "format": format}
     return _with_tables(_native.batch, fields, ["migrations"], out_dir, format, frames, tables)
+
+
+def sweep(spec, model=None, profile=None, jobs=None, frames=True):
+    """Every point of a parameter sweep predicted: the JSON lines of
+    `migsim sweep SPEC --out F` (one per point and model, in point order).
+
+    spec: a sweep file or its dict (a `predict --batch` case whose list-valued fields
+    are the axes). model: a name of model_names() or "all"; profile: a host profile
+    file; jobs: threads (default: one per core; the result does not depend on it).
+    Returns a pandas DataFrame with the nested keys flattened (pandas.json_normalize:
+    "coordinates.<axis>"), or the list of dicts with frames=False or without pandas.
+    """
+    fields = {"spec": spec, "model": model, "profile": profile, "jobs": jobs}
+    rows = [json.loads(line) for line in _native.sweep(_request(fields)).splitlines() if line]
+    if frames and _pd is not None:
+        return _pd.json_normalize(rows)
+    return rows
+
+
+def validate_report(datasets, train_on=None, no_tune=None, profile=None, windows=None):
+    """The accuracy of the model on recorded real migrations: the dict of
+    `migsim validate report DATASETS... --json`, plus "case_detail" (the
+    --cases-json document: every case measured and predicted) for single-migration and batch datasets.
+
+    datasets: a dataset file (validation/data/*.jsonl) or a list of them, read as one;
+    train_on: as --train-on; no_tune: as --no-tune; profile: as --profile (batch and
+    web datasets); windows: as --windows, the per-window CSV of a web dataset written there.
+    """
+    fields = {"datasets": datasets, "train_on": train_on, "no_tune": no_tune, "profile": profile,
+              "windows": windows}
+    return json.loads(_native.validate_report(_request(fields)))

@@ -1,7 +1,9 @@
 """Shared fixtures of the migsim module's tests (run by ctest `python_module`).
 
 The module comes from PYTHONPATH (build/python); the command it must agree with from
-MIGSIM (build/apps/migsim). Without the module every test is skipped."""
+MIGSIM (build/apps/migsim). Without the module every test is skipped, unless
+MIGSIM_PYTHON_REQUIRED is set (ctest sets it: the module was built, so a module that
+does not import -- an undefined symbol, say -- is a failure, not a skip)."""
 import json
 import os
 import subprocess
@@ -14,6 +16,9 @@ MIGSIM = os.environ.get("MIGSIM", os.path.join(ROOT, "build", "apps", "migsim"))
 
 @pytest.fixture(scope="session")
 def migsim():
+    if os.environ.get("MIGSIM_PYTHON_REQUIRED"):
+        import migsim as module
+        return module
     return pytest.importorskip("migsim", reason="the migsim module is not built (pybind11-dev, python3-dev)")
 
 
@@ -46,3 +51,16 @@ def write_json(path, doc):
     with open(path, "w") as f:
         json.dump(doc, f)
     return str(path)
+
+
+def same_error_as_cli(command, call, path, doc, placeholder):
+    """`migsim COMMAND PATH` exits 2 naming PATH; call(PATH) raises ValueError with the
+    same text, and call(doc) (the file's document as a dict) with PATH as `placeholder`."""
+    status, _, err = cli(command, path)
+    assert status == 2 and path in err
+    with pytest.raises(ValueError) as e:
+        call(path)
+    assert str(e.value) == err
+    with pytest.raises(ValueError) as e:
+        call(doc)
+    assert str(e.value) == err.replace(path, placeholder)

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from conftest import cli, cli_json, same_document, scenario, write_json
+from conftest import cli, cli_json, same_document, same_error_as_cli, scenario, write_json
 
 DRAIN = scenario("batch-rack-drain.json")
 
@@ -36,14 +36,7 @@ def test_bad_batch_is_a_value_error_with_the_commands_text(migsim, tmp_path):
         doc = json.load(f)
     doc["migrations"][0]["ram_mib"] = 0
     path = write_json(tmp_path / "bad.json", doc)
-    status, _, err = cli("batch", path)
-    assert status == 2 and path in err
-    with pytest.raises(ValueError) as e:
-        migsim.batch(path)
-    assert str(e.value) == err
-    with pytest.raises(ValueError) as e:
-        migsim.batch(doc)
-    assert str(e.value) == err.replace(path, "<batch>")
+    same_error_as_cli("batch", migsim.batch, path, doc, "<batch>")
     status, _, err = cli("batch", DRAIN, "--schedule", "fastest")
     with pytest.raises(ValueError) as e:
         migsim.batch(DRAIN, schedule="fastest")

@@ -19,8 +19,16 @@ cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   sleep 1
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  [ -f "$T/munged.pid" ] && kill "$(cat "$T/munged.pid")" 2>/dev/null || true
-  rm -rf "$T"
+  # munged writes its seed file while it exits: wait for it (up to 5 s) before removing
+  # the folder, and never let the removal change the test's verdict.
+  local mp=""
+  [ -f "$T/munged.pid" ] && mp=$(cat "$T/munged.pid" 2>/dev/null || true)
+  if [ -n "$mp" ]; then
+    kill "$mp" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$mp" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$mp" 2>/dev/null || true
+  fi
+  rm -rf "$T" 2>/dev/null || { sleep 1; rm -rf "$T" || echo "note: could not remove $T"; }
 }
 trap cleanup EXIT
 mkdir -p "$T"/{state,spool,munge,out}

@@ -12,6 +12,7 @@
 #include "sim/input_error.hpp"
 #include "traces/utc_timestamp.hpp"
 #include "validation/foreign_cpu_meter.hpp"
+#include "validation/guest_memory_check.hpp"
 #include "validation/guest_vm.hpp"
 #include "validation/interrupt.hpp"
 #include "validation/monotonic_clock.hpp"
@@ -125,6 +126,12 @@ nlohmann::json run_migration_case(const ValidationCase& c, int repeat, const Gue
     record_outcome(rec, poll, dst);
 
     finish_migration_record(rec, guest, src, dst, status == "completed", hb_from, ready_pos, say);
+    // Where the guest runs now (the destination, or the source of a cancelled migration) it
+    // checks its memory; a guest that finds it corrupted makes the migration a failed one.
+    rec["guest_memory"] = verify_guest_memory(status == "completed" ? dst : src, verify_timeout_s(c.fill_mib));
+    if (fail_unless_memory_verified(rec)) {
+      say("FAILED: " + rec["failure_reason"].get<std::string>() + ": " + rec["guest_memory"].dump());
+    }
     dst.proc->kill_and_wait();
     src.proc->kill_and_wait();
     return rec;

@@ -68,6 +68,7 @@ nlohmann::json ValidationCase::to_json() const {
                    {"accel", accel},
                    {"pti", pti}};
   if (!note.empty()) j["note"] = note;
+  if (corrupt_guest_memory) j["corrupt_guest_memory"] = true;  // absent when false: old records unchanged
   return j;
 }
 
@@ -80,6 +81,7 @@ std::string ValidationCase::kernel_cmdline_keys() const {
     << " migsim.pacing=" << pacing << " migsim.hot_fraction=" << hot_fraction
     << " migsim.hot_share=" << hot_write_share << " migsim.seed=" << seed;
   if (!cpuload.empty()) s << " migsim.cpuload=" << cpuload;
+  if (corrupt_guest_memory) s << " migsim.corrupt_on_verify=1";
   return s.str();
 }
 
@@ -112,6 +114,7 @@ ValidationCase case_from_json(JsonObject& o, const ValidationCase& b, bool need_
       static_cast<int>(o.integer("calc_dirty_rate_s", b.calc_dirty_rate_s, bounds::kCountOrZero));
   c.accel = o.choice("accel", {"tcg", "kvm", "auto"}, b.accel);
   c.pti = o.boolean("pti", b.pti);
+  c.corrupt_guest_memory = o.boolean("corrupt_guest_memory", b.corrupt_guest_memory);
   o.finish();
   return c;
 }

@@ -41,6 +41,9 @@ struct ValidationCase {
   // TLB, so QEMU 7.2 TCG does not lose dirty pages (see HostProfile::tcg_tlb_entries).
   // Records made before this key existed were made without it.
   bool pti = true;
+  // Test hook: the guest flips one word of its memory before it verifies it
+  // (migsim.corrupt_on_verify=1), so the record must say "guest memory corrupted".
+  bool corrupt_guest_memory = false;
 
   nlohmann::json to_json() const;
   // The guest's kernel command line keys (validation/guest/README.md).

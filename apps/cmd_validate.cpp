@@ -177,7 +177,7 @@ int run_record(const ValidateOptions& o) {
   const validation::GuestImage image = prepare_recording(o, "case '" + cases.front().name + "'");
   const validation::RunnerOptions ro = runner_options(o);
   std::map<std::string, std::string> accel_for;  // "auto" resolved once by a boot probe
-  int done = 0;
+  int done = 0, failed = 0;
   for (auto c : cases) {
     if (c.accel == "auto") {
       if (!accel_for.count("auto")) {
@@ -201,6 +201,12 @@ int run_record(const ValidateOptions& o) {
       const auto m = validation::measured_from_record(rec, c.name);
       traces::append_lines_atomically(o.out, rec.dump() + "\n");
       ++done;
+      if (m.failed) {
+        ++failed;
+        std::cerr << "validate: [" << done << "/" << runs << "] " << c.name << " #" << r
+                  << ": FAILED: " << m.failure_reason << "\n";
+        continue;
+      }
       std::cerr << "validate: [" << done << "/" << runs << "] " << c.name << " #" << r << ": "
                 << (m.converged ? "completed" : "NOT converged") << " total "
                 << fmt("%.0f", m.total_time_ms) << " ms, downtime " << fmt("%.0f", m.downtime_ms)
@@ -208,7 +214,9 @@ int run_record(const ValidateOptions& o) {
                 << m.dirty_syncs << " syncs\n";
     }
   }
-  std::cout << "recorded " << done << " migrations into " << o.out << "\n";
+  std::cout << "recorded " << done << " migrations into " << o.out;
+  if (failed > 0) std::cout << " (" << failed << " failed)";
+  std::cout << "\n";
   return 0;
 }
 

@@ -56,6 +56,7 @@ MeasuredBatch measured_batch_from_record(const nlohmann::json& rec, const std::s
       for (const char* k : {"start_s", "planned_start_s", "end_s"}) single.erase(k);
     }
     b.migrations.push_back(measured_from_record(single, mw));
+    if (b.migrations.back().failed) throw InputError(mw + ".outcome: 'failed' (batches record no failed migrations)");
     if (!m.contains("start_s") || !m["start_s"].is_number() || m["start_s"].get<double>() < 0) {
       throw InputError(mw + ".start_s: expected a number >= 0");
     }

@@ -98,6 +98,9 @@ std::vector<std::string> qemu_argv(const std::string& qemu, const std::string& a
                              "-append", img.base_cmdline + " " + c.kernel_cmdline_keys() +
                                  (extras.cmdline.empty() ? "" : " " + extras.cmdline),
                              "-serial", "file:" + dir + "/" + role + "-serial.log",
+                             "-chardev", "socket,id=control,path=" + dir + "/" + role +
+                                 "-control.sock,server=on,wait=off",
+                             "-serial", "chardev:control",
                              "-qmp", "unix:" + dir + "/" + role + ".qmp,server=on,wait=off"};
   a.insert(a.end(), extras.qemu_args.begin(), extras.qemu_args.end());
   if (!incoming.empty()) {
@@ -126,6 +129,7 @@ void start_guest(GuestVm& vm, const std::string& qemu_path, const std::string& a
   vm.proc = std::make_unique<ChildProcess>(qemu_argv(qemu_path, accel, c, img, dir, role, incoming, extras),
                                            dir + "/" + role + "-qemu.log", netns);
   vm.serial = std::make_unique<SerialLog>(dir + "/" + role + "-serial.log");
+  vm.control_socket = dir + "/" + role + "-control.sock";
   ChildProcess* p = vm.proc.get();
   try {
     vm.qmp.connect(dir + "/" + role + ".qmp", 30.0, [p] { return p->alive(); });

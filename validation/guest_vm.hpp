@@ -48,12 +48,14 @@ class WorkDir {
   bool keep_;
 };
 
-// One QEMU instance of a run: process + QMP + serial console.
+// One QEMU instance of a run: process + QMP + serial console (ttyS0, a file) + the
+// control port (ttyS1, a unix socket QEMU listens on: the harness's commands to the guest).
 struct GuestVm {
   std::unique_ptr<ChildProcess> proc;
   QmpClient qmp;
   std::unique_ptr<SerialLog> serial;
   std::string role;
+  std::string control_socket;
 };
 
 // What a harness adds to a guest's QEMU beyond the case: devices (e.g. a NIC) and kernel

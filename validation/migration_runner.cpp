@@ -12,11 +12,14 @@
 #include "sim/input_error.hpp"
 #include "traces/utc_timestamp.hpp"
 #include "validation/foreign_cpu_meter.hpp"
+#include "validation/guest_memory_check.hpp"
 #include "validation/guest_vm.hpp"
 #include "validation/interrupt.hpp"
+#include "validation/migration_fault.hpp"
 #include "validation/monotonic_clock.hpp"
 #include "validation/qemu_process.hpp"
 #include "validation/qmp_client.hpp"
+#include "validation/shaped_link.hpp"
 
 namespace migsim::validation {
 
@@ -55,8 +58,13 @@ nlohmann::json run_migration_case(const ValidationCase& c, int repeat, const Gue
   };
   try {
     WorkDir dir(opt.work_root, opt.keep_work);
-    const int port = free_loopback_port();
-    const std::string uri = "tcp:127.0.0.1:" + std::to_string(port);
+    MigrationFault fault(c);
+    // Link faults need the migration to cross a veth between namespaces (not shaped: 1 Gbit/s).
+    std::optional<ShapedLink> link;
+    if (fault.needs_link()) link.emplace(LinkShape{1000.0, 0.0});
+    const int port = link ? 4444 : free_loopback_port();
+    const std::string uri = "tcp:" + (link ? ShapedLink::destination_ip() : std::string("127.0.0.1")) + ":" +
+                            std::to_string(port);
     const std::string accel = c.accel == "kvm" ? "kvm" : "tcg";
     nlohmann::json rec;
     rec["format"] = kRecordFormat;
@@ -66,16 +74,17 @@ nlohmann::json run_migration_case(const ValidationCase& c, int repeat, const Gue
     rec["config"] = c.to_json();
     rec["env"] = {{"recorded_at", traces::utc_now_iso()},
                   {"accel", accel},
-                  {"transport", "tcp-loopback"},
+                  {"transport", link ? "tcp-veth-netns" : "tcp-loopback"},
                   {"kernel_version", image.kernel_version},
                   {"image_id", image.image_id},
                   {"host_load_1min_start", load_average_1min()},
                   {"host_cpus", static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN))}};
 
     GuestVm dst, src;
-    start_guest(dst, qemu_path, accel, c, image, dir.path(), "dst", uri);
+    start_guest(dst, qemu_path, accel, c, image, dir.path(), "dst", fault.incoming(uri),
+                link ? link->destination_netns() : "");
     const double boot_t0 = monotonic_s();
-    start_guest(src, qemu_path, accel, c, image, dir.path(), "src", "");
+    start_guest(src, qemu_path, accel, c, image, dir.path(), "src", "", link ? link->source_netns() : "");
     rec["env"]["qemu_version"] = src.qmp.execute("query-version")["qemu"];
     const std::string ready = wait_for_marker(src, "MIGSIM-READY", opt.boot_timeout_s);
     const double ready_ms = (monotonic_s() - boot_t0) * 1000.0;
@@ -99,10 +108,20 @@ nlohmann::json run_migration_case(const ValidationCase& c, int repeat, const Gue
     say("migrating (horizon " + std::to_string(static_cast<int>(c.horizon_s)) + " s)");
 
     MigrationPoll poll(t0);
-    bool cancelled = false;
+    bool cancelled = false, fault_cancelled = false;
     for (;;) {
       throw_if_interrupted();
-      if (poll.add(src.qmp.execute("query-migrate"))) break;
+      fault.inject_if_due(monotonic_s() - t0, src, dst, link ? &*link : nullptr);
+      if (fault.source_killed()) break;
+      const nlohmann::json reply = src.qmp.execute("query-migrate");
+      fault.observe(reply, monotonic_s() - t0);
+      if (poll.add(reply)) break;
+      if (!cancelled && fault.stalled(monotonic_s() - t0)) {
+        src.qmp.execute("migrate_cancel");
+        cancelled = fault_cancelled = true;
+        say("fault " + c.fault + ": no progress for " + std::to_string(static_cast<int>(MigrationFault::kStallS)) +
+            " s: cancelled");
+      }
       if (!cancelled && poll.total_time_ms() >= c.horizon_s * 1000.0) {
         src.qmp.execute("migrate_cancel");
         cancelled = true;
@@ -122,9 +141,45 @@ nlohmann::json run_migration_case(const ValidationCase& c, int repeat, const Gue
           " cores during this migration: its timings measure a busy host");
     }
     rec["trajectory"] = poll.trajectory();
-    record_outcome(rec, poll, dst);
+    if (fault.any()) rec["fault"] = fault.describe();
+    if (fault.source_killed()) {
+      // The guest's only running copy is gone; the destination holds a partial one and must
+      // end by itself (its incoming stream broke). Nothing survives to check.
+      rec["qemu_last_active"] = poll.last_active();
+      rec["outcome"] = "failed";
+      rec["failure_reason"] = fault.failure_reason(nlohmann::json::object());
+      rec["fault"]["destination_after"] = destination_after_source_killed(dst, 15.0);
+      src.serial->refresh();
+      guest["hb_rates_during_migration"] = heartbeat_rates(*src.serial, hb_from);
+      guest["hb_rates_all"] = heartbeat_rates(*src.serial, ready_pos);
+      rec["guest"] = std::move(guest);
+      rec["env"]["host_load_1min_end"] = load_average_1min();
+      say("FAILED: " + rec["failure_reason"].get<std::string>() + "; destination " +
+          rec["fault"]["destination_after"]["how"].get<std::string>());
+      dst.proc->kill_and_wait();
+      return rec;
+    }
+    const bool faulted = fault.injected() && (status == "failed" || fault_cancelled);
+    if (faulted) {
+      // The fault ended it: the source goes on running the guest (checked below).
+      rec["qemu"] = poll.final_reply();
+      rec["qemu_last_active"] = poll.last_active();
+      rec["outcome"] = "failed";
+      rec["failure_reason"] = fault.failure_reason(poll.final_reply());
+    } else {
+      record_outcome(rec, poll, dst);
+    }
 
     finish_migration_record(rec, guest, src, dst, status == "completed", hb_from, ready_pos, say);
+    // Where the guest runs now (the destination, or the source of a cancelled or failed
+    // migration) it checks its memory; a guest that finds it corrupted makes the migration a
+    // failed one.
+    rec["guest_memory"] = verify_guest_memory(status == "completed" ? dst : src, verify_timeout_s(c.fill_mib));
+    if (faulted) {
+      say("FAILED: " + rec["failure_reason"].get<std::string>());
+    } else if (fail_unless_memory_verified(rec)) {
+      say("FAILED: " + rec["failure_reason"].get<std::string>() + ": " + rec["guest_memory"].dump());
+    }
     dst.proc->kill_and_wait();
     src.proc->kill_and_wait();
     return rec;

@@ -124,6 +124,18 @@ nlohmann::json ShapedLink::describe() const {
   return j;
 }
 
+std::string ShapedLink::drop_all_packets() {
+  const std::vector<std::string> netem{"tc", "-n", src_ns_, "qdisc", "replace", "dev", src_if_, "root", "netem", "loss", "100%"};
+  if (run_command(netem).status == 0) return "netem loss 100%";
+  run_checked({"tc", "-n", src_ns_, "qdisc", "replace", "dev", src_if_, "root", "pfifo", "limit", "0"},
+              "making the link drop every packet (tc netem unavailable, tc pfifo limit 0)");
+  return "pfifo limit 0";
+}
+
+void ShapedLink::take_down() {
+  run_checked({"ip", "-n", src_ns_, "link", "set", src_if_, "down"}, "taking the link down");
+}
+
 int ShapedLink::remove_stale() { return remove_stale_netns({"msim-s", "msim-d"}); }
 
 bool ShapedLink::available(std::string* why) {

@@ -35,6 +35,14 @@ class ShapedLink {
   nlohmann::json describe() const;
   double burst_bytes() const { return burst_bytes_; }
 
+  // Faults (issue 13): from now on the source end drops every packet it sends (its root
+  // qdisc replaced by tc netem loss 100%, or where the kernel has no netem by a pfifo of
+  // limit 0, which drops whatever is queued; returns the qdisc used), or is down (ip link
+  // set down). EnvironmentError naming the command when it fails. Both go with the
+  // namespaces in the destructor.
+  std::string drop_all_packets();
+  void take_down();
+
   // Deletes msim-s*/msim-d* namespaces whose creator (the pid in the name) is gone.
   // Returns how many it removed.
   static int remove_stale();

@@ -68,6 +68,11 @@ nlohmann::json ValidationCase::to_json() const {
                    {"accel", accel},
                    {"pti", pti}};
   if (!note.empty()) j["note"] = note;
+  if (corrupt_guest_memory) j["corrupt_guest_memory"] = true;  // absent when false: old records unchanged
+  if (fault != "none") {
+    j["fault"] = fault;
+    j["fault_after_s"] = fault_after_s;
+  }
   return j;
 }
 
@@ -80,6 +85,7 @@ std::string ValidationCase::kernel_cmdline_keys() const {
     << " migsim.pacing=" << pacing << " migsim.hot_fraction=" << hot_fraction
     << " migsim.hot_share=" << hot_write_share << " migsim.seed=" << seed;
   if (!cpuload.empty()) s << " migsim.cpuload=" << cpuload;
+  if (corrupt_guest_memory) s << " migsim.corrupt_on_verify=1";
   return s.str();
 }
 
@@ -112,6 +118,10 @@ ValidationCase case_from_json(JsonObject& o, const ValidationCase& b, bool need_
       static_cast<int>(o.integer("calc_dirty_rate_s", b.calc_dirty_rate_s, bounds::kCountOrZero));
   c.accel = o.choice("accel", {"tcg", "kvm", "auto"}, b.accel);
   c.pti = o.boolean("pti", b.pti);
+  c.corrupt_guest_memory = o.boolean("corrupt_guest_memory", b.corrupt_guest_memory);
+  c.fault = o.choice("fault", {"none", "kill-source", "kill-destination", "refuse-connection", "drop-packets", "link-down"},
+                     b.fault);
+  c.fault_after_s = o.number("fault_after_s", b.fault_after_s, bounds::kMigrationTimeS);
   o.finish();
   return c;
 }
@@ -159,6 +169,9 @@ void check_case(const ValidationCase& c, const std::string& where) {
     bad("downtime_limit_ms", number_text(c.downtime_limit_ms) + " ms is above QEMU's limit of 2000000");
   }
   if (c.horizon_s > 3600) bad("horizon_s", "at most 3600 s, got " + number_text(c.horizon_s));
+  if (c.fault != "none" && c.fault_after_s >= c.horizon_s) {
+    bad("fault_after_s", number_text(c.fault_after_s) + " s is not before the horizon (" + number_text(c.horizon_s) + " s)");
+  }
   if (c.calc_dirty_rate_s > 60) {
     bad("calc_dirty_rate_s", "at most 60 s, got " + std::to_string(c.calc_dirty_rate_s));
   }

@@ -41,6 +41,13 @@ struct ValidationCase {
   // TLB, so QEMU 7.2 TCG does not lose dirty pages (see HostProfile::tcg_tlb_entries).
   // Records made before this key existed were made without it.
   bool pti = true;
+  // Test hook: the guest flips one word of its memory before it verifies it
+  // (migsim.corrupt_on_verify=1), so the record must say "guest memory corrupted".
+  bool corrupt_guest_memory = false;
+  // A fault injected fault_after_s after `migrate` (validation/migration_fault.hpp):
+  // none | kill-source | kill-destination | refuse-connection | drop-packets | link-down.
+  std::string fault = "none";
+  double fault_after_s = 1.0;
 
   nlohmann::json to_json() const;
   // The guest's kernel command line keys (validation/guest/README.md).

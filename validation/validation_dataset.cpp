@@ -41,7 +41,7 @@ std::string text(const nlohmann::json& j, const std::string& key, const std::str
 // a mistake (a hand edit, another tool's file), refused as every reader does.
 void check_record_keys(const nlohmann::json& rec, const std::string& where) {
   static const std::vector<std::string> known{"capabilities", "case", "config", "env", "format",
-                                              "guest", "guest_alive_after", "outcome", "parameters",
+                                              "failure_reason", "fault", "guest", "guest_alive_after", "guest_memory", "outcome", "parameters",
                                               "qemu", "qemu_last_active", "repeat", "split", "trajectory"};
   for (auto it = rec.begin(); it != rec.end(); ++it) {
     if (std::find(known.begin(), known.end(), it.key()) == known.end()) {
@@ -71,8 +71,20 @@ MeasuredMigration measured_from_record(const nlohmann::json& rec, const std::str
   m.config.split = text(rec, "split", where);
   m.repeat = count(rec, "repeat", where);
   const std::string outcome = text(rec, "outcome", where);
-  if (outcome != "completed" && outcome != "not-converged") {
+  if (outcome != "completed" && outcome != "not-converged" && outcome != "failed") {
     throw InputError(where + ": outcome: unknown value '" + outcome + "'");
+  }
+  if (rec.contains("guest_memory") && !rec["guest_memory"].is_object()) {
+    throw InputError(where + ": guest_memory: expected an object, got " + json_snippet(rec["guest_memory"]));
+  }
+  if (outcome == "failed") {
+    m.failed = true;
+    m.failure_reason = text(rec, "failure_reason", where);
+    if (m.failure_reason.empty()) throw InputError(where + ": failure_reason: empty for a failed migration");
+    return m;
+  }
+  if (rec.contains("failure_reason")) {
+    throw InputError(where + ": failure_reason: only a failed migration has one (outcome '" + outcome + "')");
   }
   m.converged = outcome == "completed";
   const nlohmann::json& q = m.converged ? field(rec, "qemu", where)
@@ -145,7 +157,8 @@ std::vector<MeasuredMigration> read_dataset(const std::string& path) {
 std::vector<MeasuredMigration> parse_dataset(const std::string& text, const std::string& path) {
   std::vector<MeasuredMigration> out;
   for_each_jsonl_line_of(text, path, [&](const std::string& line, const std::string& where) {
-    out.push_back(measured_from_record(parse_json_text(line, where), where));
+    MeasuredMigration m = measured_from_record(parse_json_text(line, where), where);
+    if (!m.failed) out.push_back(std::move(m));
     return true;
   });
   if (out.empty()) throw InputError(path + ": the dataset has no records");

@@ -15,6 +15,10 @@ struct MeasuredMigration {
   ValidationCase config;
   int repeat = 1;
   bool converged = false;
+  // outcome "failed" (e.g. the guest found its memory corrupted): no timings are read;
+  // parse_dataset leaves such records out of the list.
+  bool failed = false;
+  std::string failure_reason;
   double total_time_ms = 0;
   double setup_time_ms = 0;
   double downtime_ms = 0;
@@ -39,7 +43,8 @@ void for_each_jsonl_line(const std::string& path,
 void for_each_jsonl_line_of(const std::string& text, const std::string& path,
                             const std::function<bool(const std::string&, const std::string&)>& f);
 
-// Reads a JSON-lines dataset written by `migsim validate record`. A malformed
+// Reads a JSON-lines dataset written by `migsim validate record` (its failed migrations,
+// outcome "failed", are checked and left out: they measure no migration). A malformed
 // line, a record missing a field, or an unknown format raises InputError
 // naming file:line and the field.
 std::vector<MeasuredMigration> read_dataset(const std::string& path);

@@ -86,6 +86,7 @@ WebMigration read_migration(JsonObject o, double duration_s) {
   }
   const nlohmann::json& rec = o.raw("record");
   m.measured = measured_from_record(rec, o.path("record"));
+  if (m.measured.failed) throw InputError(o.path("record") + ".outcome: 'failed' (web runs record no failed migrations)");
   m.throttle = throttle_of(rec, m.start_s, o.path("record"));
   o.finish();
   return m;

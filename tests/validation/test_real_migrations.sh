@@ -24,12 +24,16 @@ by = {r["case"]: r for r in recs}
 conv, nc = by["smoke-converges"], by["smoke-never-converges"]
 for r in recs:
     for k in ("format", "config", "env", "parameters", "capabilities", "qemu", "trajectory", "guest",
-              "outcome", "guest_alive_after"):
+              "outcome", "guest_alive_after", "guest_memory"):
         assert k in r, f"{r['case']}: record lacks {k}"
     assert r["env"]["qemu_version"]["major"] >= 7
     assert r["guest"]["calc_dirty_rate"]["status"] == "measured"
     assert len(r["trajectory"]["rows"]) >= 2, "trajectory too short"
     assert r["guest_alive_after"]["alive"], f"{r['case']}: guest not running after the migration"
+    g = r["guest_memory"]
+    assert g["verified"] is True and g["bad"] == 0 and g["pages"] == round(r["config"]["fill_mib"] * 256), \
+        f"{r['case']}: guest memory not verified intact: {g}"
+    assert g["where"] == ("dst" if r["outcome"] == "completed" else "src"), g
     assert r["env"]["foreign_cpu_cores"] >= 0, "env.foreign_cpu_cores not measured"
     p = r["parameters"]
     assert p["max-bandwidth"] == round(r["config"]["max_bandwidth_mibps"] * 1048576)

@@ -16,16 +16,30 @@
  *   migsim.cpuload=PCT@T,PCT@T,...              % of one vCPU burned from second T
  *   migsim.hot_fraction=0.1 migsim.hot_share=0.9  hotcold: hot share of WSS / of writes
  *   migsim.seed=N                               PRNG seed (default 1)
+ *   migsim.corrupt_on_verify=1                  test hook: flip one word of one page
+ *                                               before verifying (the check must fail)
+ *
+ * Memory is self-checking: every page of the fill carries a header (word 0: tag and
+ * page index, word 1: sequence = 1-based number of the last write to it, 0 = only
+ * filled, word 2: checksum = XOR of the body words 3..511 mixed with words 0 and 1).
+ * A write changes one body word and updates the sequence and the checksum in place,
+ * all in the same page: still one page dirtied per write. "VERIFY" on the second
+ * serial port (/dev/ttyS1, read once per heartbeat) makes the dirtier check every
+ * page: header, checksum, and that its sequence is the one of the last write to it
+ * (recomputed by replaying the page choices from READY: a stale page, one whose last
+ * writes a migration lost, has a valid checksum but an old sequence). Then it goes on.
  *
  * Serial console lines (stdout):
  *   MIGSIM-CONFIG ...        the parsed parameters
  *   MIGSIM-READY wss_pages=N fill_pages=N    fill done, dirtying starts now
  *   MIGSIM-HB t=S writes=N rate=R load=L      once per second (guest clock)
+ *   MIGSIM-VERIFY pages=N bad=K stale=S first_bad=I writes=W ms=T   after VERIFY
  *   MIGSIM-ERROR ...         bad parameter; the workload then idles
  * Build: gcc -O2 -static -o dirtier dirtier.c
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +47,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,6 +68,7 @@ struct config {
   int n_load;
   double wss_mib, fill_mib, hot_fraction, hot_share;
   unsigned long long seed;
+  int corrupt_on_verify;
 };
 
 static double now_s(clockid_t c) {
@@ -156,6 +172,9 @@ static void read_config(struct config* c) {
     } else if (strcmp(key, "hot_share") == 0) {
       c->hot_share = parse_num("migsim.hot_share", val);
       if (c->hot_share > 1) fail_idle("migsim.hot_share", val);
+    } else if (strcmp(key, "corrupt_on_verify") == 0) {
+      if (strcmp(val, "0") && strcmp(val, "1")) fail_idle("migsim.corrupt_on_verify: expected 0|1, got", val);
+      c->corrupt_on_verify = val[0] == '1';
     } else if (strcmp(key, "seed") == 0) {
       c->seed = (unsigned long long)parse_num("migsim.seed", val);
     } else {
@@ -171,6 +190,109 @@ static inline uint64_t rng_next(void) { /* xorshift64* */
   rng_state ^= rng_state << 25;
   rng_state ^= rng_state >> 27;
   return rng_state * 0x2545F4914F6CDD1DULL;
+}
+
+/* The self-checking page layout (see the top of the file). */
+#define WORDS (PAGE / 8)
+#define BODY0 3
+#define BODY_WORDS (WORDS - BODY0)
+#define PAGE_TAG 0x4D53000000000000ULL /* "MS" in the top 16 bits, the page index below */
+
+static inline uint64_t mix(uint64_t x) { /* splitmix64's finalizer */
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ULL;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+/* The page written by the next write: sequential cycle, hot/cold or uniform. Uses only
+ * *cursor and the PRNG, so replaying it from READY's state gives the same pages. */
+struct chooser {
+  size_t wss_pages, hot;
+  int seq, hotcold;
+  double hot_share;
+};
+static inline size_t choose_page(const struct chooser* ch, size_t* cursor) {
+  size_t page;
+  if (ch->seq) {
+    page = (*cursor)++;
+    if (*cursor == ch->wss_pages) *cursor = 0;
+  } else if (ch->hotcold && ch->wss_pages > ch->hot) {
+    const uint64_t r = rng_next();
+    if ((double)(r >> 11) * 0x1.0p-53 < ch->hot_share) page = (size_t)(rng_next() % ch->hot);
+    else page = ch->hot + (size_t)(rng_next() % (ch->wss_pages - ch->hot));
+  } else {
+    page = (size_t)(rng_next() % ch->wss_pages);
+  }
+  return page;
+}
+
+/* Checks every filled page; prints MIGSIM-VERIFY. `rng_ready` is the PRNG state at READY. */
+static void verify_memory(unsigned char* mem, size_t fill_pages, const struct chooser* ch,
+                          uint64_t rng_ready, uint64_t writes, int corrupt) {
+  const double a = now_s(CLOCK_MONOTONIC);
+  if (corrupt && fill_pages > 0) ((volatile uint64_t*)(mem + fill_pages / 2 * PAGE))[BODY0 + 7] ^= 0x10;
+  uint64_t* expect = NULL;
+  if (ch->wss_pages > 0) {
+    expect = calloc(ch->wss_pages, sizeof *expect);
+    if (expect == NULL) {
+      printf("MIGSIM-VERIFY pages=%zu bad=-1 error=no-memory-for-the-expected-sequences\n", fill_pages);
+      return;
+    }
+    const uint64_t saved = rng_state;
+    rng_state = rng_ready;
+    size_t cursor = 0;
+    for (uint64_t w = 0; w < writes; ++w) expect[choose_page(ch, &cursor)] = w + 1;
+    rng_state = saved;
+  }
+  size_t bad = 0, stale = 0, first_bad = (size_t)-1;
+  for (size_t p = 0; p < fill_pages; ++p) {
+    const volatile uint64_t* pg = (const volatile uint64_t*)(mem + p * PAGE);
+    uint64_t x = mix(pg[0]) ^ mix(pg[1]);
+    for (size_t k = BODY0; k < WORDS; ++k) x ^= pg[k];
+    const uint64_t want_seq = p < ch->wss_pages ? expect[p] : 0;
+    const int intact = pg[0] == (PAGE_TAG | p) && x == pg[2];
+    if (intact && pg[1] == want_seq) continue;
+    if (intact) ++stale;
+    if (first_bad == (size_t)-1) first_bad = p;
+    ++bad;
+  }
+  free(expect);
+  printf("MIGSIM-VERIFY pages=%zu bad=%zu stale=%zu first_bad=%lld writes=%llu ms=%.0f\n", fill_pages,
+         bad, stale, first_bad == (size_t)-1 ? -1LL : (long long)first_bad,
+         (unsigned long long)writes, (now_s(CLOCK_MONOTONIC) - a) * 1000.0);
+}
+
+/* The harness's commands on the second serial port (raw, non-blocking; -1 if absent). */
+static int open_control(void) {
+  const int fd = open("/dev/ttyS1", O_RDONLY | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) return -1;
+  struct termios t;
+  if (tcgetattr(fd, &t) == 0) {
+    cfmakeraw(&t);
+    tcsetattr(fd, TCSANOW, &t);
+  }
+  return fd;
+}
+
+/* True when a complete "VERIFY" line arrived since the last call. */
+static int verify_requested(int fd) {
+  static char buf[64];
+  static size_t n = 0;
+  if (fd < 0) return 0;
+  int asked = 0;
+  char c;
+  while (read(fd, &c, 1) == 1) {
+    if (c == '\n' || c == '\r') {
+      buf[n] = '\0';
+      if (strcmp(buf, "VERIFY") == 0) asked = 1;
+      n = 0;
+    } else if (n + 1 < sizeof buf) {
+      buf[n++] = c;
+    }
+  }
+  return asked;
 }
 
 /* The CPU burner: a child process burning `pct`% of each 100 ms slice. */
@@ -202,9 +324,17 @@ int main(void) {
   if (fill_pages > 0) {
     mem = mmap(NULL, fill_pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED) fail_idle("mmap failed for fill_mib", "");
-    /* Non-zero content in every word, so no page is a zero page. */
-    for (size_t i = 0; i < fill_pages * PAGE / 8; ++i) ((uint64_t*)mem)[i] = rng_next() | 1;
+    /* Non-zero random body words (no page is a zero page) under a self-checking header. */
+    for (size_t p = 0; p < fill_pages; ++p) {
+      uint64_t* pg = (uint64_t*)(mem + p * PAGE);
+      uint64_t x = 0;
+      for (size_t k = BODY0; k < WORDS; ++k) x ^= (pg[k] = rng_next() | 1);
+      pg[0] = PAGE_TAG | p;
+      pg[1] = 0;
+      pg[2] = x ^ mix(pg[0]) ^ mix(pg[1]);
+    }
   }
+  const int control = open_control();
   const double t0 = now_s(CLOCK_MONOTONIC);
   if (c.n_load > 0) {
     pid_t pid = fork();
@@ -216,8 +346,9 @@ int main(void) {
                          ? (size_t)((double)wss_pages * c.hot_fraction)
                          : 1;
   const int cpu_pacing = strcmp(c.pacing, "cpu") == 0;
-  const int seq = strcmp(c.pattern, "sequential") == 0;
-  const int hotcold = strcmp(c.pattern, "hotcold") == 0;
+  const struct chooser ch = {wss_pages, hot, strcmp(c.pattern, "sequential") == 0,
+                             strcmp(c.pattern, "hotcold") == 0, c.hot_share};
+  const uint64_t rng_ready = rng_state;
   uint64_t writes = 0, writes_at_hb = 0;
   double due = 0;        /* writes owed so far (wall pacing) */
   double last = t0, next_hb = t0 + 1.0;
@@ -244,6 +375,12 @@ int main(void) {
       writes_at_hb = writes;
       next_hb += 1.0;
       if (next_hb < t) next_hb = t + 1.0;
+      if (verify_requested(control)) {
+        verify_memory(mem, fill_pages, &ch, rng_ready, writes, c.corrupt_on_verify);
+        last = now_s(CLOCK_MONOTONIC); /* no catch-up burst for the time spent verifying */
+        due = 0;
+        continue;
+      }
     }
     if (rate <= 0 || wss_pages == 0) {
       sleep_s(next_hb - now_s(CLOCK_MONOTONIC));
@@ -268,22 +405,17 @@ int main(void) {
       due -= (double)batch;
     }
     for (size_t i = 0; i < batch; ++i) {
-      size_t page;
-      if (seq) {
-        page = cursor++;
-        if (cursor == wss_pages) cursor = 0;
-      } else if (hotcold && wss_pages > hot) {
-        const uint64_t r = rng_next();
-        if ((double)(r >> 11) * 0x1.0p-53 < c.hot_share) page = (size_t)(rng_next() % hot);
-        else page = hot + (size_t)(rng_next() % (wss_pages - hot));
-      } else {
-        page = (size_t)(rng_next() % wss_pages);
-      }
-      /* A 64-bit store of the write counter: the page's content really changes on
-       * every pass (a byte store repeated the same value at the same offset when the
-       * WSS was a multiple of 2 MiB, which content-based dirty-rate sampling, QEMU's
-       * calc-dirty-rate page-sampling, cannot see). */
-      *(volatile uint64_t*)(mem + page * PAGE + (writes & 511) * 8) = writes | 1;
+      const size_t page = choose_page(&ch, &cursor);
+      /* A 64-bit store of the write counter into one body word, with the page's
+       * sequence and checksum updated in place: the page's content really changes on
+       * every pass (content-based dirty-rate sampling, QEMU's calc-dirty-rate
+       * page-sampling, sees it) and the page stays self-checking. */
+      volatile uint64_t* pg = (volatile uint64_t*)(mem + page * PAGE);
+      const size_t o = BODY0 + (size_t)(writes % BODY_WORDS);
+      const uint64_t v = writes | 1, sq = writes + 1;
+      pg[2] = pg[2] ^ pg[o] ^ v ^ mix(pg[1]) ^ mix(sq);
+      pg[o] = v;
+      pg[1] = sq;
       ++writes;
       if (cpu_pacing) {
         volatile uint64_t x = 0;

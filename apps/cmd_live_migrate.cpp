@@ -16,7 +16,7 @@ namespace migsim::cli {
 namespace {
 
 struct LiveMigrateOptions {
-  std::string domain, from, to, bandwidth = "unlimited", downtime, timeout, poll = "500";
+  std::string domain, from, to, bandwidth = "unlimited", downtime, timeout, poll = "500", stall = "30";
   std::string json_out;
   bool auto_converge = false, json = false, quiet = false, keep_source = false;
 };
@@ -29,6 +29,13 @@ int run_live_migrate(const LiveMigrateOptions& o) {
   req.max_downtime_ms = o.downtime.empty() ? 0.0 : parse_bounded("--max-downtime", o.downtime, bounds::kDowntimeMs);
   req.timeout_s = o.timeout.empty() ? 0.0 : parse_bounded("--timeout", o.timeout, bounds::kDurationS);
   req.poll_ms = parse_positive("--poll-ms", o.poll);
+  if (o.stall != "0") {
+    try {
+      req.stall_timeout_s = parse_bounded("--stall-timeout", o.stall, bounds::kDurationS);
+    } catch (const InputError&) {
+      throw InputError("--stall-timeout: expected 0 (never) or seconds > 0 and <= 315360000, got '" + o.stall + "'");
+    }
+  }
   if (req.poll_ms > 500.0) throw InputError("--poll-ms: at most 500, got '" + o.poll + "'");
   req.auto_converge = o.auto_converge;
   req.undefine_source = !o.keep_source;
@@ -40,7 +47,10 @@ int run_live_migrate(const LiveMigrateOptions& o) {
       std::fprintf(stderr, "%s\n", live::format_progress(s).c_str());
     };
   }
-  const live::LiveMigrationReport rep = live::live_migrate(o.from, o.to, req, progress);
+  const live::NoticeFn notice = [](const std::string& line) {
+    std::cerr << "migsim live-migrate: " << line << "\n";
+  };
+  const live::LiveMigrationReport rep = live::live_migrate(o.from, o.to, req, progress, notice);
   const nlohmann::json j = live::to_json(rep, true);
   if (!o.json_out.empty()) traces::write_file_atomically(o.json_out, j.dump(2) + "\n");
   if (o.json) {
@@ -70,7 +80,12 @@ void add_live_migrate_command(CLI::App& app, Action& action) {
       "limit then applies to the copy passes only; the stop-and-copy runs at full speed).\n"
       "--timeout pauses the guest after that many seconds, like virsh --timeout.\n"
       "The report comes from the source's completed-job stats; the source definition is\n"
-      "removed afterwards unless --keep-source. Exit 0 ok, 1 migration failed, 2 bad input.\n\n"
+      "removed afterwards unless --keep-source. A job that sends nothing for --stall-timeout\n"
+      "seconds (a link down or dropping packets, a destination that stopped reading) is\n"
+      "cancelled. After a failure both hosts are checked as `migsim control` does (a source\n"
+      "left paused by the migration is resumed, a stale paused copy destroyed) and the report\n"
+      "says where the guest is. A destination that refuses the connection is a failed\n"
+      "migration too. Exit 0 ok, 1 migration failed, 2 bad input.\n\n"
       "Example (in the lab, see validation/lab/lab):\n"
       "  validation/lab/lab exec migsim live-migrate g1 --from qemu+tcp://10.77.0.1/system \\\n"
       "      --to qemu+tcp://10.77.0.2/system --bandwidth 64 --max-downtime 300 --json\n");
@@ -83,6 +98,8 @@ void add_live_migrate_command(CLI::App& app, Action& action) {
   sub->add_flag("--auto-converge", o->auto_converge, "Enable auto-converge (vCPU throttling)");
   sub->add_option("--timeout", o->timeout, "Pause the guest after this many seconds");
   sub->add_option("--poll-ms", o->poll, "Job stats cadence while running (default 500, max 500)");
+  sub->add_option("--stall-timeout", o->stall,
+                  "Cancel the job after this many seconds without a byte sent (default 30, 0 = never)");
   sub->add_flag("--keep-source", o->keep_source, "Keep the (shut off) source definition");
   sub->add_flag("--json", o->json, "Print the report as JSON (with the job stats followed)");
   sub->add_option("--json-out", o->json_out, "Also write the JSON report to this file");

@@ -382,6 +382,7 @@ int run_probe(const ValidateOptions& o) {
 
 void add_validate_command(CLI::App& app, Action& action);
 void add_validate_record_web(CLI::App& validate, Action& action);  // cmd_validate_web.cpp
+void add_validate_load(CLI::App& validate, Action& action);        // cmd_validate_load.cpp
 static const CommandRegistrar kRegisterValidate(60, "validate", add_validate_command);
 
 void add_validate_command(CLI::App& app, Action& action) {
@@ -451,6 +452,7 @@ void add_validate_command(CLI::App& app, Action& action) {
   tune->callback([o, &action] { action = [o] { return run_report(*o, true); }; });
 
   add_validate_record_web(*v, action);
+  add_validate_load(*v, action);
 }
 
 }  // namespace migsim::cli

@@ -4,6 +4,7 @@
 #include <libvirt/virterror.h>
 
 #include <mutex>
+#include <thread>
 
 #include "sim/input_error.hpp"
 
@@ -14,11 +15,24 @@ namespace {
 // libvirt prints every error to stderr by default; we report them ourselves.
 void silent_error_handler(void*, virErrorPtr) {}
 
+// Keepalive probes on every connection (as virsh sets them): a host whose network goes
+// silent (a link down, packets dropped: no RST) fails the calls waiting on it after about
+// interval x count seconds instead of TCP's retransmission timeout (~15 min).
+constexpr int kKeepAliveIntervalS = 5;
+constexpr unsigned kKeepAliveCount = 6;
+
 void init_libvirt_once() {
   static std::once_flag once;
   std::call_once(once, [] {
     virInitialize();
     virSetErrorFunc(nullptr, silent_error_handler);
+    // Keepalive needs libvirt's event loop, run by a thread of its own for the process's life.
+    if (virEventRegisterDefaultImpl() == 0) {
+      std::thread([] {
+        while (virEventRunDefaultImpl() == 0) {
+        }
+      }).detach();
+    }
   });
 }
 
@@ -65,6 +79,7 @@ LibvirtConnection::LibvirtConnection(const std::string& uri, bool read_only)
   if (!conn_) {
     throw EnvironmentError("cannot connect to '" + uri + "': " + libvirt_last_error());
   }
+  (void)virConnectSetKeepAlive(conn_, kKeepAliveIntervalS, kKeepAliveCount);  // 1: peer lacks it
 }
 
 LibvirtConnection::~LibvirtConnection() {

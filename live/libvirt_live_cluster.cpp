@@ -98,8 +98,10 @@ LiveMigrationReport LibvirtLiveCluster::migrate(int from, int to, const LiveMigr
   rep.domain = req.domain;
   rep.source_uri = src_uri;
   rep.dest_uri = dst_uri;
+  LiveMigrationRequest own = req;
+  own.check_after_failure = false;  // the controller checks every host itself
   try {
-    return live_migrate(src_uri, dst_uri, req, {});
+    return live_migrate(src_uri, dst_uri, own, {});
   } catch (const std::exception& e) {
     rep.ok = false;
     rep.error = e.what();

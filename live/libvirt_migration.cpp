@@ -1,14 +1,17 @@
 #include "live/libvirt_migration.hpp"
 
 #include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 
 #include <algorithm>
 #include <atomic>
 #include <climits>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <thread>
 
+#include "live/domain_check.hpp"
 #include "sim/input_error.hpp"
 
 namespace migsim::live {
@@ -26,10 +29,98 @@ double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
+std::string state_text(int state, int reason) {
+  switch (state) {
+    case VIR_DOMAIN_RUNNING: return "running";
+    case VIR_DOMAIN_BLOCKED: return "blocked";
+    case VIR_DOMAIN_PAUSED:
+      return reason == VIR_DOMAIN_PAUSED_MIGRATION ? "paused (by the migration)" : "paused";
+    case VIR_DOMAIN_SHUTDOWN: return "shutting down";
+    case VIR_DOMAIN_SHUTOFF:
+      switch (reason) {
+        case VIR_DOMAIN_SHUTOFF_CRASHED: return "shut off (crashed)";
+        case VIR_DOMAIN_SHUTOFF_DESTROYED: return "shut off (destroyed)";
+        case VIR_DOMAIN_SHUTOFF_MIGRATED: return "shut off (migrated)";
+        case VIR_DOMAIN_SHUTOFF_FAILED: return "shut off (failed to start)";
+        default: return "shut off";
+      }
+    case VIR_DOMAIN_CRASHED: return "crashed";
+    case VIR_DOMAIN_PMSUSPENDED: return "suspended";
+    default: return "unknown state " + std::to_string(state);
+  }
+}
+
+// The domain's copy on one host (host index `h`) for check_domain; `text` says
+// what it is for the report, `answered` false when the host could not be asked.
+void add_copy(const LibvirtConnection* conn, const std::string& name, int h, std::vector<DomainCopy>& copies,
+              std::string& text, bool& answered) {
+  if (!conn) {
+    text = "unknown (no connection)";
+    answered = false;
+    return;
+  }
+  virDomainPtr d = virDomainLookupByName(conn->raw(), name.c_str());
+  if (!d) {
+    const virErrorPtr e = virGetLastError();
+    if (e && e->code == VIR_ERR_NO_DOMAIN) {
+      text = "absent";
+    } else {
+      text = "unknown (" + libvirt_last_error() + ")";
+      answered = false;
+    }
+    return;
+  }
+  int state = 0, reason = 0;
+  if (virDomainGetState(d, &state, &reason, 0) < 0) {
+    text = "unknown (" + libvirt_last_error() + ")";
+    answered = false;
+  } else {
+    text = state_text(state, reason);
+    if (state != VIR_DOMAIN_SHUTOFF) copies.push_back({h, state, reason});
+  }
+  virDomainFree(d);
+}
+
+// After a failed migration: where the guest is, repaired as `migsim control` does
+// (a source left paused by the migration resumed, a stale paused copy destroyed).
+void check_after_failure(const LibvirtConnection& src, const LibvirtConnection* dst, const std::string& name,
+                         LiveMigrationReport& rep) {
+  std::vector<DomainCopy> copies;
+  bool answered = true;
+  add_copy(&src, name, 0, copies, rep.source_state, answered);
+  add_copy(dst, name, 1, copies, rep.dest_state, answered);
+  const DomainVerdict v = check_domain(copies, answered, 0);
+  for (const auto& r : v.repairs) {
+    const LibvirtConnection* conn = r.host == 0 ? &src : dst;
+    try {
+      if (r.kind == DomainRepair::Kind::kResume) {
+        conn->resume(name);
+        rep.source_state = "running (resumed)";
+      } else {
+        conn->destroy(name);
+        (r.host == 0 ? rep.source_state : rep.dest_state) = "destroyed (a stale paused copy)";
+      }
+    } catch (const std::exception& e) {
+      rep.guest_after += std::string(rep.guest_after.empty() ? "" : "; ") + "repair failed: " + e.what();
+    }
+  }
+  const std::string where = describe(v, {src.uri(), dst ? dst->uri() : rep.dest_uri});
+  rep.guest_after = rep.guest_after.empty() ? where : where + "; " + rep.guest_after;
+  rep.guest_lost = v.kind == DomainVerdict::Kind::kMissing;
+}
+
+// The request's domain must run on the source (InputError otherwise).
+void require_running(const LibvirtConnection& src, const DomainHandle& dom, const std::string& name) {
+  if (virDomainIsActive(dom.get()) != 1) {
+    throw InputError("domain '" + name + "' is not running on " + src.uri());
+  }
+}
+
 }  // namespace
 
 LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConnection& dst,
-                                 const LiveMigrationRequest& req, const ProgressFn& progress) {
+                                 const LiveMigrationRequest& req, const ProgressFn& progress,
+                                 const NoticeFn& notice) {
   LiveMigrationReport rep;
   rep.domain = req.domain;
   rep.source_uri = src.uri();
@@ -43,10 +134,8 @@ LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConn
       throw InputError("domain '" + req.domain + "' is already running on " + dst.uri());
     }
   }
-  DomainHandle dom(src, req.domain);
-  if (virDomainIsActive(dom.get()) != 1) {
-    throw InputError("domain '" + req.domain + "' is not running on " + src.uri());
-  }
+  const DomainHandle dom(src, req.domain);
+  require_running(src, dom, req.domain);
   if (req.max_downtime_ms > 0) src.set_max_downtime_ms(req.domain, req.max_downtime_ms);
   rep.max_downtime_ms = src.max_downtime_ms(req.domain);
 
@@ -84,7 +173,8 @@ LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConn
     }
     done = true;
   });
-  bool paused = false;
+  bool paused = false, job_seen = false;
+  double sent = -1.0, last_progress_ms = 0.0;
   const auto poll = std::chrono::duration<double, std::milli>(std::max(20.0, req.poll_ms));
   auto next = Clock::now();
   while (!done) {
@@ -102,10 +192,29 @@ LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConn
         snap.stats = stats_from_typed_params(jp, jn);
         rep.max_throttle_pct = std::max(rep.max_throttle_pct, num(snap.stats, "auto_converge_throttle"));
         rep.max_dirty_rate_pps = std::max(rep.max_dirty_rate_pps, num(snap.stats, "memory_dirty_rate"));
+        const double now_sent = num(snap.stats, "data_processed");
+        if (!job_seen || now_sent > sent) last_progress_ms = ms_since(t0);
+        job_seen = true;
+        sent = std::max(sent, now_sent);
         if (progress) progress(snap);
         rep.progress.push_back(std::move(snap));
       }
       virTypedParamsFree(jp, jn);
+    }
+    if (req.stall_timeout_s > 0 && job_seen && !rep.stalled &&
+        ms_since(t0) - last_progress_ms > req.stall_timeout_s * 1000.0) {
+      // Nothing sent for that long: the link drops packets or is down, or the destination
+      // stopped reading. Cancelling keeps the source running; libvirt's call returns once
+      // the destination has been told (its connection answers or breaks).
+      rep.stalled = true;
+      if (notice) {
+        char line[200];
+        std::snprintf(line, sizeof line,
+                      "no data sent for %.0f s: cancelling the migration (the source keeps running)",
+                      req.stall_timeout_s);
+        notice(line);
+      }
+      if (virDomainAbortJob(dom.get()) < 0 && notice) notice("cannot cancel: " + libvirt_last_error());
     }
     if (req.timeout_s > 0 && !paused && ms_since(t0) > req.timeout_s * 1000.0) {
       // As virsh --timeout: pause the guest so the rest is copied without new dirtying.
@@ -121,7 +230,14 @@ LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConn
   if (result != 0) {
     rep.ok = false;
     rep.error = thread_error;
+    if (rep.stalled) {
+      char why[160];
+      std::snprintf(why, sizeof why, "no data sent for %.0f s (link down or dropping packets?): cancelled; ",
+                    req.stall_timeout_s);
+      rep.error = why + rep.error;
+    }
     if (paused) (void)virDomainResume(dom.get());  // keep the guest running where it is
+    if (req.check_after_failure) check_after_failure(src, &dst, req.domain, rep);
     return rep;
   }
   rep.ok = true;
@@ -160,10 +276,28 @@ LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConn
 }
 
 LiveMigrationReport live_migrate(const std::string& from_uri, const std::string& to_uri,
-                                 const LiveMigrationRequest& req, const ProgressFn& progress) {
+                                 const LiveMigrationRequest& req, const ProgressFn& progress,
+                                 const NoticeFn& notice) {
   const LibvirtConnection src(from_uri, false);
-  const LibvirtConnection dst(to_uri, false);
-  return live_migrate(src, dst, req, progress);
+  std::optional<LibvirtConnection> dst;
+  try {
+    dst.emplace(to_uri, false);
+  } catch (const EnvironmentError& e) {
+    // The destination refuses (no daemon, a closed port, a host down): a failed
+    // migration of a guest that stays where it is.
+    require_running(src, DomainHandle(src, req.domain), req.domain);
+    LiveMigrationReport rep;
+    rep.domain = req.domain;
+    rep.source_uri = from_uri;
+    rep.dest_uri = to_uri;
+    rep.bandwidth_mibps = req.bandwidth_mibps > 0 ? req.bandwidth_mibps : 0.0;
+    rep.auto_converge = req.auto_converge;
+    rep.max_downtime_ms = src.max_downtime_ms(req.domain);
+    rep.error = std::string("destination refused: ") + e.what();
+    if (req.check_after_failure) check_after_failure(src, nullptr, req.domain, rep);
+    return rep;
+  }
+  return live_migrate(src, *dst, req, progress, notice);
 }
 
 std::string format_progress(const JobSnapshot& s) {
@@ -188,6 +322,7 @@ nlohmann::json to_json(const LiveMigrationReport& r, bool with_progress) {
                       {"ok", r.ok},
                       {"error", r.error},
                       {"timed_out", r.timed_out},
+                      {"stalled", r.stalled},
                       {"bandwidth_mibps", r.bandwidth_mibps},
                       {"bandwidth_unlimited", r.bandwidth_mibps <= 0},
                       {"max_downtime_ms", r.max_downtime_ms},
@@ -205,6 +340,12 @@ nlohmann::json to_json(const LiveMigrationReport& r, bool with_progress) {
                       {"normal_pages", r.normal_pages},
                       {"max_dirty_rate_pps", r.max_dirty_rate_pps},
                       {"max_throttle_pct", r.max_throttle_pct}};
+  if (!r.ok && !r.guest_after.empty()) {
+    j["after_failure"] = {{"guest", r.guest_after},
+                          {"guest_lost", r.guest_lost},
+                          {"source_state", r.source_state},
+                          {"destination_state", r.dest_state}};
+  }
   nlohmann::json c = nlohmann::json::object();
   for (const auto& [k, v] : r.completed.numbers) c[k] = v;
   j["completed_job_stats"] = c;
@@ -246,7 +387,13 @@ std::string format_report(const LiveMigrationReport& r) {
       r.max_downtime_ms, r.auto_converge ? "on" : "off", r.max_throttle_pct, r.total_ms, r.wall_ms,
       r.downtime_ms, r.setup_ms, r.data_processed_bytes / mib, r.data_total_bytes / mib,
       r.normal_pages, r.constant_pages, r.iterations, r.memory_bps / mib, r.max_dirty_rate_pps);
-  return buf;
+  std::string out = buf;
+  if (!r.ok && !r.guest_after.empty()) {
+    out += "guest afterwards " + r.guest_after + "\n";
+    out += "source           " + r.source_state + "\n";
+    out += "destination      " + r.dest_state + "\n";
+  }
+  return out;
 }
 
 }  // namespace migsim::live

@@ -20,7 +20,13 @@ struct LiveMigrationRequest {
   bool auto_converge = false;
   double timeout_s = 0.0;         // > 0: pause the guest after this long (like virsh --timeout)
   double poll_ms = 500.0;         // job stats cadence while the job runs
+  // > 0: cancel the job (virDomainAbortJob) when no byte has been sent for this long
+  // (a link that drops packets or is down, a destination that stopped reading).
+  double stall_timeout_s = 0.0;
   bool undefine_source = true;    // after the completed stats have been read
+  // After a failure, check both hosts and repair (report.guest_after); the
+  // controller does its own check over every host and turns this off.
+  bool check_after_failure = true;
 };
 
 struct JobSnapshot {
@@ -33,6 +39,13 @@ struct LiveMigrationReport {
   bool ok = false;
   std::string error;
   bool timed_out = false;             // the guest was paused by --timeout
+  bool stalled = false;               // cancelled after stall_timeout_s without progress
+  // After a failure: where the guest is, as the controller's check says it
+  // (live/domain_check.hpp), with the repairs made (a source left paused by the
+  // migration resumed, a stale paused copy destroyed), and each host's state.
+  std::string guest_after;            // "runs once, on URI", "MISSING on every host", ...
+  bool guest_lost = false;            // no copy runs anywhere and both hosts answered
+  std::string source_state, dest_state;  // "running", "shut off (crashed)", "absent", ...
   double wall_ms = 0.0;               // as the client saw it
   double total_ms = 0.0;              // time_elapsed of the completed job
   double downtime_ms = 0.0;
@@ -55,15 +68,21 @@ struct LiveMigrationReport {
 
 // Called after every job-stats poll (for progress output); may be empty.
 using ProgressFn = std::function<void(const JobSnapshot&)>;
+// Called with a line about what is being done (a stalled job being cancelled); may be empty.
+using NoticeFn = std::function<void(const std::string&)>;
 
 // Migrates and reports; libvirt failures end up in report.error (ok = false),
 // an unknown domain raises InputError.
 LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConnection& dst,
-                                 const LiveMigrationRequest& req, const ProgressFn& progress);
+                                 const LiveMigrationRequest& req, const ProgressFn& progress,
+                                 const NoticeFn& notice = {});
 
-// The same between two URIs (read-write connections): `migsim live-migrate`.
+// The same between two URIs (read-write connections): `migsim live-migrate`. A
+// destination that refuses the connection gives a failed report (the source is
+// checked as after any failure); a source that does, EnvironmentError.
 LiveMigrationReport live_migrate(const std::string& from_uri, const std::string& to_uri,
-                                 const LiveMigrationRequest& req, const ProgressFn& progress);
+                                 const LiveMigrationRequest& req, const ProgressFn& progress,
+                                 const NoticeFn& notice = {});
 
 nlohmann::json to_json(const LiveMigrationReport& r, bool with_progress);
 std::string format_report(const LiveMigrationReport& r);

@@ -13,6 +13,7 @@
 #include "sim/json_input.hpp"
 #include "traces/utc_timestamp.hpp"
 #include "validation/foreign_cpu_meter.hpp"
+#include "validation/guest_memory_check.hpp"
 #include "validation/guest_vm.hpp"
 #include "validation/interrupt.hpp"
 #include "validation/monotonic_clock.hpp"
@@ -194,6 +195,14 @@ nlohmann::json run_batch_case(const BatchCase& b, int repeat, const GuestImage& 
       rec["guest_alive_after"] = check_guest_after(m->src, m->dst, rec["outcome"] == "completed");
       if (!rec["guest_alive_after"]["alive"].get<bool>()) {
         say("WARNING: " + m->spec->vm.name + ": guest not healthy after the migration");
+      }
+      // The guest checks its memory where it runs now (issue 13): a member that finds it
+      // corrupted is a failed migration (and the batch reader refuses the record).
+      rec["guest_memory"] = verify_guest_memory(rec["outcome"] == "completed" ? m->dst : m->src,
+                                                verify_timeout_s(m->spec->vm.fill_mib));
+      if (fail_unless_memory_verified(rec)) {
+        say("FAILED: " + m->spec->vm.name + ": " + rec["failure_reason"].get<std::string>() + ": " +
+            rec["guest_memory"].dump());
       }
       m->src.serial->refresh();
       rec["guest"]["hb_rates_during_migration"] = heartbeat_rates(*m->src.serial, m->hb_from);

@@ -4,8 +4,9 @@
 Usage: plot_web.py WINDOWS.csv OUT.png [RUN ...]
 For each run (default: the first four with a migration), two columns side by side: what was
 measured (left) and what the application-impact model predicted given the measured migration
-(right), each with three panels on one time axis: host CPU (measured only), request latency
-p50/p99 (log scale) and throughput; the measured migration's phases are shaded on both sides
+(right), each with three panels on one time axis: host CPU (measured only) with the guest's dirty
+rate during the migration (left: QEMU's dirty-pages-rate; right: the dirtier's write rate, the
+model's input), request latency p50/p99 (log scale) and throughput; the measured migration's phases are shaded on both sides
 (pre-copy light, stop-and-copy red, the fitted switch-over purple). The downtime-only baseline is drawn thin on the right.
 The PNG is written atomically.
 """
@@ -56,6 +57,17 @@ def panel_set(axes, rows, side):
         axes[0].text(0.5, 0.5, "(host CPU: measured only)", transform=axes[0].transAxes, ha="center",
                      va="center", fontsize=8, color="gray")
     axes[0].set_ylabel("host CPU %", fontsize=8)
+    # The guest's dirty rate during the migration: QEMU's dirty-pages-rate (measured, updated at
+    # each bitmap sync) and the dirtier's write rate, the model's input (predicted side).
+    column = "qemu_dirty_pages_per_s" if side == "measured" else "guest_writes_pages_per_s"
+    if column in rows[0]:
+        dirty = axes[0].twinx()
+        dirty.step(t, [num(r[column]) for r in rows], where="post", color="tab:orange", lw=1.0,
+                   ls="-" if side == "measured" else "--")
+        dirty.set_ylabel("dirty pages/s" if side == "measured" else "writes pages/s (model input)",
+                         fontsize=7, color="tab:orange")
+        dirty.tick_params(axis="y", labelsize=6, colors="tab:orange")
+        dirty.set_ylim(bottom=0)
     prefix = "measured" if side == "measured" else "predicted"
     axes[1].semilogy(t, [num(r[prefix + "_p50_ms"]) for r in rows], label="p50", color="tab:blue")
     axes[1].semilogy(t, [num(r[prefix + "_p99_ms"]) for r in rows], label="p99", color="tab:red")

@@ -40,9 +40,10 @@ std::string text(const nlohmann::json& j, const std::string& key, const std::str
 // The keys `migsim validate record` writes at the top of a record: any other is
 // a mistake (a hand edit, another tool's file), refused as every reader does.
 void check_record_keys(const nlohmann::json& rec, const std::string& where) {
-  static const std::vector<std::string> known{"capabilities", "case", "config", "env", "format",
-                                              "failure_reason", "fault", "guest", "guest_alive_after", "guest_memory", "outcome", "parameters",
-                                              "qemu", "qemu_last_active", "repeat", "split", "trajectory"};
+  static const std::vector<std::string> known{"capabilities", "case", "config", "env", "failure_reason", "fault",
+                                              "format", "guest", "guest_alive_after", "guest_memory", "outcome",
+                                              "parameters", "qemu", "qemu_last_active", "repeat", "split",
+                                              "trajectory"};
   for (auto it = rec.begin(); it != rec.end(); ++it) {
     if (std::find(known.begin(), known.end(), it.key()) == known.end()) {
       throw InputError(where + ": " + it.key() + ": unknown key (known here: " + join_names(known, ", ") + ")");

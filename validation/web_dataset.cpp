@@ -44,30 +44,40 @@ models::AppParams read_app(JsonObject o) {
   return a;
 }
 
-// The throttle over time from the record's trajectory {"columns": [...], "rows": [[...]]}.
-std::vector<models::ThrottleStep> throttle_of(const nlohmann::json& rec, double start_s, const std::string& where) {
-  std::vector<models::ThrottleStep> out;
+// One numeric column of the record's trajectory {"columns": [...], "rows": [[...]]} over time:
+// {start_s + t_ms / 1000, value} per row; empty when the trajectory or the column is absent.
+std::vector<std::pair<double, double>> trajectory_column(const nlohmann::json& rec, double start_s,
+                                                         const std::string& column, const std::string& where) {
+  std::vector<std::pair<double, double>> out;
   if (!rec.contains("trajectory")) return out;
   const auto& tr = rec["trajectory"];
   if (!tr.is_object() || !tr.contains("columns") || !tr.contains("rows") || !tr["columns"].is_array() ||
       !tr["rows"].is_array()) {
     throw InputError(where + ": trajectory: expected {\"columns\": [...], \"rows\": [...]}");
   }
-  std::size_t t_col = 0, thr_col = 0;
-  bool have_t = false, have_thr = false;
+  std::size_t t_col = 0, v_col = 0;
+  bool have_t = false, have_v = false;
   for (std::size_t i = 0; i < tr["columns"].size(); ++i) {
     if (tr["columns"][i] == "t_ms") t_col = i, have_t = true;
-    if (tr["columns"][i] == "cpu_throttle_pct") thr_col = i, have_thr = true;
+    if (tr["columns"][i] == column) v_col = i, have_v = true;
   }
-  if (!have_t || !have_thr) return out;
+  if (!have_t || !have_v) return out;
   for (const auto& row : tr["rows"]) {
-    if (!row.is_array() || row.size() <= std::max(t_col, thr_col) ||
-        !row[t_col].is_number() || !row[thr_col].is_number()) {
-      throw InputError(where + ": trajectory.rows: expected numbers in t_ms and cpu_throttle_pct, got " +
+    if (!row.is_array() || row.size() <= std::max(t_col, v_col) || !row[t_col].is_number() ||
+        !row[v_col].is_number()) {
+      throw InputError(where + ": trajectory.rows: expected numbers in t_ms and " + column + ", got " +
                        json_snippet(row));
     }
-    const double pct = row[thr_col].get<double>();
-    if (out.empty() ? pct > 0.0 : pct != out.back().pct) out.push_back({start_s + row[t_col].get<double>() / 1000.0, pct});
+    out.emplace_back(start_s + row[t_col].get<double>() / 1000.0, row[v_col].get<double>());
+  }
+  return out;
+}
+
+// The throttle over time: the steps where cpu_throttle_pct changes.
+std::vector<models::ThrottleStep> throttle_of(const nlohmann::json& rec, double start_s, const std::string& where) {
+  std::vector<models::ThrottleStep> out;
+  for (const auto& [t, pct] : trajectory_column(rec, start_s, "cpu_throttle_pct", where)) {
+    if (out.empty() ? pct > 0.0 : pct != out.back().pct) out.push_back({t, pct});
   }
   return out;
 }
@@ -88,6 +98,7 @@ WebMigration read_migration(JsonObject o, double duration_s) {
   m.measured = measured_from_record(rec, o.path("record"));
   if (m.measured.failed) throw InputError(o.path("record") + ".outcome: 'failed' (web runs record no failed migrations)");
   m.throttle = throttle_of(rec, m.start_s, o.path("record"));
+  m.dirty_rate = trajectory_column(rec, m.start_s, "dirty_pages_rate", o.path("record"));
   o.finish();
   return m;
 }

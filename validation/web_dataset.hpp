@@ -5,6 +5,7 @@
 // unknown key or a bad value raises InputError naming file:line and the field.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -27,6 +28,9 @@ struct WebMigration {
   double end_s = 0.0;    // status completed (load time)
   MeasuredMigration measured;                  // QEMU's numbers, the case configuration
   std::vector<models::ThrottleStep> throttle;  // from the record's trajectory (load time)
+  // QEMU's dirty-pages-rate (pages/s, updated at each bitmap sync) over the migration, from
+  // the trajectory: {load time s, pages/s} per poll; empty when the record has no such column.
+  std::vector<std::pair<double, double>> dirty_rate;
   // The phases from QEMU's numbers: paused at start + total - downtime, until start + total.
   models::MigrationTimeline timeline() const;
 };

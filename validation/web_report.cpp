@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <cstdio>
+#include <limits>
 #include <sstream>
 
 #include "models/app_model_registry.hpp"
@@ -283,7 +283,8 @@ std::string web_windows_csv(const WebReport& r) {
   out << "run,split,scenario,t_s,phase,measured_p50_ms,measured_p99_ms,measured_throughput_rps,host_cpu_pct,"
          "predicted_phase,predicted_p50_ms,predicted_p99_ms,predicted_throughput_rps,"
          "end_to_end_p50_ms,end_to_end_p99_ms,end_to_end_throughput_rps,"
-         "baseline_p50_ms,baseline_p99_ms,baseline_throughput_rps\n";
+         "baseline_p50_ms,baseline_p99_ms,baseline_throughput_rps,"
+         "qemu_dirty_pages_per_s,guest_writes_pages_per_s\n";
   auto cell = [](double v) { return std::isfinite(v) ? fmt("%.3f", v) : std::string(); };
   const double switchover_s = r.fit.switchover_ms / 1000.0;
   for (std::size_t i = 0; i < r.runs.size(); ++i) {
@@ -305,6 +306,20 @@ std::string web_windows_csv(const WebReport& r) {
       for (const auto* w : {at(given), at(e2e), at(base)}) {
         if (w) out << ',' << cell(w->p50_ms) << ',' << cell(w->p99_ms) << ',' << cell(w->throughput_rps);
         else out << ",,,";
+      }
+      // During the migration: QEMU's dirty-pages-rate last reported by the window's end (it is
+      // updated at each bitmap sync), and the dirtier's configured write rate, the model's input.
+      const auto* mig = run.migration ? &*run.migration : nullptr;
+      const double w_end = m.t_s + models::kAppWindowS;
+      if (mig && w_end > mig->start_s && m.t_s < mig->end_s) {
+        double qemu = std::numeric_limits<double>::quiet_NaN();
+        for (const auto& [t, v] : mig->dirty_rate) {
+          if (t > w_end) break;
+          qemu = v;
+        }
+        out << ',' << cell(qemu) << ',' << cell(mig->measured.config.dirty_pages_per_sec);
+      } else {
+        out << ",,";
       }
       out << '\n';
     }

@@ -7,6 +7,7 @@
 #include "sim/input_error.hpp"
 #include "traces/utc_timestamp.hpp"
 #include "validation/foreign_cpu_meter.hpp"
+#include "validation/guest_memory_check.hpp"
 #include "validation/guest_vm.hpp"
 #include "validation/interrupt.hpp"
 #include "validation/ipv4_prefix.hpp"
@@ -194,6 +195,12 @@ WebRunOutput run_web_case(const WebCase& c, const GuestImage& image, const Runne
       rec["trajectory"] = poll->trajectory();
       record_outcome(rec, *poll, dst);
       finish_migration_record(rec, guest, src, dst, poll->status() == "completed", hb_from, ready_pos, say);
+      // The guest checks its memory where it runs now (issue 13); corrupted = a failed run.
+      rec["guest_memory"] = verify_guest_memory(poll->status() == "completed" ? dst : src,
+                                                verify_timeout_s(c.guest.fill_mib));
+      if (fail_unless_memory_verified(rec)) {
+        say("FAILED: " + rec["failure_reason"].get<std::string>() + ": " + rec["guest_memory"].dump());
+      }
       m.migration_record = std::move(rec);
     } else {
       src.serial->refresh();

@@ -80,7 +80,7 @@ rec = json.loads(open(sys.argv[1]).readline())
 rec["frobnicate"] = 1
 open(sys.argv[2], "w").write(json.dumps(rec) + "\n")
 PY
-expect "migsim: error: $T/extra-key.jsonl:1: frobnicate: unknown key (known here: capabilities, case, config, env, format, guest, guest_alive_after, outcome, parameters, qemu, qemu_last_active, repeat, split, trajectory)" 2 \
+expect "migsim: error: $T/extra-key.jsonl:1: frobnicate: unknown key (known here: capabilities, case, config, env, failure_reason, fault, format, guest, guest_alive_after, guest_memory, outcome, parameters, qemu, qemu_last_active, repeat, split, trajectory)" 2 \
   "$M" validate report "$T/extra-key.jsonl"
 
 # Output: a target that is not a regular file is refused (and left as it was), a

@@ -1,6 +1,9 @@
 # Sourced by the two-host lab tests (test_lab*.sh): the migsim binary, the lab script and its
-# ci prefix and folder, the two hosts' URIs, and say (a line with the seconds since the start)
-# and skip (exit 77). Each test defines its own fail.
+# ci prefix and folder, the two hosts' URIs, say (a line with the seconds since the start),
+# skip (exit 77), require_lab EXTRA_COMMAND... (skip unless this machine can run the lab at
+# all), lab_up (skip when libvirtd cannot start in the lab, fail otherwise), guest_ready NAME
+# SECONDS (MIGSIM-READY on host a's console) and wait_for FILE PATTERN SECONDS. Each test
+# defines its own fail.
 : "${MIGSIM:?set MIGSIM to the migsim binary}"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 lab=$root/validation/lab/lab
@@ -11,3 +14,41 @@ B=qemu+tcp://10.77.0.2/system
 t0=$(date +%s)
 say() { echo "[$(( $(date +%s) - t0 ))s] $*"; }
 skip() { echo "SKIPPED: $*"; exit 77; }
+
+require_lab() {  # require_lab [EXTRA_COMMAND...]: skip (77) unless the lab can run here at all
+  local c
+  [ "$(id -u)" -eq 0 ] || skip "the lab needs root (network namespaces, mounts)"
+  for c in ip unshare libvirtd virsh qemu-system-x86_64 "$@"; do
+    command -v "$c" >/dev/null || skip "'$c' is not installed (scripts/setup all)"
+  done
+  ip netns add migsim-ci-probe 2>/dev/null || skip "cannot create network namespaces here"
+  ip netns del migsim-ci-probe
+  unshare --mount --uts --pid --fork --mount-proc true 2>/dev/null ||
+    skip "cannot create mount/UTS/PID namespaces here"
+  libvirtd --version >/dev/null 2>&1 || skip "libvirtd does not run here"
+}
+
+wait_for() {  # wait_for FILE PATTERN SECONDS: until PATTERN is in FILE (1 = not within SECONDS)
+  local i
+  for i in $(seq 1 $(( $3 * 5 ))); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+lab_up() {  # the lab up; skip when libvirtd cannot start in its namespaces, fail otherwise
+  if ! "$lab" up; then
+    grep -q "libvirtd exited" "$MIGSIM_LAB_DIR"/a/init.log 2>/dev/null && skip "libvirtd cannot start in the lab namespaces"
+    fail "lab up failed"
+  fi
+}
+
+guest_ready() {  # guest_ready NAME SECONDS: the guest printed MIGSIM-READY on host a's console
+  local i
+  for i in $(seq 1 "$2"); do
+    "$lab" serial "$1" a 2>/dev/null | grep -q MIGSIM-READY && return 0
+    sleep 1
+  done
+  return 1
+}

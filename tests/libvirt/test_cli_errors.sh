@@ -25,6 +25,8 @@ expect 2 "interval: expected a number" -- "$MIGSIM" capture --connect "$dead" --
 expect 1 "cannot connect" -- "$MIGSIM" live-migrate g1 --from "$dead" --to qemu+tcp://127.0.0.1:2/system
 expect 2 "bandwidth" -- "$MIGSIM" live-migrate g1 --from "$dead" --to qemu+tcp://127.0.0.1:2/system --bandwidth -5
 expect 2 "same URI" -- "$MIGSIM" live-migrate g1 --from "$dead" --to "$dead"
+expect 2 "stall-timeout" -- "$MIGSIM" live-migrate g1 --from "$dead" --to qemu+tcp://127.0.0.1:2/system --stall-timeout -1
+expect 2 "stall-timeout" -- "$MIGSIM" live-migrate g1 --from "$dead" --to qemu+tcp://127.0.0.1:2/system --stall-timeout abc
 # replay: missing file, malformed lines, non-monotonic time, missing fields
 expect 2 "cannot open" -- "$MIGSIM" replay "$tmp/none.jsonl"
 hdr='{"type":"header","format":"migsim-libvirt-trace","version":1,"interval_s":1,"hosts":[{"name":"a","uri":"u"}]}'

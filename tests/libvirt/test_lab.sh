@@ -3,7 +3,8 @@
 # migsim-ci): lab up; capture both hosts; one live migration via `migsim live-migrate`
 # (virsh-level: libvirt's migrate API + job stats); one migration decided by
 # `migsim control` (rule cpu > 0.35 for 3 samples) when a guest's CPU load rises;
-# checks the guests survive, the captured trace, the job stats, `migsim replay`;
+# checks the guests survive (heartbeat, no reboot, memory intact: `lab verify`), the
+# captured trace, the job stats, `migsim replay`;
 # lab down and nothing left behind. Exit 77 (skip) only when namespaces or
 # libvirtd cannot start at all.
 set -euo pipefail
@@ -11,15 +12,7 @@ source "$(dirname "$0")/lab_test_preamble.sh"
 fail() { echo "FAIL: $*"; exit 1; }
 
 # ---- can this machine run the lab at all? ----
-[ "$(id -u)" -eq 0 ] || skip "the lab needs root (network namespaces, mounts)"
-for c in ip unshare libvirtd virsh qemu-system-x86_64; do
-  command -v "$c" >/dev/null || skip "'$c' is not installed (scripts/setup all)"
-done
-ip netns add migsim-ci-probe 2>/dev/null || skip "cannot create network namespaces here"
-ip netns del migsim-ci-probe
-unshare --mount --uts --pid --fork --mount-proc true 2>/dev/null ||
-  skip "cannot create mount/UTS/PID namespaces here"
-libvirtd --version >/dev/null 2>&1 || skip "libvirtd does not run here"
+require_lab
 
 work=$(mktemp -d)
 cap=""
@@ -59,7 +52,8 @@ check_alive_after_migration() {  # DOMAIN HOST HB_BEFORE
   [ -z "$bad" ] || fail "$1: guest broke after migrating to $2: $bad"
   local hb; hb=$(last_hb "$1" "$2")
   [ "$hb" -gt "$3" ] || fail "$1: heartbeat t=$hb on $2 does not continue from t=$3"
-  say "$1 alive on host $2 (heartbeat t=$3 -> t=$hb, no reboot)"
+  local mem; mem=$("$lab" verify "$1" "$2") || fail "$1: guest memory check on $2: $mem"
+  say "$1 alive on host $2 (heartbeat t=$3 -> t=$hb, no reboot; $mem)"
 }
 
 say "guest m1 (256 MiB, 1000 page writes/s over 16 MiB)"

@@ -11,12 +11,7 @@ set -euo pipefail
 source "$(dirname "$0")/lab_test_preamble.sh"
 fail() { echo "FAIL: $*"; [ -f "$work/control.txt" ] && tail -30 "$work/control.txt"; exit 1; }
 
-[ "$(id -u)" -eq 0 ] || skip "the lab needs root (network namespaces, mounts)"
-for c in ip unshare libvirtd virsh qemu-system-x86_64; do
-  command -v "$c" >/dev/null || skip "'$c' is not installed (scripts/setup all)"
-done
-ip netns add migsim-ci-probe 2>/dev/null || skip "cannot create network namespaces here"
-ip netns del migsim-ci-probe
+require_lab
 
 work=$(mktemp -d)
 cap="" ctl=""
@@ -29,25 +24,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_for() {  # wait_for FILE PATTERN SECONDS
-  local i
-  for i in $(seq 1 $(( $3 * 5 ))); do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    sleep 0.2
-  done
-  return 1
-}
 serial_has() { "$lab" serial "$1" "$2" 2>/dev/null | grep -q "$3"; }
 
 say "lab up"
-if ! "$lab" up; then
-  grep -q "libvirtd exited" "$MIGSIM_LAB_DIR"/a/init.log 2>/dev/null && skip "libvirtd cannot start in the lab namespaces"
-  fail "lab up failed"
-fi
+lab_up
 say "guest f1 (256 MiB, 60 % CPU load)"
 "$lab" define f1 --memory-mib 256 --append "migsim.rate=200 migsim.wss_mib=8 migsim.fill_mib=64 migsim.cpuload=60@0"
-for i in $(seq 1 90); do serial_has f1 a MIGSIM-READY && break; sleep 1; done
-serial_has f1 a MIGSIM-READY || fail "f1 did not boot"
+guest_ready f1 90 || fail "f1 did not boot"
 
 say "capture both hosts, control both hosts"
 "$lab" exec "$MIGSIM" capture --connect "$A" --connect "$B" --interval 1s --dirtyrate-every 0 \

@@ -24,6 +24,8 @@ print("ok: web report contract")
 PY
 check "windows csv written" "[ -s '$T/w.csv' ] && head -1 '$T/w.csv' | grep -q 'measured_p99_ms,.*predicted_p99_ms'"
 check "windows csv has phases" "grep -q ',stop-and-copy,' '$T/w.csv'"
+check "windows csv has QEMU's dirty rate during the pre-copy" \
+  "head -1 '$T/w.csv' | grep -q ',qemu_dirty_pages_per_s,guest_writes_pages_per_s\$' && awk -F, '\$5 == \"pre-copy\" && \$(NF-1) != \"\" && \$NF != \"\"' '$T/w.csv' | grep -q ."
 text=$("$M" validate report "$T/web.jsonl")
 check "text table lists runs and the accuracy" "grep -q 'w-report-bw80' <<<\"\$text\" && grep -q 'downtime-only' <<<\"\$text\""
 

@@ -64,7 +64,11 @@ nlohmann::json synthetic_web_record(const SyntheticWebRun& r, const SyntheticWeb
                           {"outcome", p.converged ? "completed" : "not-converged"},
                           {p.converged ? "qemu" : "qemu_last_active", qemu},
                           {"repeat", 1},
-                          {"split", config["split"]}};
+                          {"split", config["split"]},
+                          // As the harness polls: QEMU's dirty-pages-rate from the first sync on.
+                          {"trajectory",
+                           {{"columns", {"t_ms", "dirty_pages_rate", "cpu_throttle_pct"}},
+                            {"rows", {{0.0, 0.0, 0.0}, {p.total_time_ms / 2, 0.5 * c.dirty_pages_per_sec, 0.0}}}}}};
     migration = {{"start_s", start}, {"end_s", m.end_s}, {"record", rec}};
   }
   const models::AppImpact a = models::app_impact(models::QueueAppModel{}, app, m, r.duration_s);

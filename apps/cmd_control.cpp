@@ -14,7 +14,7 @@ namespace {
 struct ControlOptions {
   std::string policy;
   std::vector<std::string> uris;
-  std::string interval = "1", duration, host_cpus, bandwidth = "unlimited", downtime,
+  std::string interval = "1", duration, host_cpus, host_ram, bandwidth = "unlimited", downtime,
               max_migrations, dirtyrate_every = "5", seed = "42", log;
   bool dry_run = false, auto_converge = false;
 };
@@ -27,6 +27,7 @@ int run_control(const ControlOptions& o) {
   if (s.interval_s < 0.2) throw InputError("--interval: at least 0.2 s, got '" + o.interval + "'");
   s.duration_s = o.duration.empty() ? 0.0 : parse_bounded("--duration", o.duration, bounds::kDurationS);
   s.host_cpus = o.host_cpus.empty() ? 0.0 : parse_bounded("--host-cpus", o.host_cpus, bounds::kCpus);
+  s.host_ram_mib = o.host_ram.empty() ? 0.0 : parse_bounded("--host-ram-mib", o.host_ram, bounds::kMemoryMib);
   s.bandwidth_mibps = o.bandwidth == "unlimited" ? 0.0 : parse_bounded("--bandwidth", o.bandwidth, bounds::kBandwidthMibps);
   s.max_downtime_ms = o.downtime.empty() ? 0.0 : parse_bounded("--max-downtime", o.downtime, bounds::kDowntimeMs);
   s.max_migrations =
@@ -72,6 +73,8 @@ void add_control_command(CLI::App& app, Action& action) {
   sub->add_option("--duration", o->duration, "Stop after this many seconds (default: SIGINT)");
   sub->add_option("--max-migrations", o->max_migrations, "Stop after this many migrations");
   sub->add_option("--host-cpus", o->host_cpus, "CPUs per host for the policy's utilisation");
+  sub->add_option("--host-ram-mib", o->host_ram,
+                  "RAM per host (MiB) for the policy's mem and placement (default: as libvirt reports)");
   sub->add_option("--bandwidth", o->bandwidth, "Migration bandwidth MiB/s or 'unlimited' (default)");
   sub->add_option("--max-downtime", o->downtime, "Migration downtime limit (ms)");
   sub->add_flag("--auto-converge", o->auto_converge, "Migrate with auto-converge");

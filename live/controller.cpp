@@ -32,7 +32,7 @@ ControllerResult run_controller(const ControllerSettings& s,
   pc.timer = timer.get();
   (void)policies::load_policy(s.policy, pc);
 
-  LibvirtLiveCluster cluster(s.uris, s.dry_run, s.host_cpus);
+  LibvirtLiveCluster cluster(s.uris, s.dry_run, s.host_cpus, s.host_ram_mib);
   pc.hosts = cluster.host_count();
   pc.vms = s.vm_slots;
   const auto policy = policies::load_policy(s.policy, pc);

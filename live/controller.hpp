@@ -20,6 +20,7 @@ struct ControllerSettings {
   double duration_s = 0.0;         // 0: until SIGINT / SIGTERM (live/stop_signal.hpp)
   double max_migrations = 0.0;     // stop after this many; 0: no limit
   double host_cpus = 0.0;          // CPUs per host for the policy; 0: as libvirt reports
+  double host_ram_mib = 0.0;       // RAM per host for the policy (mem, placement); 0: as libvirt reports
   double bandwidth_mibps = 0.0;    // migrations; 0: unlimited
   double max_downtime_ms = 0.0;    // migrations; 0: keep the domain's setting
   bool auto_converge = false;

@@ -13,14 +13,15 @@ int stat_int(const traces::StatValues& s, const char* key, int fallback) {
 
 }  // namespace
 
-LibvirtLiveCluster::LibvirtLiveCluster(const std::vector<std::string>& uris, bool read_only, double host_cpus)
+LibvirtLiveCluster::LibvirtLiveCluster(const std::vector<std::string>& uris, bool read_only, double host_cpus,
+                                       double host_ram_mib)
     : read_only_(read_only) {
   for (const auto& uri : uris) {
     Host h;
     h.uri = uri;
     h.conn = std::make_unique<LibvirtConnection>(uri, read_only);
     const NodeSummary n = h.conn->node();
-    h.view = {n.hostname, host_cpus > 0 ? host_cpus : n.cpus, n.memory_kib / 1024.0};
+    h.view = {n.hostname, host_cpus > 0 ? host_cpus : n.cpus, host_ram_mib > 0 ? host_ram_mib : n.memory_kib / 1024.0};
     for (const auto& other : hosts_) {
       if (other.view.name == n.hostname) {
         throw InputError("--connect: two URIs reach the same host '" + n.hostname + "'");

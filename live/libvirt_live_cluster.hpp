@@ -17,8 +17,10 @@ class LibvirtLiveCluster : public LiveCluster {
  public:
   // Connects to every URI (EnvironmentError when one cannot be reached: the
   // controller needs every host once, to know it); `host_cpus` > 0 overrides
-  // the CPUs libvirt reports. InputError when two URIs reach the same host.
-  LibvirtLiveCluster(const std::vector<std::string>& uris, bool read_only, double host_cpus);
+  // the CPUs libvirt reports, `host_ram_mib` > 0 its memory (a lab's hosts share one
+  // machine). InputError when two URIs reach the same host.
+  LibvirtLiveCluster(const std::vector<std::string>& uris, bool read_only, double host_cpus,
+                     double host_ram_mib = 0.0);
 
   int host_count() const override { return static_cast<int>(hosts_.size()); }
   const ViewHost& host(int h) const override { return hosts_[static_cast<std::size_t>(h)].view; }

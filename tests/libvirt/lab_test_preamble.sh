@@ -2,8 +2,9 @@
 # ci prefix and folder, the two hosts' URIs, say (a line with the seconds since the start),
 # skip (exit 77), require_lab EXTRA_COMMAND... (skip unless this machine can run the lab at
 # all), lab_up (skip when libvirtd cannot start in the lab, fail otherwise), guest_ready NAME
-# SECONDS (MIGSIM-READY on host a's console) and wait_for FILE PATTERN SECONDS. Each test
-# defines its own fail.
+# SECONDS (MIGSIM-READY on host a's console), web_ready NAME SECONDS (its web server), web_reachable
+# IP JSON_OUT (a short request stream from the client namespace all answered) and wait_for FILE
+# PATTERN SECONDS, stop_and_down PID... (the EXIT trap's work). Each test defines its own fail.
 : "${MIGSIM:?set MIGSIM to the migsim binary}"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 lab=$root/validation/lab/lab
@@ -51,4 +52,35 @@ guest_ready() {  # guest_ready NAME SECONDS: the guest printed MIGSIM-READY on h
     sleep 1
   done
   return 1
+}
+
+web_ready() {  # web_ready NAME SECONDS: the web guest printed MIGSIM-WEB-READY on host a's console
+  local i
+  for i in $(seq 1 "$2"); do
+    "$lab" serial "$1" a 2>/dev/null | grep -q MIGSIM-WEB-READY && return 0
+    sleep 1
+  done
+  return 1
+}
+
+web_reachable() {  # web_reachable IP JSON_OUT: 10 req/s for 2 s from the client namespace all
+  local i                         # answered, within 10 tries (a guest just booted is slow at first)
+  for i in $(seq 1 10); do
+    "$lab" client "$MIGSIM" validate load "$1:80/" --rate 10 --duration 2 --timeout-ms 2000 \
+      --allow 10.78.0.0/24 --json >"$2" 2>/dev/null || return 1
+    python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['summary']; sys.exit(0 if s['completed']==s['requests']>0 else 1)" \
+      "$2" && { say "reachable (try $i)"; return 0; }
+    sleep 1
+  done
+  return 1
+}
+
+stop_and_down() {  # stop_and_down PID...: SIGINT each still running (waiting for it), lab down,
+  local p          # remove $work: a test's EXIT trap
+  for p in "$@"; do
+    if kill -0 "$p" 2>/dev/null; then kill -INT "$p"; wait "$p" || true; fi
+  done
+  "$lab" down >/dev/null 2>&1 || true
+  [ -n "${work:-}" ] && rm -rf "$work"
+  return 0
 }

@@ -47,4 +47,6 @@ expect 2 "bad-rule.json" -- "$MIGSIM" control --policy "$tmp/bad-rule.json" --co
 echo '{"type":"rules","rules":[{"when":"cpu > 0.8"}],"bogus":1}' >"$tmp/bogus.json"
 expect 2 "bogus" -- "$MIGSIM" control --policy "$tmp/bogus.json" --connect "$dead" --dry-run
 expect 2 "cannot open" -- "$MIGSIM" control --policy "$tmp/missing.json" --connect "$dead" --dry-run
+expect 2 "host-ram-mib" -- "$MIGSIM" control --policy "$tmp/missing.json" --connect "$dead" --dry-run --host-ram-mib -5
+expect 2 "host-ram-mib" -- "$MIGSIM" control --policy "$tmp/missing.json" --connect "$dead" --dry-run --host-ram-mib 1e12
 exit $fail

@@ -15,13 +15,7 @@ require_lab
 
 work=$(mktemp -d)
 cap="" ctl=""
-cleanup() {
-  for p in $ctl $cap; do
-    if kill -0 "$p" 2>/dev/null; then kill -INT "$p"; wait "$p" || true; fi
-  done
-  "$lab" down >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
+cleanup() { stop_and_down $ctl $cap; }
 trap cleanup EXIT
 
 serial_has() { "$lab" serial "$1" "$2" 2>/dev/null | grep -q "$3"; }

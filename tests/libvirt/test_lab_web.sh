@@ -23,21 +23,11 @@ trap cleanup EXIT
 lab_up
 say "web guest w1 (10.78.0.10, 256 MiB, 32 MiB filled, 500 page writes/s)"
 "$lab" define w1 --web --ip 10.78.0.10 --memory-mib 256 --append "migsim.rate=500 migsim.wss_mib=16 migsim.fill_mib=32"
-for i in $(seq 1 120); do "$lab" serial w1 a 2>/dev/null | grep -q MIGSIM-WEB-READY && break; sleep 1; done
-"$lab" serial w1 a | grep -q MIGSIM-WEB-READY || { "$lab" serial w1 a | tail -5; fail "w1's web server did not start"; }
+web_ready w1 120 || { "$lab" serial w1 a | tail -5; fail "w1's web server did not start"; }
 "$lab" serial w1 a | grep MIGSIM-WEB-NET
 
 say "reachable on a from the client namespace (a guest just booted under TCG is slow at first)"
-ok=0
-for i in $(seq 1 10); do
-  "$lab" client "$MIGSIM" validate load 10.78.0.10:80/ --rate 10 --duration 2 --timeout-ms 2000 \
-    --allow 10.78.0.0/24 --json >"$work/before.json" 2>"$work/before.err" || fail "load before: exit $?"
-  if python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['summary']; sys.exit(0 if s['completed']==s['requests']>0 else 1)" \
-    "$work/before.json"; then ok=1; break; fi
-  sleep 1
-done
-[ "$ok" -eq 1 ] || fail "w1 not answering on a: $(head -c 600 "$work/before.json")"
-say "answered on try $i: $(python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['summary']; print(f\"p50 {s['p50_ms']:.1f} ms, p99 {s['p99_ms']:.1f} ms\")" "$work/before.json")"
+web_reachable 10.78.0.10 "$work/before.json" || fail "w1 not answering on a: $(head -c 600 "$work/before.json")"
 
 say "open-loop stream (40 req/s, 24 s), live-migrate a -> b after 6 s"
 "$lab" client "$MIGSIM" validate load 10.78.0.10:80/ --rate 40 --duration 24 --timeout-ms 5000 \

@@ -79,6 +79,19 @@ nlohmann::json verify_guest_memory(GuestVm& vm, double timeout_s) {
 }
 
 bool fail_unless_memory_verified(nlohmann::json& rec) {
+  // A guest that panicked or rebooted after the migration was corrupted by it, whatever its
+  // memory check says afterwards (a rebooted dirtier checks a fresh fill).
+  if (rec.contains("guest_alive_after") && rec["guest_alive_after"].is_object()) {
+    const nlohmann::json& alive = rec["guest_alive_after"];
+    const nlohmann::json signs = alive.value("corruption_signs", nlohmann::json::array());
+    if (signs.is_array() && !signs.empty()) {
+      std::string list;
+      for (const auto& s : signs) list += (list.empty() ? "" : ", ") + (s.is_string() ? s.get<std::string>() : s.dump());
+      rec["outcome"] = "failed";
+      rec["failure_reason"] = "guest crashed after the migration (" + list + ")";
+      return true;
+    }
+  }
   const nlohmann::json& g = rec.at("guest_memory");
   if (g.value("verified", false)) return false;
   rec["outcome"] = "failed";

@@ -24,7 +24,9 @@ nlohmann::json parse_verify_line(const std::string& line);
 // How long the guest may take to check `fill_mib` MiB (TCG checks ~0.5 GiB/s; generous).
 double verify_timeout_s(double fill_mib);
 
-// A record whose guest memory was not verified becomes a failed migration whatever QEMU
+// A record whose guest crashed after the migration (guest_alive_after.corruption_signs: a
+// panic, an oops, a reboot) or whose guest memory was not verified becomes a failed migration
+// ("guest crashed after the migration (...)") whatever QEMU
 // said: "outcome": "failed" and "failure_reason" ("guest memory corrupted" when the guest
 // found bad pages). Records with a verified guest are left as they are. Returns true when
 // it marked the record failed.

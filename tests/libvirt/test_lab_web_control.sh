@@ -6,9 +6,10 @@
 # as 1 CPU and 320 MiB, so the 256 MiB guest is mem 0.8), and live-migrates it a -> b.
 # Checks: no decision before 3 samples over the thresholds, the migration completes, every
 # request is sent, the requests after the migration are all answered, the longest stall is
-# bounded, the guest's memory is intact on b. Writes the run's summary (requests, the
-# migration's libvirt numbers, the 100 ms request windows) as one JSON line appended to
-# $MIGSIM_WEB_CONTROL_OUT when set.
+# bounded, the guest's memory is intact on b. The run becomes a web-run record
+# (validation/lab/web_run_record.py, scenario "policy") that `migsim validate report` must
+# read; appended to $MIGSIM_WEB_CONTROL_OUT too when set (the dataset
+# validation/data/lab-web-policy-quiet1.jsonl was made so).
 # Exit 77 = skipped.
 set -euo pipefail
 source "$(dirname "$0")/lab_test_preamble.sh"
@@ -48,7 +49,7 @@ set +e; wait "$load"; rc=$?; set -e; load=""
 [ "$rc" -eq 0 ] || fail "load exit $rc"
 [ "$("$lab" virsh b domstate w1)" = running ] || fail "w1 is not running on b"
 
-python3 - "$work" "$t_load" "${MIGSIM_WEB_CONTROL_OUT:-}" <<'PY' || fail "the run"
+python3 - "$work" "$t_load" "${MIGSIM_WEB_CONTROL_OUT:-}" "$root/validation/lab" <<'PY' || fail "the run"
 import json, re, sys
 work, t_load, out = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 lines = open(f"{work}/control.txt").read().splitlines()
@@ -70,15 +71,27 @@ assert s["completed"] >= 0.97 * s["requests"], (s, load["failures"])
 late = [r for r in reqs if r["send_s"] >= reqs[-1]["send_s"] - 5.0]
 assert all(r["outcome"] == "ok" for r in late), [r for r in late if r["outcome"] != "ok"][:3]
 assert s["max_stall_ms"] < 5000, s
-summary = {"recorded_at": __import__("datetime").datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
-           "load_rps": 40, "load_s": 50, "policy": "cpu > 0.6 and mem > 0.75 for 3 samples",
-           "windows": load["windows"], "requests": s, "migration_end_control_t_s": mig_end_t[0], "failures": load["failures"], "decision_cpu_samples": before[-3:],
-           "migration": {k: m[k] for k in m if not isinstance(m[k], (dict, list))}}
-print(json.dumps({k: v for k, v in summary.items() if k != "windows"}, indent=1))
+sys.path.insert(0, sys.argv[4])
+from web_run_record import web_run_record, append_record
+import datetime, os
+now = datetime.datetime.now(datetime.timezone.utc)
+guest = {"ram_mib": 256, "fill_mib": 32, "wss_mib": 16, "dirty_pages_per_sec": 500, "dirty_pattern": "uniform",
+         "max_bandwidth_mibps": 32, "downtime_limit_ms": m["max_downtime_ms"], "cpuload": "5@0,95@12"}
+env = {"recorded_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "host_load_1min_start": os.getloadavg()[0],
+       "topology": "libvirt lab: guests' network across both hosts (validation/lab/README.md)",
+       "policy": "cpu > 0.6 and mem > 0.75 for 3 samples", "decision_cpu_samples": before[-3:],
+       "libvirt_migration": {k: m[k] for k in m if not isinstance(m[k], (dict, list))}}
+rec = web_run_record("lab-policy-" + now.strftime("%Y%m%dT%H%M%S"), "report", guest, load, reqs, m,
+                     mig_end_t[0], env)
+append_record(f"{work}/record.jsonl", rec)
 if out:
-    with open(out, "a") as f:  # one line per run
-        f.write(json.dumps(summary, sort_keys=True) + "\n")
+    append_record(out, rec)
+print(f"ok: {s['requests']} requests, {s['completed']} ok, p99 {s['p99_ms']:.1f} ms, "
+      f"p99 during the migration {rec['summary']['p99_during_migration_ms']:.1f} ms, longest stall "
+      f"{s['max_stall_ms']:.0f} ms; migration {m['total_ms']:.0f} ms, downtime {m['downtime_ms']:.0f} ms")
 PY
+"$MIGSIM" validate report "$work/record.jsonl" --json >"$work/report.json" ||
+  fail "validate report does not read the run's record"
 mem=$("$lab" verify w1 b) || fail "w1's memory on b: $mem"
 say "w1 on b: $mem"
 "$lab" down

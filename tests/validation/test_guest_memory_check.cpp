@@ -47,6 +47,23 @@ TEST(GuestMemoryCheck, OnlyAVerifiedGuestKeepsTheOutcome) {
   EXPECT_EQ(silent["failure_reason"], "guest memory not verified: no MIGSIM-VERIFY within 10 s");
 }
 
+TEST(GuestMemoryCheck, AGuestThatCrashedAfterTheMigrationIsAFailedOneWhateverItsCheckSays) {
+  // Seen in CI: a TCG guest panicked on the destination and rebooted; the rebooted dirtier's
+  // check of its fresh fill says bad=0.
+  nlohmann::json crashed{{"outcome", "completed"},
+                         {"guest_alive_after", {{"alive", false}, {"corruption_signs", {"Kernel panic", "MIGSIM-BOOT"}}}},
+                         {"guest_memory", {{"verified", true}, {"bad", 0}}}};
+  EXPECT_TRUE(fail_unless_memory_verified(crashed));
+  EXPECT_EQ(crashed["outcome"], "failed");
+  EXPECT_EQ(crashed["failure_reason"], "guest crashed after the migration (Kernel panic, MIGSIM-BOOT)");
+
+  nlohmann::json healthy{{"outcome", "completed"},
+                         {"guest_alive_after", {{"alive", true}, {"corruption_signs", nlohmann::json::array()}}},
+                         {"guest_memory", {{"verified", true}, {"bad", 0}}}};
+  EXPECT_FALSE(fail_unless_memory_verified(healthy));
+  EXPECT_EQ(healthy["outcome"], "completed");
+}
+
 std::string first_committed_record() {
   const std::string text =
       traces::read_file(std::string(MIGSIM_SOURCE_DIR) + "/validation/data/tcg-loopback-quiet1.jsonl");

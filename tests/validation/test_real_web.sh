@@ -12,8 +12,21 @@ source "$(dirname "$0")/real_qemu_preamble.sh"
 require_netns msim-w
 before=$(leftovers)
 mkdir -p "$T/req" "$T/work"
-"$M" validate record-web "$SRC/validation/matrix/ci-web.json" --out "$T/web.jsonl" --requests-dir "$T/req" \
-    --work-root "$T/work" 2>"$T/rec.log" || { echo "FAIL: validate record-web exited $?"; cat "$T/rec.log"; exit 1; }
+record() {
+  "$M" validate record-web "$SRC/validation/matrix/ci-web.json" --out "$T/web.jsonl" --requests-dir "$T/req" \
+      --work-root "$T/work" 2>"$T/rec.log"
+}
+if ! record; then
+  # QEMU 7.2's TCG can lose dirty pages even with pti=on (validation/lab/README.md): the guest
+  # then panics on the destination and the run is not recorded. That is QEMU's bug, seen once
+  # in CI: retried once, and reported; twice in a row fails.
+  if grep -q "guest crashed after the migration" "$T/rec.log"; then
+    echo "NOTE: the guest crashed after the migration (QEMU TCG); retrying once:"; grep "crashed" "$T/rec.log"
+    record || { echo "FAIL: validate record-web exited $? (second try)"; cat "$T/rec.log"; exit 1; }
+  else
+    echo "FAIL: validate record-web exited 1"; cat "$T/rec.log"; exit 1
+  fi
+fi
 cat "$T/rec.log"
 fail=0
 [ "$(leftovers)" -eq "$before" ] || { echo "FAIL: namespaces left behind: $(ip netns list | grep '^msim-')"; fail=1; }

@@ -9,7 +9,8 @@
 # bounded, the guest's memory is intact on b. The run becomes a web-run record
 # (validation/lab/web_run_record.py, scenario "policy") that `migsim validate report` must
 # read; appended to $MIGSIM_WEB_CONTROL_OUT too when set (the dataset
-# validation/data/lab-web-policy-quiet1.jsonl was made so).
+# validation/data/lab-web-policy-quiet1.jsonl was made so; MIGSIM_WEB_CONTROL_SPLIT=train
+# records a training run, default report).
 # Exit 77 = skipped.
 set -euo pipefail
 source "$(dirname "$0")/lab_test_preamble.sh"
@@ -81,7 +82,8 @@ env = {"recorded_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "host_load_1min_start"
        "topology": "libvirt lab: guests' network across both hosts (validation/lab/README.md)",
        "policy": "cpu > 0.6 and mem > 0.75 for 3 samples", "decision_cpu_samples": before[-3:],
        "libvirt_migration": {k: m[k] for k in m if not isinstance(m[k], (dict, list))}}
-rec = web_run_record("lab-policy-" + now.strftime("%Y%m%dT%H%M%S"), "report", guest, load, reqs, m,
+rec = web_run_record("lab-policy-" + now.strftime("%Y%m%dT%H%M%S"), os.environ.get("MIGSIM_WEB_CONTROL_SPLIT", "report"),
+                     guest, load, reqs, m,
                      mig_end_t[0], env)
 append_record(f"{work}/record.jsonl", rec)
 if out:

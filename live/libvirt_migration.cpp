@@ -109,6 +109,25 @@ void check_after_failure(const LibvirtConnection& src, const LibvirtConnection* 
   rep.guest_lost = v.kind == DomainVerdict::Kind::kMissing;
 }
 
+// A report of the request before anything is known of its outcome.
+LiveMigrationReport report_for(const LiveMigrationRequest& req, const std::string& from_uri,
+                               const std::string& to_uri) {
+  LiveMigrationReport rep;
+  rep.domain = req.domain;
+  rep.source_uri = from_uri;
+  rep.dest_uri = to_uri;
+  rep.bandwidth_mibps = req.bandwidth_mibps > 0 ? req.bandwidth_mibps : 0.0;
+  rep.auto_converge = req.auto_converge;
+  return rep;
+}
+
+// "no data sent for S s": the start of the stall notice and of the failure reason.
+std::string no_data_for(double stall_timeout_s) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "no data sent for %.0f s", stall_timeout_s);
+  return buf;
+}
+
 // The request's domain must run on the source (InputError otherwise).
 void require_running(const LibvirtConnection& src, const DomainHandle& dom, const std::string& name) {
   if (virDomainIsActive(dom.get()) != 1) {
@@ -121,12 +140,7 @@ void require_running(const LibvirtConnection& src, const DomainHandle& dom, cons
 LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConnection& dst,
                                  const LiveMigrationRequest& req, const ProgressFn& progress,
                                  const NoticeFn& notice) {
-  LiveMigrationReport rep;
-  rep.domain = req.domain;
-  rep.source_uri = src.uri();
-  rep.dest_uri = dst.uri();
-  rep.bandwidth_mibps = req.bandwidth_mibps > 0 ? req.bandwidth_mibps : 0.0;
-  rep.auto_converge = req.auto_converge;
+  LiveMigrationReport rep = report_for(req, src.uri(), dst.uri());
   if (dst.has_domain(req.domain)) {
     // A shut-off definition left on the destination would be replaced silently.
     DomainHandle other(dst, req.domain);
@@ -173,8 +187,8 @@ LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConn
     }
     done = true;
   });
-  bool paused = false, job_seen = false;
-  double sent = -1.0, last_progress_ms = 0.0;
+  bool paused = false;
+  double sent = -1.0, last_progress_ms = 0.0;  // sent < 0: no job stats seen yet
   const auto poll = std::chrono::duration<double, std::milli>(std::max(20.0, req.poll_ms));
   auto next = Clock::now();
   while (!done) {
@@ -193,27 +207,22 @@ LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConn
         rep.max_throttle_pct = std::max(rep.max_throttle_pct, num(snap.stats, "auto_converge_throttle"));
         rep.max_dirty_rate_pps = std::max(rep.max_dirty_rate_pps, num(snap.stats, "memory_dirty_rate"));
         const double now_sent = num(snap.stats, "data_processed");
-        if (!job_seen || now_sent > sent) last_progress_ms = ms_since(t0);
-        job_seen = true;
-        sent = std::max(sent, now_sent);
+        if (now_sent > sent) {
+          last_progress_ms = ms_since(t0);
+          sent = now_sent;
+        }
         if (progress) progress(snap);
         rep.progress.push_back(std::move(snap));
       }
       virTypedParamsFree(jp, jn);
     }
-    if (req.stall_timeout_s > 0 && job_seen && !rep.stalled &&
+    if (req.stall_timeout_s > 0 && sent >= 0 && !rep.stalled &&
         ms_since(t0) - last_progress_ms > req.stall_timeout_s * 1000.0) {
       // Nothing sent for that long: the link drops packets or is down, or the destination
       // stopped reading. Cancelling keeps the source running; libvirt's call returns once
       // the destination has been told (its connection answers or breaks).
       rep.stalled = true;
-      if (notice) {
-        char line[200];
-        std::snprintf(line, sizeof line,
-                      "no data sent for %.0f s: cancelling the migration (the source keeps running)",
-                      req.stall_timeout_s);
-        notice(line);
-      }
+      if (notice) notice(no_data_for(req.stall_timeout_s) + ": cancelling the migration (the source keeps running)");
       if (virDomainAbortJob(dom.get()) < 0 && notice) notice("cannot cancel: " + libvirt_last_error());
     }
     if (req.timeout_s > 0 && !paused && ms_since(t0) > req.timeout_s * 1000.0) {
@@ -231,10 +240,7 @@ LiveMigrationReport live_migrate(const LibvirtConnection& src, const LibvirtConn
     rep.ok = false;
     rep.error = thread_error;
     if (rep.stalled) {
-      char why[160];
-      std::snprintf(why, sizeof why, "no data sent for %.0f s (link down or dropping packets?): cancelled; ",
-                    req.stall_timeout_s);
-      rep.error = why + rep.error;
+      rep.error = no_data_for(req.stall_timeout_s) + " (link down or dropping packets?): cancelled; " + rep.error;
     }
     if (paused) (void)virDomainResume(dom.get());  // keep the guest running where it is
     if (req.check_after_failure) check_after_failure(src, &dst, req.domain, rep);
@@ -286,12 +292,7 @@ LiveMigrationReport live_migrate(const std::string& from_uri, const std::string&
     // The destination refuses (no daemon, a closed port, a host down): a failed
     // migration of a guest that stays where it is.
     require_running(src, DomainHandle(src, req.domain), req.domain);
-    LiveMigrationReport rep;
-    rep.domain = req.domain;
-    rep.source_uri = from_uri;
-    rep.dest_uri = to_uri;
-    rep.bandwidth_mibps = req.bandwidth_mibps > 0 ? req.bandwidth_mibps : 0.0;
-    rep.auto_converge = req.auto_converge;
+    LiveMigrationReport rep = report_for(req, from_uri, to_uri);
     rep.max_downtime_ms = src.max_downtime_ms(req.domain);
     rep.error = std::string("destination refused: ") + e.what();
     if (req.check_after_failure) check_after_failure(src, nullptr, req.domain, rep);

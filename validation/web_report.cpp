@@ -293,6 +293,9 @@ std::string web_windows_csv(const WebReport& r) {
     const auto& given = p.by_model.at(models::kDefaultAppModel).at("given").windows;
     const auto& e2e = p.by_model.at(models::kDefaultAppModel).at("end_to_end").windows;
     const auto& base = p.by_model.at(models::kAppBaselineModel).at("given").windows;
+    const auto* mig = run.migration ? &*run.migration : nullptr;
+    std::size_t next_rate = 0;  // the dirty-rate rows are in time order, like the windows
+    double qemu_rate = std::numeric_limits<double>::quiet_NaN();
     for (std::size_t k = 0; k < run.windows.size(); ++k) {
       const auto& m = run.windows[k].requests;
       auto at = [&](const std::vector<models::RequestWindow>& w) -> const models::RequestWindow* {
@@ -309,15 +312,12 @@ std::string web_windows_csv(const WebReport& r) {
       }
       // During the migration: QEMU's dirty-pages-rate last reported by the window's end (it is
       // updated at each bitmap sync), and the dirtier's configured write rate, the model's input.
-      const auto* mig = run.migration ? &*run.migration : nullptr;
       const double w_end = m.t_s + models::kAppWindowS;
+      for (; mig && next_rate < mig->dirty_rate.size() && mig->dirty_rate[next_rate].first <= w_end; ++next_rate) {
+        qemu_rate = mig->dirty_rate[next_rate].second;
+      }
       if (mig && w_end > mig->start_s && m.t_s < mig->end_s) {
-        double qemu = std::numeric_limits<double>::quiet_NaN();
-        for (const auto& [t, v] : mig->dirty_rate) {
-          if (t > w_end) break;
-          qemu = v;
-        }
-        out << ',' << cell(qemu) << ',' << cell(mig->measured.config.dirty_pages_per_sec);
+        out << ',' << cell(qemu_rate) << ',' << cell(mig->measured.config.dirty_pages_per_sec);
       } else {
         out << ",,";
       }

@@ -1,29 +1,20 @@
 #!/usr/bin/env bash
-# `migsim validate load`: bad input (exit 2, one line naming the flag or the target) and a real
-# open-loop stream against a local HTTP server on loopback (python3 -m http.server, bounded).
+# `migsim validate load`: bad input (exit 2, one line naming the flag or the target; check_error
+# of tests/support/cli_checks.sh) and a real open-loop stream against a local HTTP server on
+# loopback (python3 -m http.server, bounded).
 set -uo pipefail
 : "${MIGSIM:?set MIGSIM to the migsim binary}"
-T=$(mktemp -d); srv=""
+. "$(dirname "$0")/../support/cli_checks.sh"
+srv=""
 trap '[ -n "$srv" ] && kill "$srv" 2>/dev/null; rm -rf "$T"' EXIT
-fail=0
-expect() {  # expect CODE PATTERN -- command...
-  local code=$1 pat=$2; shift 3
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [ "$rc" -ne "$code" ] || ! grep -q -- "$pat" <<<"$out"; then
-    echo "FAIL: $* -> exit $rc (want $code), output: $out (want /$pat/)"; fail=1
-  else
-    echo "ok: exit $rc: $(head -1 <<<"$out")"
-  fi
-}
 M="$MIGSIM validate load"
-expect 2 "outside the allowed prefixes" -- $M 10.1.2.3:80/ --duration 1
-expect 2 "not an IPv4 address" -- $M example.org:80/ --duration 1
-expect 2 "rate" -- $M 127.0.0.1:9/ --rate 0 --duration 1
-expect 2 "rate" -- $M 127.0.0.1:9/ --rate 1e9 --duration 1
-expect 2 "duration" -- $M 127.0.0.1:9/ --duration 99999
-expect 2 "arrivals: expected fixed or poisson" -- $M 127.0.0.1:9/ --arrivals burst --duration 1
-expect 2 "allow" -- $M 127.0.0.1:9/ --allow 10.0.0.1/8 --duration 1
+check_error "outside the allowed prefixes" $M 10.1.2.3:80/ --duration 1
+check_error "not an IPv4 address" $M example.org:80/ --duration 1
+check_error "rate" $M 127.0.0.1:9/ --rate 0 --duration 1
+check_error "rate" $M 127.0.0.1:9/ --rate 1e9 --duration 1
+check_error "duration" $M 127.0.0.1:9/ --duration 99999
+check_error "arrivals: expected fixed or poisson" $M 127.0.0.1:9/ --arrivals burst --duration 1
+check_error "allow" $M 127.0.0.1:9/ --allow 10.0.0.1/8 --duration 1
 
 # Nothing listens on port 9 of loopback: every request refused, still exit 0 (the stream ran).
 out=$($M 127.0.0.1:9/ --rate 20 --duration 0.5 --json); rc=$?

@@ -15,7 +15,7 @@ struct ControlOptions {
   std::string policy;
   std::vector<std::string> uris;
   std::string interval = "1", duration, host_cpus, host_ram, bandwidth = "unlimited", downtime,
-              max_migrations, dirtyrate_every = "5", seed = "42", log;
+              max_migrations, dirtyrate_every = "5", seed = "42", log, stall = "30";
   bool dry_run = false, auto_converge = false;
 };
 
@@ -35,6 +35,7 @@ int run_control(const ControlOptions& o) {
   s.dirtyrate_every_s = parse_bounded("--dirtyrate-every", o.dirtyrate_every, bounds::kTimeS);
   s.seed = parse_seed("--seed", o.seed);
   s.auto_converge = o.auto_converge;
+  s.stall_timeout_s = parse_bounded("--stall-timeout", o.stall, bounds::kDurationSOrZero);
   s.dry_run = o.dry_run;
   s.log = o.log;
   const live::ControllerResult r =
@@ -61,7 +62,8 @@ void add_control_command(CLI::App& app, Action& action) {
       "libvirt reports). Manages the domains running at start and those that appear\n"
       "later; runs several migrations at once within the policy's admission limits.\n"
       "Keeps running when a migration fails (reported, its domain checked: a source left\n"
-      "paused is resumed) or a host stops answering (reported, reconnected with backoff).\n"
+      "paused is resumed), stalls (nothing sent for --stall-timeout: cancelled, failed)\n"
+      "or a host stops answering (reported, reconnected with backoff).\n"
       "Ctrl-C cancels the migrations in flight; the end of --duration waits for them.\n"
       "Exit 0, 1 if a migration failed, 2 bad input.\n\n"
       "Example (lab):\n"
@@ -78,6 +80,9 @@ void add_control_command(CLI::App& app, Action& action) {
   sub->add_option("--bandwidth", o->bandwidth, "Migration bandwidth MiB/s or 'unlimited' (default)");
   sub->add_option("--max-downtime", o->downtime, "Migration downtime limit (ms)");
   sub->add_flag("--auto-converge", o->auto_converge, "Migrate with auto-converge");
+  sub->add_option("--stall-timeout", o->stall,
+                  "Cancel a migration that sends nothing for this many seconds (a failed migration; "
+                  "the source keeps running; default 30, 0 = never)");
   sub->add_option("--dirtyrate-every", o->dirtyrate_every,
                   "Measure each VM's dirty rate this often, seconds (default 5; 0 = never)");
   sub->add_option("--seed", o->seed, "Seed of the policy's random choices (RS selection; default 42)");

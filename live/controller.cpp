@@ -52,6 +52,7 @@ ControllerResult run_controller(const ControllerSettings& s,
   cs.bandwidth_mibps = s.bandwidth_mibps;
   cs.max_downtime_ms = s.max_downtime_ms;
   cs.auto_converge = s.auto_converge;
+  cs.stall_timeout_s = s.stall_timeout_s;
   cs.dirtyrate_every_s = s.dirtyrate_every_s;
   cs.max_migrations = s.max_migrations;
   cs.vm_slots = s.vm_slots;

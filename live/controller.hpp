@@ -24,6 +24,7 @@ struct ControllerSettings {
   double bandwidth_mibps = 0.0;    // migrations; 0: unlimited
   double max_downtime_ms = 0.0;    // migrations; 0: keep the domain's setting
   bool auto_converge = false;
+  double stall_timeout_s = 30.0;   // cancel a migration that sends nothing this long; 0: never
   double dirtyrate_every_s = 5.0;  // dirty-rate measurement per VM; 0: never
   bool dry_run = false;            // decide and report only (read-only connections)
   std::string log;                 // also write every line and decision as JSON lines here

@@ -362,6 +362,7 @@ void ControllerCore::decide(double t) {
     req.bandwidth_mibps = s_.bandwidth_mibps;
     req.max_downtime_ms = s_.max_downtime_ms;
     req.auto_converge = s_.auto_converge;
+    req.stall_timeout_s = s_.stall_timeout_s;
     flights_[o.vm] = {from, o.target_host, t};
     slot.vm.migrating_to = o.target_host;
     ++counts_.started;

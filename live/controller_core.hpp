@@ -37,6 +37,9 @@ struct CoreSettings {
   double bandwidth_mibps = 0.0;    // migrations; 0: unlimited
   double max_downtime_ms = 0.0;    // 0: the domain's setting
   bool auto_converge = false;
+  // Cancel a migration that has sent nothing for this long (LiveMigrationRequest::
+  // stall_timeout_s; the source keeps running); 0: never.
+  double stall_timeout_s = 30.0;
   double dirtyrate_every_s = 5.0;  // 0: never
   double max_migrations = 0.0;     // start no more than this many; 0: no limit
   int vm_slots = 256;              // VMs the policy was made for (domains beyond: not managed)

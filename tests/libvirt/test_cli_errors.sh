@@ -49,4 +49,6 @@ expect 2 "bogus" -- "$MIGSIM" control --policy "$tmp/bogus.json" --connect "$dea
 expect 2 "cannot open" -- "$MIGSIM" control --policy "$tmp/missing.json" --connect "$dead" --dry-run
 expect 2 "host-ram-mib" -- "$MIGSIM" control --policy "$tmp/missing.json" --connect "$dead" --dry-run --host-ram-mib -5
 expect 2 "host-ram-mib" -- "$MIGSIM" control --policy "$tmp/missing.json" --connect "$dead" --dry-run --host-ram-mib 1e12
+expect 2 "stall-timeout: must be >= 0" -- "$MIGSIM" control --policy "$tmp/missing.json" --connect "$dead" --dry-run --stall-timeout -1
+expect 2 "stall-timeout" -- "$MIGSIM" control --policy "$tmp/missing.json" --connect "$dead" --dry-run --stall-timeout soon
 exit $fail

@@ -7,6 +7,9 @@
 #   link-down          host b's end of the link goes down and stays down until live-migrate
 #                      returned: the stall is detected, the destination's connection fails by
 #                      keepalive, host b cleans its incoming QEMU up by itself
+#   control            `migsim control` (--stall-timeout 4) migrates f1 and host a's packets are
+#                      dropped: the migration is cancelled, reported failed with the stall as its
+#                      reason, and f1 is checked running on a
 #   kill-source        the source's QEMU is killed mid-migration (the guest is lost)
 # Each must give exit 1, a JSON report with ok=false and its reason, the guest running once
 # on a (not paused, its memory intact: `lab verify`) but for kill-source, no QEMU of f1 left on b; at the end no namespace,
@@ -128,6 +131,31 @@ for fault in drop down; do
     fail "$name: stalled is not true"
   guest_alive_on_a "$name"
 done
+[ -z "$(tc -n migsim-ci-a qdisc show dev migsim-c-va | grep -E 'netem|pfifo')" ] || fail "a qdisc of ours is left"
+
+say "control, link-drop: migsim control's migration stalls, is cancelled after 4 s and is a failure"
+cat >"$work/any-cpu.json" <<'JSON'
+{"type": "rules", "rules": [{"when": "cpu >= 0", "for_samples": 1}], "selection": "mmt",
+ "admission": {"max_concurrent_per_host": 1, "vm_cooldown_s": 600}}
+JSON
+"$lab" exec "$MIGSIM" control --policy "$work/any-cpu.json" --host-cpus 1 --connect "$A" --connect "$B" \
+  --bandwidth 8 --stall-timeout 4 --dirtyrate-every 0 --max-migrations 1 --duration 90 \
+  >"$work/control.err" 2>&1 &
+mig=$!
+for i in $(seq 1 150); do "$lab" qemu b f1 pid >/dev/null 2>&1 && break; sleep 0.2; done
+"$lab" qemu b f1 pid >/dev/null 2>&1 || fail "control: the migration did not start"
+sleep 1
+"$lab" link drop
+sleep 6  # the 4 s stall and 2 s more, as for live-migrate above
+"$lab" link restore
+for i in $(seq 1 300); do kill -0 "$mig" 2>/dev/null || break; sleep 0.2; done
+kill -0 "$mig" 2>/dev/null && fail "control: still running 60 s after the link came back"
+wait_migration control
+grep -q "MIGRATION FAILED f1 migsim-ci-a -> migsim-ci-b.*no data sent for 4 s" "$work/control.err" ||
+  fail "control: no failed migration with the stall as its reason"
+grep -q "CHECK f1: runs once, on migsim-ci-a" "$work/control.err" || fail "control: no check of f1 on a"
+grep "MIGRATION FAILED" "$work/control.err" | sed 's/^/  /'
+guest_alive_on_a control
 [ -z "$(tc -n migsim-ci-a qdisc show dev migsim-c-va | grep -E 'netem|pfifo')" ] || fail "a qdisc of ours is left"
 
 say "kill-source: host a's QEMU killed mid-migration (the guest is lost)"

@@ -98,6 +98,11 @@ class FakeLiveCluster : public LiveCluster {
     std::lock_guard<std::mutex> l(mu_);
     return actions_;
   }
+  // The requests migrate() was called with, in order.
+  std::vector<LiveMigrationRequest> requests() const {
+    std::lock_guard<std::mutex> l(mu_);
+    return requests_;
+  }
   int reconnect_attempts() const {
     std::lock_guard<std::mutex> l(mu_);
     return reconnects_;
@@ -152,6 +157,7 @@ class FakeLiveCluster : public LiveCluster {
   }
   LiveMigrationReport migrate(int from, int to, const LiveMigrationRequest& req) override {
     std::unique_lock<std::mutex> l(mu_);
+    requests_.push_back(req);
     LiveMigrationReport rep;
     rep.domain = req.domain;
     auto& src = vms_[static_cast<std::size_t>(from)];
@@ -207,6 +213,7 @@ class FakeLiveCluster : public LiveCluster {
   std::set<std::string> in_flight_;
   std::map<std::string, Outcome> outcomes_;
   std::vector<std::string> actions_;
+  std::vector<LiveMigrationRequest> requests_;
   int max_concurrent_ = 0, reconnects_ = 0;
   double clock_ = 0;
   bool closing_ = false;

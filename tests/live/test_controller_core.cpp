@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "fake_live_cluster.hpp"
+#include "live/controller.hpp"
 #include "live/controller_core.hpp"
 #include "models/power_model.hpp"
 #include "policies/rule_policy.hpp"
@@ -26,7 +28,7 @@ std::string vm_name(int i) {
 
 struct Harness {
   explicit Harness(FakeLiveCluster& c, const std::string& admission = R"({"max_concurrent_per_host": 1})",
-                   double max_migrations = 0) {
+                   double max_migrations = 0, const std::function<void(live::CoreSettings&)>& settings = {}) {
     const auto j = nlohmann::json::parse(R"({"type": "rules", "rules": [{"when": "cpu > 0.5", "for_samples": 1}],
         "selection": "mmt", "admission": )" + admission + "}");
     policy = policies::make_rule_policy(j, "rules", c.host_count(), 16, 42, nullptr);
@@ -34,6 +36,7 @@ struct Harness {
     s.vm_slots = 16;
     s.dirtyrate_every_s = 0;
     s.max_migrations = max_migrations;
+    if (settings) settings(s);
     core = std::make_unique<live::ControllerCore>(
         c, *policy, models::builtin_power_model("hp-ml110-g5"), s,
         [this](const std::string& line, const nlohmann::json& rec) {
@@ -88,6 +91,43 @@ TEST(ControllerCore, AFailedMigrationIsReportedAndItsPausedSourceResumed) {
   ASSERT_NE(rec, h.records.end());
   EXPECT_FALSE((*rec)["migration"]["ok"].get<bool>());
   EXPECT_EQ((*rec)["migration"]["error"], "internal error: client socket is closed");
+}
+
+TEST(ControllerCore, MigrationsCarryTheSettingsAndAStalledOneIsAFailureWithTheSourceKept) {
+  FakeLiveCluster c(2, 1);
+  c.add(0, "hot", 0.9);
+  Harness h(c, R"({"max_concurrent_per_host": 1})", 0, [](live::CoreSettings& s) {
+    s.bandwidth_mibps = 40;
+    s.max_downtime_ms = 250;
+    s.auto_converge = true;
+    s.stall_timeout_s = 7;
+  });
+  h.step();
+  h.step();
+  // What live_migrate reports when its stall timeout cancelled the job.
+  const std::string stalled =
+      "no data sent for 7 s (link down or dropping packets?): cancelled; operation aborted: canceled by client";
+  ASSERT_TRUE(c.settle("hot", {false, stalled, live::kStateRunning, 0})) << h.all();
+  while (h.core->in_flight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  h.step();
+  const auto reqs = c.requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].domain, "hot");
+  EXPECT_EQ(reqs[0].bandwidth_mibps, 40);
+  EXPECT_EQ(reqs[0].max_downtime_ms, 250);
+  EXPECT_TRUE(reqs[0].auto_converge);
+  EXPECT_EQ(reqs[0].stall_timeout_s, 7);
+  EXPECT_EQ(h.count("MIGRATION FAILED hot ha -> hb"), 1) << h.all();
+  EXPECT_EQ(h.count("no data sent for 7 s"), 1) << h.all();
+  EXPECT_EQ(h.count("CHECK hot: runs once, on ha"), 1) << h.all();
+  EXPECT_EQ(h.core->counts().failed, 1);
+  EXPECT_EQ(h.core->counts().repairs, 0);
+  EXPECT_EQ(c.find(0, "hot")->state, live::kStateRunning);
+}
+
+TEST(ControllerCore, TheStallTimeoutIsOnByDefault) {
+  EXPECT_EQ(live::CoreSettings{}.stall_timeout_s, 30.0);
+  EXPECT_EQ(live::ControllerSettings{}.stall_timeout_s, 30.0);
 }
 
 TEST(ControllerCore, ASuccessfulMigrationLeavesNoStaleCopyAndMovesTheVm) {

@@ -1,7 +1,6 @@
 #include "live/libvirt_migration.hpp"
 
 #include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
 
 #include <algorithm>
 #include <atomic>
@@ -59,26 +58,25 @@ void add_copy(const LibvirtConnection* conn, const std::string& name, int h, std
     answered = false;
     return;
   }
-  virDomainPtr d = virDomainLookupByName(conn->raw(), name.c_str());
-  if (!d) {
-    const virErrorPtr e = virGetLastError();
-    if (e && e->code == VIR_ERR_NO_DOMAIN) {
-      text = "absent";
-    } else {
-      text = "unknown (" + libvirt_last_error() + ")";
-      answered = false;
-    }
+  std::optional<DomainHandle> d;
+  try {
+    d.emplace(*conn, name);
+  } catch (const InputError&) {  // LibvirtConnection::lookup: the host has no such domain
+    text = "absent";
+    return;
+  } catch (const EnvironmentError&) {  // libvirt's error of the lookup is still this thread's last
+    text = "unknown (" + libvirt_last_error() + ")";
+    answered = false;
     return;
   }
   int state = 0, reason = 0;
-  if (virDomainGetState(d, &state, &reason, 0) < 0) {
+  if (virDomainGetState(d->get(), &state, &reason, 0) < 0) {
     text = "unknown (" + libvirt_last_error() + ")";
     answered = false;
   } else {
     text = state_text(state, reason);
     if (state != VIR_DOMAIN_SHUTOFF) copies.push_back({h, state, reason});
   }
-  virDomainFree(d);
 }
 
 // After a failed migration: where the guest is, repaired as `migsim control` does

@@ -47,7 +47,10 @@ HostProfile host_profile_from_json(JsonObject& o, const HostProfile& b) {
 }
 
 HostProfile read_host_profile_file(const std::string& path) {
-  const nlohmann::json j = read_json_file(path);
+  return host_profile_from_document(read_json_file(path), path);
+}
+
+HostProfile host_profile_from_document(const nlohmann::json& j, const std::string& path) {
   JsonObject o(j, path);
   // A calibration file carries its provenance next to the profile.
   if (o.has("profile")) {

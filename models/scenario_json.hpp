@@ -20,6 +20,8 @@ MigrationScenario scenario_from_case(const nlohmann::json& doc, const std::strin
 // Reads the optional keys of a host profile (HostProfile's field names).
 HostProfile host_profile_from_json(JsonObject& obj, const HostProfile& base);
 HostProfile read_host_profile_file(const std::string& path);
+// The same for a document already read from `path` (a bare profile or a calibration file).
+HostProfile host_profile_from_document(const nlohmann::json& j, const std::string& path);
 nlohmann::json to_json(const HostProfile& h);
 
 // Cross-field checks shared by the CLI and the JSON readers. `name_of` maps a

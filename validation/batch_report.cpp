@@ -172,14 +172,7 @@ BatchReport build_batch_report(const BatchReportSettings& s) {
     r.tuned_from = "tuned on the split=train cases of " + dataset_label(s.train_on);
   } else {
     const std::string path = s.profile.empty() ? source_dir() + "/validation/profiles/tcg-loopback.json" : s.profile;
-    r.tuned = default_parameters();
-    r.tuned.host = models::read_host_profile_file(path);
-    const nlohmann::json doc = read_json_file(path);
-    if (doc.contains("report") && doc["report"].contains("guest_calibration")) {
-      const auto& g = doc["report"]["guest_calibration"];
-      r.tuned.guest.os_nonzero_mib = g.value("os_nonzero_mib", r.tuned.guest.os_nonzero_mib);
-      r.tuned.guest.os_nonzero_mib_per_gib = g.value("os_nonzero_mib_per_gib", r.tuned.guest.os_nonzero_mib_per_gib);
-    }
+    r.tuned = read_tuned_parameters(path);
     r.tuned_from = "host profile " + path;
   }
   for (const auto& b : r.data) r.training_batches += b.training() ? 1 : 0;

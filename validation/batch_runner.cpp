@@ -158,10 +158,7 @@ nlohmann::json run_batch_case(const BatchCase& b, int repeat, const GuestImage& 
     }
     const double foreign_cores = foreign_cpu.cores();
     env["foreign_cpu_cores"] = foreign_cores;
-    if (foreign_cores > kBusyHostCores) {
-      say("WARNING: other processes used " + number_text(std::round(foreign_cores * 100) / 100) +
-          " cores during this batch: its timings measure a busy host");
-    }
+    if (const std::string w = busy_host_warning(foreign_cores, "this batch"); !w.empty()) say(w);
     nlohmann::json link_info = link.describe();
     double first = 1e300, last = 0;
     nlohmann::json members = nlohmann::json::array();

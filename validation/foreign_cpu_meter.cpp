@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <string>
 
+#include "sim/json_input.hpp"
 #include "validation/monotonic_clock.hpp"
 
 namespace migsim::validation {
@@ -70,6 +72,12 @@ double ForeignCpuMeter::cores() const {
   if (busy < 0 || host_busy0_s_ < 0 || elapsed <= 0) return -1;
   const double foreign = (busy - host_busy0_s_) - (tested_cpu_s(pids_) - tested0_s_);
   return foreign > 0 ? foreign / elapsed : 0.0;
+}
+
+std::string busy_host_warning(double cores, const std::string& during) {
+  if (!(cores > kBusyHostCores)) return "";
+  return "WARNING: other processes used " + number_text(std::round(cores * 100) / 100) + " cores during " + during +
+         ": its timings measure a busy host";
 }
 
 }  // namespace migsim::validation

@@ -1,6 +1,7 @@
 #pragma once
 #include <sys/types.h>
 
+#include <string>
 #include <vector>
 
 namespace migsim::validation {
@@ -13,6 +14,11 @@ namespace migsim::validation {
 // copy compete for the same cores).
 // Above this many foreign cores a recording is flagged as made on a busy host.
 inline constexpr double kBusyHostCores = 0.25;
+
+// The line a runner prints when `cores` is over kBusyHostCores, e.g. "WARNING: other
+// processes used 0.4 cores during this batch: its timings measure a busy host"
+// (`during` = "this batch"); empty when the host was quiet enough.
+std::string busy_host_warning(double cores, const std::string& during);
 
 class ForeignCpuMeter {
  public:

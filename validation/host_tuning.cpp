@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/scenario_json.hpp"
+#include "sim/json_input.hpp"
 #include "validation/accuracy_report.hpp"
 
 namespace migsim::validation {
@@ -280,6 +281,21 @@ TunedParameters tune_on_training_split(const std::vector<MeasuredMigration>& dat
                     "started from 5 pairs of copy ceilings"
                     + std::string(tlb_observable ? " for each TCG TLB size in {0, 4096, 8192, 16384, 32768}" : "")
                     + ", best kept (training runs only)");
+  return t;
+}
+
+TunedParameters read_tuned_parameters(const std::string& path) {
+  const nlohmann::json doc = read_json_file(path);
+  TunedParameters t = default_parameters();
+  t.host = models::host_profile_from_document(doc, path);
+  const auto report = doc.find("report");
+  if (report != doc.end() && report->is_object() && report->contains("guest_calibration")) {
+    JsonObject g((*report)["guest_calibration"], path + ": report.guest_calibration");
+    t.guest.os_nonzero_mib = g.number("os_nonzero_mib", t.guest.os_nonzero_mib, NumberRule::NonNegative);
+    t.guest.os_nonzero_mib_per_gib =
+        g.number("os_nonzero_mib_per_gib", t.guest.os_nonzero_mib_per_gib, NumberRule::NonNegative);
+    g.finish();
+  }
   return t;
 }
 

@@ -36,6 +36,12 @@ TunedParameters default_parameters();
 // records it returns default_parameters() with a note saying so.
 TunedParameters tune_on_training_split(const std::vector<MeasuredMigration>& data);
 
+// A profile file (`validate tune`, `calibrate`, or a bare host profile) as the
+// parameters to predict with: its host profile, read strictly as `predict --profile`
+// does, and the guest calibration it was fitted with when its `report` carries one
+// (`report.guest_calibration`; otherwise default_parameters()'). One read of the file.
+TunedParameters read_tuned_parameters(const std::string& path);
+
 nlohmann::json to_json(const TunedParameters& t);
 // The host-profile file `migsim predict --profile` reads ("migsim-host-profile/1"):
 // the profile, how it was fitted, and on what (`fitted_on`).

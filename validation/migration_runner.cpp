@@ -136,10 +136,7 @@ nlohmann::json run_migration_case(const ValidationCase& c, int repeat, const Gue
     const std::string& status = poll.status();
     const double foreign_cores = foreign_cpu.cores();
     rec["env"]["foreign_cpu_cores"] = foreign_cores;
-    if (foreign_cores > kBusyHostCores) {
-      say("WARNING: other processes used " + std::to_string(foreign_cores).substr(0, 4) +
-          " cores during this migration: its timings measure a busy host");
-    }
+    if (const std::string w = busy_host_warning(foreign_cores, "this migration"); !w.empty()) say(w);
     rec["trajectory"] = poll.trajectory();
     if (fault.any()) rec["fault"] = fault.describe();
     if (fault.source_killed()) {

@@ -179,8 +179,7 @@ WebReport build_web_report(const WebReportSettings& s) {
   r.dataset = s.dataset;
   r.runs = read_web_dataset(s.dataset);
   r.fit = fit_on_training_runs(r.runs);
-  TunedParameters params = default_parameters();
-  if (!s.profile.empty()) params.host = models::read_host_profile_file(s.profile);
+  const TunedParameters params = s.profile.empty() ? default_parameters() : read_tuned_parameters(s.profile);
   const auto names = models::app_model_names();
   for (const auto& run : r.runs) {
     WebRunPredictions p;

@@ -167,11 +167,9 @@ WebRunOutput run_web_case(const WebCase& c, const GuestImage& image, const Runne
     out.log = client.join();
     for (const auto& r : out.log.requests) out.measured.requests.push_back(r.record);
     if (auto s = read_host_cpu(now_load())) m.cpu.push_back(*s);
-    env["foreign_cpu_cores"] = foreign_cpu.cores();
-    if (env["foreign_cpu_cores"].get<double>() > kBusyHostCores) {
-      say("WARNING: other processes used " + number_text(std::round(env["foreign_cpu_cores"].get<double>() * 100) / 100) +
-          " cores during this run: its timings measure a busy host");
-    }
+    const double foreign_cores = foreign_cpu.cores();
+    env["foreign_cpu_cores"] = foreign_cores;
+    if (const std::string w = busy_host_warning(foreign_cores, "this run"); !w.empty()) say(w);
     env["fdb_port_after"] = link.guest_port();
     env["link"] = link.describe();
     env["load_lag_max_ms"] = 0.0;

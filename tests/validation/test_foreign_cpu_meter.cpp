@@ -83,3 +83,11 @@ TEST(ForeignCpuMeter, LeavesOutTheProcessesUnderTest) {
 
 }  // namespace
 }  // namespace migsim::validation
+
+TEST(ForeignCpuMeter, BusyHostWarningOnlyAboveTheLimit) {
+  using migsim::validation::busy_host_warning;
+  EXPECT_EQ(busy_host_warning(0.25, "this run"), "");
+  EXPECT_EQ(busy_host_warning(-1.0, "this run"), "");  // /proc unreadable: nothing to say
+  EXPECT_EQ(busy_host_warning(0.456, "this batch"),
+            "WARNING: other processes used 0.46 cores during this batch: its timings measure a busy host");
+}

@@ -54,7 +54,8 @@ class AppImpactModel {
 
 // "queue": service stretched during the pre-copy by (1 + precopy_slowdown) / (1 - throttle),
 // stopped from the guest's pause until downtime + switchover_ms later, connections attempted
-// meanwhile retried per syn_retry_s, the queue draining after.
+// during the pause (the downtime) retried per syn_retry_s, those in the switch-over after it
+// waiting, the queue draining after.
 class QueueAppModel : public AppImpactModel {
  public:
   std::string name() const override { return "queue"; }

@@ -17,9 +17,11 @@
 //   switchover_ms      after the downtime QEMU reports, how long the guest stays
 //                      unreachable (device state load, resume, announce-self/ARP)     20
 //   syn_retry_s        a request whose connection is attempted while the guest is
-//                      unreachable is retried by the client's TCP after this long, then
-//                      2x, 4x ... (Linux: initial RTO 1 s); 0 = it completes as soon as
-//                      the guest is reachable again (kept connections)              0
+//                      paused (QEMU's downtime) loses its SYN and is retried by the
+//                      client's TCP after this long, then 2x, 4x ... (Linux: initial RTO
+//                      1 s); one attempted in the switch-over after it only waits; 0 =
+//                      it completes as soon as the guest is reachable again (kept
+//                      connections)                                                 0
 //   warmup_s           `predict --app`: load before the migrate command (s)          2
 //   drain_s            `predict --app`: load after the guest is reachable again (s)  3
 #include <cstdint>

@@ -49,14 +49,15 @@ std::vector<double> send_times(const AppParams& app, double end_s) {
 }
 
 // When the request sent at `send_s` reaches the server.
+bool inside(const std::optional<TimeInterval>& i, double t) { return i && t >= i->begin_s && t < i->end_s; }
+
 double arrival_time(const QueueInput& in, double send_s) {
-  if (!in.unreachable || send_s < in.unreachable->begin_s || !(send_s < in.unreachable->end_s)) return send_s;
-  const double back = in.unreachable->end_s;
-  if (!(in.syn_retry_s > 0.0)) return back;
-  double wait = in.syn_retry_s;
-  for (double t = send_s + wait;; wait *= 2.0, t += wait) {
-    if (t >= back) return t;
+  double t = send_s;
+  if (in.syn_retry_s > 0.0 && inside(in.syn_lost, t)) {
+    double wait = in.syn_retry_s;
+    for (t += wait; t < in.syn_lost->end_s; wait *= 2.0) t += 2.0 * wait;
   }
+  return inside(in.unreachable, t) ? in.unreachable->end_s : t;
 }
 
 }  // namespace

@@ -21,9 +21,14 @@ struct QueueInput {
   // Sorted by from_s, the first at 0; the last must have speed > 0 (it lasts for ever).
   std::vector<SpeedSegment> speed;
   // While the guest is unreachable, a request's connection cannot complete: it reaches the
-  // server when the guest is reachable again, or, with syn_retry_s > 0, at its client's next
-  // SYN retransmission after that (send + r, + 2r, + 4r ...: Linux's doubling RTO).
+  // server when the guest is reachable again.
   std::optional<TimeInterval> unreachable;
+  // With syn_retry_s > 0, a connection attempted in `syn_lost` (the guest paused: its NIC
+  // takes nothing, and what queued for it dies with the source) loses its SYN; the client's
+  // retransmissions (send + r, + 2r, + 4r ...: Linux's doubling RTO) that fall in it too.
+  // The first one after it reaches the server (when the guest is unreachable then, once it
+  // is reachable again).
+  std::optional<TimeInterval> syn_lost;
   double syn_retry_s = 0.0;
   double end_s = 0.0;  // requests are sent in [0, end_s)
 };

@@ -86,6 +86,22 @@ TEST(QueueAppModel, SynRetransmitTurnsAShortPauseIntoASecondLongWait) {
   EXPECT_NEAR(latency_of_request_sent_at(b.requests, 3.0), 3002.0, 1e-6);
 }
 
+TEST(QueueAppModel, OnlyASynSentDuringThePauseIsLost) {
+  AppParams app = web();
+  app.syn_retry_s = 1.0;
+  app.switchover_ms = 100;
+  // Paused 3.0 .. 3.2 s, reachable again at 3.3 s.
+  const auto a = app_impact(QueueAppModel{}, app, migration(200), 6.0);
+  EXPECT_NEAR(latency_of_request_sent_at(a.requests, 3.1), 1002.0, 1.01);  // in the pause: retransmitted
+  // In the switch-over: not lost, it waits for 3.3 s behind the five sent since 3.2 s.
+  EXPECT_NEAR(latency_of_request_sent_at(a.requests, 3.25), 62.0, 1e-6);
+  // Paused 3.0 .. 4.0 s, reachable at 4.1 s: the retransmission at 4.0 s falls in the
+  // switch-over and waits for 4.1 s (it is not lost again, as it would be in the pause);
+  // the request sent at 3.0 s is the first of those waiting.
+  const auto b = app_impact(QueueAppModel{}, app, migration(1000), 8.0);
+  EXPECT_NEAR(latency_of_request_sent_at(b.requests, 3.0), 1102.0, 1e-6);
+}
+
 TEST(QueueAppModel, PrecopySlowdownAndThrottleStretchService) {
   AppParams app = web(10, 10);
   app.precopy_slowdown = 0.5;

@@ -74,9 +74,10 @@ std::vector<RequestRecord> QueueAppModel::simulate(const AppParams& app, const M
     in.speed.push_back({m.stop_s, 0.0});
     in.unreachable = TimeInterval{m.stop_s, back};
     // Only a SYN sent while the guest is paused is lost (the recorded runs: every request that
-    // waited for a retransmission was sent within QEMU's downtime or the few ms after it (the
-    // destination taking the address over), none later in the switch-over).
-    in.syn_lost = TimeInterval{m.stop_s, m.resume_s};
+    // waited for a retransmission was sent within QEMU's downtime shifted a few ms later, none
+    // later in the switch-over).
+    const double shift = app.syn_lost_shift_ms / 1000.0;
+    in.syn_lost = TimeInterval{m.stop_s + shift, m.resume_s + shift};
   }
   in.speed.push_back({back, 1.0});
   // Segments that start at the same time: the last one holds.

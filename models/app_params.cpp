@@ -20,6 +20,7 @@ AppParams app_params_from_json(JsonObject& o) {
   p.precopy_slowdown = o.number("precopy_slowdown", p.precopy_slowdown, app_bounds::kSlowdown);
   p.switchover_ms = o.number("switchover_ms", p.switchover_ms, app_bounds::kSwitchoverMs);
   p.syn_retry_s = o.number("syn_retry_s", p.syn_retry_s, app_bounds::kSynRetryS);
+  p.syn_lost_shift_ms = o.number("syn_lost_shift_ms", p.syn_lost_shift_ms, app_bounds::kSwitchoverMs);
   p.warmup_s = o.number("warmup_s", p.warmup_s, app_bounds::kPaddingS);
   p.drain_s = o.number("drain_s", p.drain_s, app_bounds::kPaddingS);
   o.finish();
@@ -52,6 +53,7 @@ nlohmann::json to_json(const AppParams& p) {
           {"precopy_slowdown", p.precopy_slowdown},
           {"switchover_ms", p.switchover_ms},
           {"syn_retry_s", p.syn_retry_s},
+          {"syn_lost_shift_ms", p.syn_lost_shift_ms},
           {"warmup_s", p.warmup_s},
           {"drain_s", p.drain_s}};
 }

@@ -22,6 +22,9 @@
 //                      1 s); one attempted in the switch-over after it only waits; 0 =
 //                      it completes as soon as the guest is reachable again (kept
 //                      connections)                                                 0
+//   syn_lost_shift_ms  with syn_retry_s: the SYNs lost are those sent in the downtime
+//                      shifted this much later (the end QEMU reports against the moment
+//                      the destination takes the guest's address over)               0
 //   warmup_s           `predict --app`: load before the migrate command (s)          2
 //   drain_s            `predict --app`: load after the guest is reachable again (s)  3
 #include <cstdint>
@@ -48,6 +51,7 @@ struct AppParams {
   double precopy_slowdown = 0.1;
   double switchover_ms = 20.0;
   double syn_retry_s = 0.0;
+  double syn_lost_shift_ms = 0.0;
   double warmup_s = 2.0;
   double drain_s = 3.0;
 };

@@ -127,6 +127,7 @@ models::AppParams fitted_app(const WebRun& run, const WebFit& fit) {
   a.precopy_slowdown = fit.precopy_slowdown;
   a.switchover_ms = fit.switchover_ms;
   a.syn_retry_s = fit.syn_retry_s;
+  a.syn_lost_shift_ms = kSynLostShiftMs;
   return a;
 }
 
@@ -220,6 +221,7 @@ nlohmann::json web_report_json(const WebReport& r) {
   j["fitted"] = {{"precopy_slowdown", r.fit.precopy_slowdown},
                  {"switchover_ms", r.fit.switchover_ms},
                  {"syn_retry_s", r.fit.syn_retry_s},
+                 {"syn_lost_shift_ms", kSynLostShiftMs},
                  {"training_runs", r.fit.training_runs},
                  {"training_loss", r.fit.loss}};
   j["baselines"] = nlohmann::json::object();
@@ -234,6 +236,7 @@ std::string web_report_text(const WebReport& r) {
   out << "web dataset " << r.dataset << ": " << r.runs.size() << " runs; " << models::kDefaultAppModel
       << " model fitted on " << r.fit.training_runs << " split=train runs: precopy_slowdown "
       << r.fit.precopy_slowdown << ", switchover_ms " << r.fit.switchover_ms << ", syn_retry_s " << r.fit.syn_retry_s
+      << " (SYN-loss window shifted " << kSynLostShiftMs << " ms, from the training logs)"
       << " (loss " << fmt("%.3f", r.fit.loss) << ")\n\n";
   char line[400];
   std::snprintf(line, sizeof line, "%-20s %-6s %-13s %7s | %8s %8s %8s | %8s %8s %8s | %6s %6s %6s\n", "run", "split",

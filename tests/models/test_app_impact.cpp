@@ -102,6 +102,19 @@ TEST(QueueAppModel, OnlyASynSentDuringThePauseIsLost) {
   EXPECT_NEAR(latency_of_request_sent_at(b.requests, 3.0), 1102.0, 1e-6);
 }
 
+TEST(QueueAppModel, TheSynLossWindowCanBeShiftedAgainstTheReportedDowntime) {
+  AppParams app = web();
+  app.syn_retry_s = 1.0;
+  app.switchover_ms = 100;
+  app.syn_lost_shift_ms = 30;
+  // Paused 3.0 .. 3.2 s by QEMU's clock; SYNs lost 3.03 .. 3.23 s.
+  const auto a = app_impact(QueueAppModel{}, app, migration(200), 6.0);
+  EXPECT_LT(latency_of_request_sent_at(a.requests, 3.02), 400.0);   // before the window: waits
+  EXPECT_GT(latency_of_request_sent_at(a.requests, 3.22), 900.0);   // after the pause, in the window
+  EXPECT_LT(latency_of_request_sent_at(a.requests, 3.24), 400.0);
+  EXPECT_EQ(to_json(app)["syn_lost_shift_ms"], 30.0);
+}
+
 TEST(QueueAppModel, PrecopySlowdownAndThrottleStretchService) {
   AppParams app = web(10, 10);
   app.precopy_slowdown = 0.5;

@@ -9,6 +9,7 @@
 #include "validation/migration_runner.hpp"
 #include "validation/validation_case.hpp"
 #include "validation/web_record.hpp"
+#include "validation/web_report.hpp"
 
 namespace migsim::testing {
 
@@ -37,6 +38,7 @@ nlohmann::json synthetic_web_record(const SyntheticWebRun& r, const SyntheticWeb
   app.precopy_slowdown = truth.precopy_slowdown;
   app.switchover_ms = truth.switchover_ms;
   app.syn_retry_s = truth.syn_retry_s;
+  app.syn_lost_shift_ms = validation::kSynLostShiftMs;  // as validate report predicts
   nlohmann::json migration = nullptr;
   models::MigrationTimeline m;
   m.start_s = m.end_s = r.duration_s;

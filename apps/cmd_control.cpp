@@ -35,7 +35,7 @@ int run_control(const ControlOptions& o) {
   s.dirtyrate_every_s = parse_bounded("--dirtyrate-every", o.dirtyrate_every, bounds::kTimeS);
   s.seed = parse_seed("--seed", o.seed);
   s.auto_converge = o.auto_converge;
-  s.stall_timeout_s = parse_bounded("--stall-timeout", o.stall, bounds::kDurationSOrZero);
+  s.stall_timeout_s = parse_bounded("--stall-timeout", o.stall, bounds::kTimeS);
   s.dry_run = o.dry_run;
   s.log = o.log;
   const live::ControllerResult r =

@@ -29,7 +29,7 @@ int run_live_migrate(const LiveMigrateOptions& o) {
   req.max_downtime_ms = o.downtime.empty() ? 0.0 : parse_bounded("--max-downtime", o.downtime, bounds::kDowntimeMs);
   req.timeout_s = o.timeout.empty() ? 0.0 : parse_bounded("--timeout", o.timeout, bounds::kDurationS);
   req.poll_ms = parse_positive("--poll-ms", o.poll);
-  req.stall_timeout_s = parse_bounded("--stall-timeout", o.stall, bounds::kDurationSOrZero);
+  req.stall_timeout_s = parse_bounded("--stall-timeout", o.stall, bounds::kTimeS);
   if (req.poll_ms > 500.0) throw InputError("--poll-ms: at most 500, got '" + o.poll + "'");
   req.auto_converge = o.auto_converge;
   req.undefine_source = !o.keep_source;

@@ -48,14 +48,19 @@ std::vector<double> send_times(const AppParams& app, double end_s) {
   return out;
 }
 
-// When the request sent at `send_s` reaches the server.
 bool inside(const std::optional<TimeInterval>& i, double t) { return i && t >= i->begin_s && t < i->end_s; }
 
+// When the request sent at `send_s` reaches the server.
 double arrival_time(const QueueInput& in, double send_s) {
   double t = send_s;
   if (in.syn_retry_s > 0.0 && inside(in.syn_lost, t)) {
+    // Retransmissions at send + r, + 2r, + 4r ... until one is sent after the loss window.
     double wait = in.syn_retry_s;
-    for (t += wait; t < in.syn_lost->end_s; wait *= 2.0) t += 2.0 * wait;
+    t += wait;
+    while (t < in.syn_lost->end_s) {
+      wait *= 2.0;
+      t += wait;
+    }
   }
   return inside(in.unreachable, t) ? in.unreachable->end_s : t;
 }

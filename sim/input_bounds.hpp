@@ -42,7 +42,6 @@ inline constexpr Bound kDowntimeMs{0, 3600000.0, true, "ms"};
 inline constexpr Bound kCostMs{0, 3600000.0, false, "ms"};
 inline constexpr Bound kCostNs{0, 3.6e12, false, "ns"};
 inline constexpr Bound kDurationS{0, 315360000.0, true, "s"};
-inline constexpr Bound kDurationSOrZero{0, 315360000.0, false, "s"};  // 0 = off (live-migrate --stall-timeout)
 inline constexpr Bound kTimeS{0, 315360000.0, false, "s"};
 inline constexpr Bound kIntervalS{0.001, 86400.0, false, "s"};
 // A load generator's request stream (validation/load_generator): at most 10^4 requests per

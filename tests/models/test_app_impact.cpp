@@ -70,9 +70,16 @@ TEST(QueueAppModel, PauseStallsForDowntimePlusSwitchover) {
   EXPECT_NEAR(b.summary.max_stall_ms, 202.0, 1.0);  // the baseline ignores the switch-over
 }
 
-TEST(QueueAppModel, SynRetransmitTurnsAShortPauseIntoASecondLongWait) {
+// web() whose clients retransmit a lost SYN after 1 s, with this switch-over.
+AppParams web_with_syn_retry(double switchover_ms = 0) {
   AppParams app = web();
   app.syn_retry_s = 1.0;
+  app.switchover_ms = switchover_ms;
+  return app;
+}
+
+TEST(QueueAppModel, SynRetransmitTurnsAShortPauseIntoASecondLongWait) {
+  const AppParams app = web_with_syn_retry();
   const auto a = app_impact(QueueAppModel{}, app, migration(200), 6.0);
   // Sent at 3.05 s, in the pause: its SYN is retransmitted at 4.05 s (with the request sent
   // then: one service time more or less, by the order of equal arrivals).
@@ -87,9 +94,7 @@ TEST(QueueAppModel, SynRetransmitTurnsAShortPauseIntoASecondLongWait) {
 }
 
 TEST(QueueAppModel, OnlyASynSentDuringThePauseIsLost) {
-  AppParams app = web();
-  app.syn_retry_s = 1.0;
-  app.switchover_ms = 100;
+  const AppParams app = web_with_syn_retry(100);
   // Paused 3.0 .. 3.2 s, reachable again at 3.3 s.
   const auto a = app_impact(QueueAppModel{}, app, migration(200), 6.0);
   EXPECT_NEAR(latency_of_request_sent_at(a.requests, 3.1), 1002.0, 1.01);  // in the pause: retransmitted
@@ -103,9 +108,7 @@ TEST(QueueAppModel, OnlyASynSentDuringThePauseIsLost) {
 }
 
 TEST(QueueAppModel, TheSynLossWindowCanBeShiftedAgainstTheReportedDowntime) {
-  AppParams app = web();
-  app.syn_retry_s = 1.0;
-  app.switchover_ms = 100;
+  AppParams app = web_with_syn_retry(100);
   app.syn_lost_shift_ms = 30;
   // Paused 3.0 .. 3.2 s by QEMU's clock; SYNs lost 3.03 .. 3.23 s.
   const auto a = app_impact(QueueAppModel{}, app, migration(200), 6.0);

@@ -81,13 +81,12 @@ TEST(ForeignCpuMeter, LeavesOutTheProcessesUnderTest) {
   EXPECT_GE(listed, 0.0);
 }
 
-}  // namespace
-}  // namespace migsim::validation
-
 TEST(ForeignCpuMeter, BusyHostWarningOnlyAboveTheLimit) {
-  using migsim::validation::busy_host_warning;
   EXPECT_EQ(busy_host_warning(0.25, "this run"), "");
   EXPECT_EQ(busy_host_warning(-1.0, "this run"), "");  // /proc unreadable: nothing to say
   EXPECT_EQ(busy_host_warning(0.456, "this batch"),
             "WARNING: other processes used 0.46 cores during this batch: its timings measure a busy host");
 }
+
+}  // namespace
+}  // namespace migsim::validation

@@ -66,6 +66,7 @@ ClusterEngine::ClusterEngine(ClusterSpec spec, ConsolidationPolicy& policy,
     }
   }
   skip_.assign(hosts, 0);
+  host_updated_s_.assign(hosts, 0.0);
   idle_recorded_.assign(hosts, 0);
 }
 
@@ -167,17 +168,21 @@ void ClusterEngine::force_update(double t) {
     if (!skip_[h]) update_host(h, t);
   }
   if (dt > 0) {
-    // CloudSim sums the hosts' energies of the frame, then adds the frame.
+    // CloudSim sums the hosts' energies of the frame, then adds the frame. In
+    // migsim semantics a host's interval starts at its own last update (a
+    // migration's end updates only its two hosts).
+    const bool compat = spec_.options.cloudsim_compat;
     double frame = 0;
     for (int h = 0; h < n; ++h) {
       if (!policy_.power_aware()) {
         frame += max_watts_[h] * dt;
       } else if (!skip_[h]) {
-        frame += host_energy(h, dt);
+        frame += host_energy(h, compat ? dt : t - host_updated_s_[h]);
       }
     }
     energy_ws_ += frame;
   }
+  std::fill(host_updated_s_.begin(), host_updated_s_.end(), t);
   all_hosts_.resize(static_cast<std::size_t>(n));
   for (int h = 0; h < n; ++h) all_hosts_[h] = h;
   retire_idle_vms(all_hosts_);
@@ -301,27 +306,41 @@ void ClusterEngine::complete_migration(const MigrationFlows::Finished& f, double
   policy_.on_migration_end(v, t);
 }
 
+void ClusterEngine::charge_hosts(const std::vector<int>& hosts, double t) {
+  // migsim semantics: only the hosts a migration's end changes are brought to
+  // its instant; the others keep their state until the next processing instant.
+  if (!policy_.power_aware()) return;  // every host draws its maximum: charged per instant
+  for (int h : hosts) {
+    if (!(t > host_updated_s_[h])) continue;
+    update_host(h, t);
+    energy_ws_ += host_energy(h, t - host_updated_s_[h]);
+    host_updated_s_[h] = t;
+  }
+}
+
 void ClusterEngine::migration_milestone(double t) {
   const std::vector<MigrationFlows::Finished> done = flows_.step(t);
   if (!done.empty()) {
-    if (t > last_process_) force_update(t);
+    const bool compat = spec_.options.cloudsim_compat;
+    if (compat && t > last_process_) force_update(t);
     std::vector<int> touched;
     for (const MigrationFlows::Finished& f : done) {
       const int source = placement_.host_of(in_flight_.at(f.id).vm);
       if (source >= 0) touched.push_back(source);
       touched.push_back(f.ends.target);
-      complete_migration(f, t);
     }
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    if (!compat) charge_hosts(touched, t);
+    for (const MigrationFlows::Finished& f : done) complete_migration(f, t);
     // CloudSim updates every host again at the same instant. For a host the
     // completions did not touch that repeats the update it just had (same time,
     // same VMs, same requests): nothing changes, so only touched hosts are redone.
-    std::sort(touched.begin(), touched.end());
-    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
     ++steps_;
     for (int h : touched) update_host(h, t);
     retire_idle_vms(touched);
     for (int h : touched) host_had_vms_[h] = placement_.vms_on(h).empty() ? 0 : 1;
-    last_process_ = t;
+    if (compat) last_process_ = t;
   }
   schedule_milestone();
 }

@@ -83,6 +83,7 @@ class ClusterEngine final : private StartRates, private StepView {
   };
   void initial_placement();
   void force_update(double t);
+  void charge_hosts(const std::vector<int>& hosts, double t);
   void update_host(int h, double t);
   void update_vm(int v, double t);
   void start_migration(const MigrationOrder& o, double t);
@@ -136,6 +137,7 @@ class ClusterEngine final : private StartRates, private StepView {
   std::vector<char> host_had_vms_;
   std::vector<char> skip_, idle_recorded_;
   std::vector<double> max_watts_;
+  std::vector<double> host_updated_s_;  // migsim semantics: each host's last energy charge
   std::vector<int> all_hosts_;
   Simulator sim_;
   MigrationFlows flows_;

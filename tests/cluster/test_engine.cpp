@@ -184,6 +184,47 @@ TEST(ClusterEngine, MigsimModeConcurrentMigrationsShareTheNic) {
                    sim::ClusterEngine(spec, two_c, cs).run().mean_migration_s);
 }
 
+TEST(ClusterEngine, MigsimModeAMigrationsEndLeavesOtherHostsAlone) {
+  // migsim semantics: a migration's end updates its two hosts only, so a host
+  // it does not touch draws the same energy as it would alone. Before, every
+  // host got a frame at the end; the bystander's demand swings across the
+  // power table's pieces between samples, so an extra trapezoid point at the
+  // end's instant changed its energy (and each end cost O(hosts + VMs)).
+  sim::ClusterSpec spec;
+  spec.hosts = {g4(), g4(), g4()};
+  spec.vms = {vm(1240, 1000), vm(1860, 1000)};
+  spec.demand.push_back(flat(0.5));
+  std::vector<double> swing;
+  for (int k = 0; k < 288; ++k) swing.push_back(k % 2 ? 0.05 : 0.95);
+  spec.demand.emplace_back("swing", 300, swing);
+  spec.initial_host = {0, 2};
+  spec.options.cloudsim_compat = false;
+  spec.options.first_offset_s = 0;
+  models::PrecopyMigrationTimer timer;
+  ScriptedPolicy move(1);
+  const auto with_bystander = sim::ClusterEngine(spec, move, timer).run();
+  ASSERT_EQ(with_bystander.migrations, 1);
+
+  sim::ClusterSpec pair = spec;
+  pair.hosts.pop_back();
+  pair.vms.pop_back();
+  pair.demand.pop_back();
+  pair.initial_host = {0};
+  ScriptedPolicy move_pair(1);
+  const auto without = sim::ClusterEngine(pair, move_pair, timer).run();
+  ASSERT_EQ(without.migrations, 1);
+
+  sim::ClusterSpec alone = spec;
+  alone.hosts = {g4()};
+  alone.vms = {spec.vms[1]};
+  alone.demand = {spec.demand[1]};
+  alone.initial_host = {0};
+  ScriptedPolicy stay(0);
+  const auto bystander = sim::ClusterEngine(alone, stay, timer).run();
+  ASSERT_GT(bystander.energy_kwh, 0.1);
+  EXPECT_NEAR(with_bystander.energy_kwh, without.energy_kwh + bystander.energy_kwh, 1e-12);
+}
+
 TEST(ClusterEngine, SameInputsSameResults) {
   sim::ClusterSpec spec;
   spec.hosts = {g4(), g4(), g4()};

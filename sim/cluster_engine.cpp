@@ -171,13 +171,14 @@ void ClusterEngine::force_update(double t) {
     // CloudSim sums the hosts' energies of the frame, then adds the frame. In
     // migsim semantics a host's interval starts at its own last update (a
     // migration's end updates only its two hosts).
-    const bool compat = spec_.options.cloudsim_compat;
+    // (CloudSim semantics updates every host at every frame, so there the
+    // interval is dt for all.)
     double frame = 0;
     for (int h = 0; h < n; ++h) {
       if (!policy_.power_aware()) {
         frame += max_watts_[h] * dt;
       } else if (!skip_[h]) {
-        frame += host_energy(h, compat ? dt : t - host_updated_s_[h]);
+        frame += host_energy(h, t - host_updated_s_[h]);
       }
     }
     energy_ws_ += frame;
@@ -309,11 +310,11 @@ void ClusterEngine::complete_migration(const MigrationFlows::Finished& f, double
 void ClusterEngine::charge_hosts(const std::vector<int>& hosts, double t) {
   // migsim semantics: only the hosts a migration's end changes are brought to
   // its instant; the others keep their state until the next processing instant.
-  if (!policy_.power_aware()) return;  // every host draws its maximum: charged per instant
   for (int h : hosts) {
     if (!(t > host_updated_s_[h])) continue;
     update_host(h, t);
-    energy_ws_ += host_energy(h, t - host_updated_s_[h]);
+    // Not power-aware, every host draws its maximum: charged per processing instant.
+    if (policy_.power_aware()) energy_ws_ += host_energy(h, t - host_updated_s_[h]);
     host_updated_s_[h] = t;
   }
 }

@@ -13,9 +13,10 @@ namespace migsim::policies {
 // considered overloaded). Ties go to the lowest host index.
 //
 // Cost per VM placed: the busy hosts plus one idle host per kind (idle hosts of
-// a kind score the same, so the lowest-numbered one stands for them all); the
-// power increase is computed first and the fit and the detector are asked only
-// of a host that would beat the best so far. The result is the one a scan of
+// a kind score the same, so the lowest-numbered one stands for them all). A
+// host without the free RAM or bandwidth is passed over first (flat arrays),
+// then the power increase is computed, and the CPU fit and the detector are
+// asked only of a host that would beat the best so far. The result is the one a scan of
 // every host in index order gives (CloudSim's), bit for bit.
 class PowerAwareBestFit {
  public:

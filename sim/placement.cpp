@@ -67,8 +67,8 @@ Placement::Placement(std::vector<HostSpec> hosts, std::vector<VmSpec> vms, Rules
     idle_by_kind_[kind].insert(index);
     HostState hs;
     hs.cpu = CpuShare(h.pes, h.pe_mips);
-    hs.ram_free = h.ram_mib;
-    hs.bw_free = h.bw_mbps;
+    ram_free_.push_back(h.ram_mib);
+    bw_free_.push_back(h.bw_mbps);
     hs.spec = std::move(h);
     hosts_.push_back(std::move(hs));
   }
@@ -185,35 +185,42 @@ double Placement::requested_bw(int v) const {
   return 0.0;
 }
 
-bool Placement::ram_bw_suitable(const HostState& hs, int v) const {
+bool Placement::ram_bw_suitable(int h, int v) const {
   const double ram = requested_ram(v), bw = requested_bw(v);
   if (ram == 0 && bw == 0) return true;
-  double ram_free = hs.ram_free, bw_free = hs.bw_free;
-  for (const auto& e : hs.ram_bw) {
-    if (static_cast<int>(e[0]) == v) {
-      ram_free += e[1];
-      bw_free += e[2];
+  double ram_free = ram_free_[h], bw_free = bw_free_[h];
+  // Only a host holding v's own entry gives it back first: the flat free
+  // amounts decide every other host without reading its state.
+  if (contains(vms_[v].ram_hosts, h)) {
+    for (const auto& e : hosts_[h].ram_bw) {
+      if (static_cast<int>(e[0]) == v) {
+        ram_free += e[1];
+        bw_free += e[2];
+      }
     }
   }
   return ram_free >= ram && bw_free >= bw;
 }
 
-bool Placement::allocate_ram_bw(HostState& hs, int v) {
-  free_ram_bw(hs, v);
+bool Placement::allocate_ram_bw(int h, int v) {
+  free_ram_bw(h, v);
   const double ram = requested_ram(v), bw = requested_bw(v);
-  if (hs.ram_free < ram || hs.bw_free < bw) return false;
-  hs.ram_free -= ram;
-  hs.bw_free -= bw;
-  hs.ram_bw.push_back({static_cast<double>(v), ram, bw});
+  if (ram_free_[h] < ram || bw_free_[h] < bw) return false;
+  ram_free_[h] -= ram;
+  bw_free_[h] -= bw;
+  hosts_[h].ram_bw.push_back({static_cast<double>(v), ram, bw});
+  vms_[v].ram_hosts.push_back(h);
   return true;
 }
 
-void Placement::free_ram_bw(HostState& hs, int v) {
-  for (auto it = hs.ram_bw.begin(); it != hs.ram_bw.end(); ++it) {
+void Placement::free_ram_bw(int h, int v) {
+  auto& entries = hosts_[h].ram_bw;
+  for (auto it = entries.begin(); it != entries.end(); ++it) {
     if (static_cast<int>((*it)[0]) == v) {
-      hs.ram_free += (*it)[1];
-      hs.bw_free += (*it)[2];
-      hs.ram_bw.erase(it);
+      ram_free_[h] += (*it)[1];
+      bw_free_[h] += (*it)[2];
+      entries.erase(it);
+      erase_value(vms_[v].ram_hosts, h);
       return;
     }
   }
@@ -224,13 +231,13 @@ bool Placement::suitable(int h, int v) const {
   const VmState& vs = vms_[v];
   const double req = requested_mips(v);
   const double max_per_pe = req / vs.spec.pes;
-  return hs.cpu.pe_mips() >= max_per_pe && hs.cpu.available() >= req && ram_bw_suitable(hs, v);
+  return hs.cpu.pe_mips() >= max_per_pe && hs.cpu.available() >= req && ram_bw_suitable(h, v);
 }
 
 bool Placement::create(int h, int v) {
   HostState& hs = hosts_[h];
   touch(h);
-  if (!allocate_ram_bw(hs, v)) return false;
+  if (!allocate_ram_bw(h, v)) return false;
   VmState& vs = vms_[v];
   hs.cpu.allocate_vm(v, requested_mips(v), vs.spec.pes, vs.in_migration);
   hs.vms.push_back(v);
@@ -242,7 +249,7 @@ bool Placement::create(int h, int v) {
 void Placement::destroy(int h, int v) {
   HostState& hs = hosts_[h];
   touch(h);
-  free_ram_bw(hs, v);
+  free_ram_bw(h, v);
   hs.cpu.deallocate(v);
   erase_value(hs.vms, v);
   vms_[v].host = -1;
@@ -253,8 +260,9 @@ void Placement::destroy_all(int h) {
   HostState& hs = hosts_[h];
   touch(h);
   hs.cpu.clear();
-  hs.ram_free = hs.spec.ram_mib;
-  hs.bw_free = hs.spec.bw_mbps;
+  ram_free_[h] = hs.spec.ram_mib;
+  bw_free_[h] = hs.spec.bw_mbps;
+  for (const auto& e : hs.ram_bw) erase_value(vms_[static_cast<int>(e[0])].ram_hosts, h);
   hs.ram_bw.clear();
   for (int v : hs.vms) vms_[v].host = -1;
   hs.vms.clear();
@@ -267,7 +275,7 @@ void Placement::add_migrating_in(int h, int v) {
   VmState& vs = vms_[v];
   vs.in_migration = true;
   if (contains(hs.migrating_in, v)) return;
-  allocate_ram_bw(hs, v);
+  allocate_ram_bw(h, v);
   hs.cpu.mark_migrating_in(v);
   hs.cpu.allocate_vm(v, requested_mips(v), vs.spec.pes, true);
   hs.migrating_in.push_back(v);
@@ -278,7 +286,7 @@ void Placement::add_migrating_in(int h, int v) {
 void Placement::remove_migrating_in(int h, int v) {
   HostState& hs = hosts_[h];
   touch(h);
-  free_ram_bw(hs, v);
+  free_ram_bw(h, v);
   hs.cpu.deallocate(v);
   erase_value(hs.migrating_in, v);
   erase_value(hs.vms, v);
@@ -293,7 +301,7 @@ void Placement::reallocate_migrating_in(int h) {
   for (int v : hs.migrating_in) {
     if (!contains(hs.vms, v)) hs.vms.push_back(v);
     hs.cpu.mark_migrating_in(v);
-    allocate_ram_bw(hs, v);
+    allocate_ram_bw(h, v);
     hs.cpu.allocate_vm(v, requested_mips(v), vms_[v].spec.pes, vms_[v].in_migration);
   }
   refresh_idle(h);

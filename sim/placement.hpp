@@ -102,6 +102,9 @@ class Placement {
 
   // ---- operations (CloudSim Host semantics) ----
   bool suitable(int h, int v) const;  // isSuitableForVm
+  // The RAM and bandwidth part of suitable(): cheap (flat arrays) unless the
+  // host holds the VM's own allocation.
+  bool ram_bw_suitable(int h, int v) const;
   bool create(int h, int v);          // vmCreate: allocate, append, host_of = h
   void destroy(int h, int v);         // vmDestroy
   void destroy_all(int h);            // vmDestroyAll
@@ -124,7 +127,6 @@ class Placement {
     std::vector<int> vms;
     std::vector<int> migrating_in;
     CpuShare cpu;
-    double ram_free = 0, bw_free = 0;
     std::vector<std::array<double, 3>> ram_bw;  // {vm, ram, bw} allocated here
     double util_mips = 0, prev_util_mips = 0;
     // Caches, invalidated by every change to the host.
@@ -154,16 +156,17 @@ class Placement {
     double requested = 0;
     double util_now = 0;
     int history_size = 0;  // values in history_ (history_length_ per VM, most recent first)
+    std::vector<int> ram_hosts;  // the hosts holding an entry of this VM in their ram_bw
   };
   double requested_ram(int v) const;
   double requested_bw(int v) const;
-  bool allocate_ram_bw(HostState& hs, int v);
-  void free_ram_bw(HostState& hs, int v);
-  bool ram_bw_suitable(const HostState& hs, int v) const;
+  bool allocate_ram_bw(int h, int v);
+  void free_ram_bw(int h, int v);
 
   std::vector<HostState> hosts_;
   // Hot per-host fields a placement search reads for every host, kept flat.
   std::vector<double> total_mips_;
+  std::vector<double> ram_free_, bw_free_;  // RAM and bandwidth not allocated
   std::vector<const PowerCurve*> curve_;
   mutable std::vector<double> alloc_policy_, power_;
   mutable std::vector<unsigned char> alloc_cached_, power_cached_;

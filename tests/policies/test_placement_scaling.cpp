@@ -1,7 +1,8 @@
 // The placement search's cost and exactness: PABFD visits the busy hosts plus
 // one idle host per kind, whatever the number of idle hosts, and picks exactly
 // the host CloudSim's scan of every host in index order picks; the underload
-// planner's memory of failures changes nothing while load only grows.
+// planner's memory of failures changes nothing while load only grows; the
+// flat free-RAM test agrees with CloudSim's where a VM holds its own memory.
 #include <gtest/gtest.h>
 
 #include <limits>
@@ -123,6 +124,63 @@ TEST(PabfdSearch, PicksWhatTheScanOfEveryHostPicks) {
     }
   }
   EXPECT_GT(found, 100);  // the comparison was not vacuous
+}
+
+TEST(PabfdSearch, PicksWhatTheScanPicksForVmsThatHoldMemorySomewhere) {
+  // A VM already placed, or migrating in, holds RAM on those hosts; there the
+  // RAM test gives its own allocation back first, as CloudSim's does, so the
+  // flat free-RAM check must not pass over such a host.
+  std::mt19937 rng(13);
+  auto thr = make_thr_detector(0.9);
+  const PowerAwareBestFit pabfd(*thr);
+  int own_host_chosen = 0, compared = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    sim::Placement p = random_cluster(40, 4, rng, 0);
+    for (int v = 0; v + 7 < p.vm_count(); v += 7) {
+      const int source = p.host_of(v);
+      if (source < 0) continue;
+      const int target = static_cast<int>(rng() % static_cast<unsigned>(p.host_count()));
+      if (target != source && rng() % 2 == 0) p.add_migrating_in(target, v);
+    }
+    std::vector<char> none(static_cast<std::size_t>(p.host_count()), 0);
+    for (int v = 0; v < p.vm_count(); ++v) {
+      const int expect = reference_find_host(p, v, none, *thr);
+      ASSERT_EQ(pabfd.find_host(p, v, none), expect) << "trial " << trial << " vm " << v;
+      ++compared;
+      if (expect >= 0 && (expect == p.host_of(v) || p.is_migrating_in(expect, v))) ++own_host_chosen;
+    }
+  }
+  EXPECT_GT(compared, 1000);
+  EXPECT_GT(own_host_chosen, 20);  // hosts that fit only with the VM's own RAM given back were chosen
+}
+
+TEST(PlacementRam, AHostFullOfAVmsOwnMemoryStillTakesThatVm) {
+  // Host 0: 4,096 MiB, two VMs of 2,048 MiB: full for anyone but them.
+  sim::Placement q(std::vector<sim::HostSpec>(2, fixtures::host2000(4096)),
+                   {vm(500, 2048), vm(500, 2048), vm(500, 1000)}, sim::Placement::Rules{false});
+  ASSERT_TRUE(q.create(0, 0));
+  ASSERT_TRUE(q.create(0, 1));
+  EXPECT_TRUE(q.ram_bw_suitable(0, 0));
+  EXPECT_TRUE(q.ram_bw_suitable(0, 1));
+  EXPECT_FALSE(q.ram_bw_suitable(0, 2));
+  EXPECT_TRUE(q.ram_bw_suitable(1, 2));
+  // VM 0 migrating in to host 1 holds memory there too; VM 2 then does not fit
+  // on host 1 beside it, VM 0 does.
+  q.add_migrating_in(1, 0);
+  ASSERT_TRUE(q.create(1, 2));
+  EXPECT_TRUE(q.ram_bw_suitable(1, 0));
+  EXPECT_FALSE(q.ram_bw_suitable(1, 1));
+  q.remove_migrating_in(1, 0);
+  EXPECT_TRUE(q.ram_bw_suitable(1, 1));
+  q.destroy(0, 0);
+  EXPECT_TRUE(q.ram_bw_suitable(0, 2));
+  q.destroy_all(0);
+  q.destroy_all(1);
+  EXPECT_TRUE(q.ram_bw_suitable(0, 0) && q.ram_bw_suitable(1, 0));
+  // An entry cleared by destroy_all no longer gives memory back.
+  ASSERT_TRUE(q.create(0, 1));
+  ASSERT_TRUE(q.create(0, 2));
+  EXPECT_FALSE(q.ram_bw_suitable(0, 0));
 }
 
 TEST(PabfdSearch, IdleHostsCostOneEvaluationPerKind) {

@@ -25,11 +25,12 @@ int PowerAwareBestFit::find_host(sim::Placement& p, int vm, const Candidates& c)
   double min_power = std::numeric_limits<double>::max();
   int best = -1;
   const double request = p.requested_mips(vm);
+  const sim::Placement::MemoryRequest memory = p.memory_request(vm);
   auto consider = [&](int h) {
     ++evaluations_;
     // A host without the RAM or bandwidth would fail suitable() below: asking
     // first (flat arrays) spares the power curve for the hosts that are full.
-    if (!p.ram_bw_suitable(h, vm)) return;
+    if (!p.ram_bw_suitable(h, memory)) return;
     const double allocated = p.allocated_mips_for_policy(h);
     const double after = (allocated + request) / p.total_mips(h);
     if (after < 0 || after > 1) return;  // CloudSim would abort here

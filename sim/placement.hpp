@@ -105,6 +105,22 @@ class Placement {
   // The RAM and bandwidth part of suitable(): cheap (flat arrays) unless the
   // host holds the VM's own allocation.
   bool ram_bw_suitable(int h, int v) const;
+  // The same for a search asking it of many hosts: the VM's request read once
+  // (valid until the placement changes).
+  struct MemoryRequest {
+    int vm;
+    double ram, bw;
+    std::span<const int> held_on;  // hosts holding memory of the VM: it is given back there first
+  };
+  MemoryRequest memory_request(int v) const {
+    return {v, requested_ram(v), requested_bw(v), vms_[v].ram_hosts};
+  }
+  bool ram_bw_suitable(int h, const MemoryRequest& r) const {
+    for (int held : r.held_on) {
+      if (held == h) return ram_bw_suitable(h, r.vm);
+    }
+    return (r.ram == 0 && r.bw == 0) || (ram_free_[h] >= r.ram && bw_free_[h] >= r.bw);
+  }
   bool create(int h, int v);          // vmCreate: allocate, append, host_of = h
   void destroy(int h, int v);         // vmDestroy
   void destroy_all(int h);            // vmDestroyAll

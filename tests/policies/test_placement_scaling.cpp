@@ -183,6 +183,32 @@ TEST(PlacementRam, AHostFullOfAVmsOwnMemoryStillTakesThatVm) {
   EXPECT_FALSE(q.ram_bw_suitable(0, 0));
 }
 
+TEST(PlacementRam, TheRequestReadOnceAnswersAsTheVmDoes) {
+  // memory_request(v) is what find_host asks every host with: it must agree
+  // with ram_bw_suitable(h, v), also where v holds memory (placed, arriving).
+  std::mt19937 rng(29);
+  int held = 0, fits = 0, compared = 0;
+  for (int trial = 0; trial < 20; ++trial) {
+    sim::Placement p = random_cluster(30, 4, rng, 0);
+    for (int v = 0; v + 5 < p.vm_count(); v += 5) {
+      const int target = static_cast<int>(rng() % static_cast<unsigned>(p.host_count()));
+      if (p.host_of(v) >= 0 && target != p.host_of(v)) p.add_migrating_in(target, v);
+    }
+    for (int v = 0; v < p.vm_count(); ++v) {
+      const sim::Placement::MemoryRequest r = p.memory_request(v);
+      if (!r.held_on.empty()) ++held;
+      for (int h = 0; h < p.host_count(); ++h) {
+        ASSERT_EQ(p.ram_bw_suitable(h, r), p.ram_bw_suitable(h, v)) << "trial " << trial << " vm " << v;
+        fits += p.ram_bw_suitable(h, v) ? 1 : 0;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GT(held, 100);
+  EXPECT_GT(fits, 0);
+  EXPECT_LT(fits, compared);  // both answers occurred
+}
+
 TEST(PabfdSearch, IdleHostsCostOneEvaluationPerKind) {
   // 30 busy hosts and 10 or 1,000 idle ones: the same number of hosts looked at.
   std::vector<long long> evaluations;

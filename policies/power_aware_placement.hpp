@@ -16,8 +16,8 @@ namespace migsim::policies {
 // a kind score the same, so the lowest-numbered one stands for them all). A
 // host without the free RAM or bandwidth is passed over first (flat arrays),
 // then the power increase is computed, and the CPU fit and the detector are
-// asked only of a host that would beat the best so far. The result is the one a scan of
-// every host in index order gives (CloudSim's), bit for bit.
+// asked only of a host that would beat the best so far. The result is the one
+// a scan of every host in index order gives (CloudSim's), bit for bit.
 class PowerAwareBestFit {
  public:
   explicit PowerAwareBestFit(const OverloadDetector& detector) : detector_(detector) {}

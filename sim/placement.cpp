@@ -185,21 +185,15 @@ double Placement::requested_bw(int v) const {
   return 0.0;
 }
 
-bool Placement::ram_bw_suitable(int h, int v) const {
-  const double ram = requested_ram(v), bw = requested_bw(v);
-  if (ram == 0 && bw == 0) return true;
+bool Placement::fits_giving_back(int h, const MemoryRequest& r) const {
   double ram_free = ram_free_[h], bw_free = bw_free_[h];
-  // Only a host holding v's own entry gives it back first: the flat free
-  // amounts decide every other host without reading its state.
-  if (contains(vms_[v].ram_hosts, h)) {
-    for (const auto& e : hosts_[h].ram_bw) {
-      if (static_cast<int>(e[0]) == v) {
-        ram_free += e[1];
-        bw_free += e[2];
-      }
+  for (const auto& e : hosts_[h].ram_bw) {
+    if (static_cast<int>(e[0]) == r.vm) {
+      ram_free += e[1];
+      bw_free += e[2];
     }
   }
-  return ram_free >= ram && bw_free >= bw;
+  return ram_free >= r.ram && bw_free >= r.bw;
 }
 
 bool Placement::allocate_ram_bw(int h, int v) {

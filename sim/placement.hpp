@@ -1,4 +1,5 @@
 #pragma once
+#include <algorithm>
 #include <array>
 #include <set>
 #include <span>
@@ -102,25 +103,24 @@ class Placement {
 
   // ---- operations (CloudSim Host semantics) ----
   bool suitable(int h, int v) const;  // isSuitableForVm
-  // The RAM and bandwidth part of suitable(): cheap (flat arrays) unless the
-  // host holds the VM's own allocation.
-  bool ram_bw_suitable(int h, int v) const;
-  // The same for a search asking it of many hosts: the VM's request read once
-  // (valid until the placement changes).
+  // The RAM and bandwidth part of suitable(). A search asking it of many hosts
+  // reads the VM's request once (memory_request: valid until the placement
+  // changes); only a host holding the VM's own memory, which it gives back
+  // first, costs more than two reads of flat arrays.
   struct MemoryRequest {
     int vm;
     double ram, bw;
-    std::span<const int> held_on;  // hosts holding memory of the VM: it is given back there first
+    std::span<const int> held_on;  // the hosts holding memory of the VM
   };
   MemoryRequest memory_request(int v) const {
     return {v, requested_ram(v), requested_bw(v), vms_[v].ram_hosts};
   }
   bool ram_bw_suitable(int h, const MemoryRequest& r) const {
-    for (int held : r.held_on) {
-      if (held == h) return ram_bw_suitable(h, r.vm);
-    }
-    return (r.ram == 0 && r.bw == 0) || (ram_free_[h] >= r.ram && bw_free_[h] >= r.bw);
+    if (r.ram == 0 && r.bw == 0) return true;
+    if (std::ranges::find(r.held_on, h) != r.held_on.end()) return fits_giving_back(h, r);
+    return ram_free_[h] >= r.ram && bw_free_[h] >= r.bw;
   }
+  bool ram_bw_suitable(int h, int v) const { return ram_bw_suitable(h, memory_request(v)); }
   bool create(int h, int v);          // vmCreate: allocate, append, host_of = h
   void destroy(int h, int v);         // vmDestroy
   void destroy_all(int h);            // vmDestroyAll
@@ -178,6 +178,7 @@ class Placement {
   double requested_bw(int v) const;
   bool allocate_ram_bw(int h, int v);
   void free_ram_bw(int h, int v);
+  bool fits_giving_back(int h, const MemoryRequest& r) const;  // r.vm's entries on h count as free
 
   std::vector<HostState> hosts_;
   // Hot per-host fields a placement search reads for every host, kept flat.

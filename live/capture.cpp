@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -27,7 +28,10 @@ double round_ms(double s) { return std::round(s * 1000.0) / 1000.0; }
 struct Host {
   std::string name;
   std::unique_ptr<LibvirtConnection> ro;          // domain stats (sampling thread)
-  std::unique_ptr<LibvirtConnection> jobs;        // job stats (job thread), read-only
+  // Job stats: read by this host's job thread, and by the other hosts' job
+  // threads once per ended job (the incoming side's completed stats); replaced
+  // on reconnect under Capture::mu_, used through a copy (jobs_of).
+  std::shared_ptr<LibvirtConnection> jobs;
   std::unique_ptr<LibvirtConnection> rw;          // only to start dirty-rate measurements
   std::set<std::string> running;                  // running domains at the last tick
   std::set<std::string> in_job;                   // domains with an active job (under mu_)
@@ -40,9 +44,12 @@ struct Host {
   std::string lost_reason;
   ReconnectBackoff backoff;
   std::set<std::string> last_sampled;
-  // The job thread's own connection state.
+  // The host's job thread: its connection state, the running domains at its
+  // last poll, and the domains whose job stats failed (one event until they work).
   bool jobs_up = true;
+  bool jobs_started = false;
   ReconnectBackoff jobs_backoff;
+  std::set<std::string> job_stats_failing;
 };
 
 class Capture {
@@ -71,7 +78,7 @@ class Capture {
       host.backoff = ReconnectBackoff(s_.reconnect_initial_s, s_.reconnect_max_s);
       host.jobs_backoff = ReconnectBackoff(s_.reconnect_initial_s, s_.reconnect_max_s);
       host.ro = std::make_unique<LibvirtConnection>(uri, true);
-      host.jobs = std::make_unique<LibvirtConnection>(uri, true);
+      host.jobs = std::make_shared<LibvirtConnection>(uri, true);
       if (dirty_every > 0) host.rw = std::make_unique<LibvirtConnection>(uri, false);
       const NodeSummary n = host.ro->node();
       host.name = n.hostname;
@@ -90,26 +97,36 @@ class Capture {
 
     using Clock = std::chrono::steady_clock;
     t0_ = Clock::now();
-    // Job stats in their own thread (and connections): a slow stats call during a
-    // migration must not stretch the <= job_interval cadence.
+    // Job stats in their own threads (and connections), one per host: a slow
+    // stats call during a migration (a busy QEMU monitor on either side) must
+    // not stretch the <= job_interval cadence, nor another host's.
     std::atomic<bool> done{false};
+    std::mutex error_mu;
     std::exception_ptr job_error;
-    std::thread job_thread([&] {
-      try {
-        double next_poll = 0.0;
-        while (!stop_requested() && !done) {
-          poll_jobs();
-          next_poll += job_interval;
-          if (next_poll <= elapsed()) next_poll = elapsed() + job_interval;
-          while (!stop_requested() && !done && elapsed() < next_poll) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::vector<std::thread> job_threads;
+    const auto join_jobs = [&] {
+      for (auto& t : job_threads) t.join();
+      job_threads.clear();
+    };
+    for (auto& host : hosts_) {
+      job_threads.emplace_back([&, hp = &host] {
+        try {
+          double next_poll = 0.0;
+          while (!stop_requested() && !done) {
+            poll_jobs(*hp);
+            next_poll += job_interval;
+            if (next_poll <= elapsed()) next_poll = elapsed() + job_interval;
+            while (!stop_requested() && !done && elapsed() < next_poll) {
+              std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
           }
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(error_mu);
+          if (!job_error) job_error = std::current_exception();
+          done = true;
         }
-      } catch (...) {
-        job_error = std::current_exception();
-        done = true;
-      }
-    });
+      });
+    }
     try {
       double next_sample = 0.0;
       while (!stop_requested() && !done) {
@@ -123,11 +140,11 @@ class Capture {
       }
     } catch (...) {
       done = true;
-      job_thread.join();
+      join_jobs();
       throw;
     }
     done = true;
-    job_thread.join();
+    join_jobs();
     if (job_error) std::rethrow_exception(job_error);
     for (auto& host : hosts_) {
       if (!host.up) write_gaps(host, true);  // still away at the end
@@ -156,6 +173,11 @@ class Capture {
     } else {
       host.in_job.erase(d);
     }
+  }
+
+  std::shared_ptr<LibvirtConnection> jobs_of(const Host& host) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return host.jobs;
   }
 
   double elapsed() const {
@@ -192,7 +214,7 @@ class Capture {
 
   void write_completed(Host& host, const std::string& d) {
     try {
-      const JobStatsRecord c = host.jobs->job_stats(d, true);
+      const JobStatsRecord c = jobs_of(host)->job_stats(d, true);
       if (c.type == 0 || c.stats.numbers.empty()) return;
       emit_job(host, d, c, true);
     } catch (const std::exception&) {
@@ -201,10 +223,10 @@ class Capture {
   }
 
   // The settings replay needs to predict the migration (libvirt's job stats lack them).
-  nlohmann::json migration_settings(const Host& host, const std::string& d) const {
+  nlohmann::json migration_settings(Host& host, const std::string& d) {
     nlohmann::json j = nlohmann::json::object();
     try {
-      j["max_downtime_ms"] = host.jobs->max_downtime_ms(d);
+      j["max_downtime_ms"] = jobs_of(host)->max_downtime_ms(d);
       std::lock_guard<std::mutex> lock(rw_mu_);
       if (host.rw) {
         const double bw = host.rw->max_speed_mibps(d);
@@ -223,62 +245,91 @@ class Capture {
     event(host, d, "job-ended");
     write_completed(host, d);
     for (auto& other : hosts_) {
-      if (&other != &host && other.jobs->has_domain(d)) write_completed(other, d);
+      if (&other == &host) continue;
+      bool there = false;
+      try {
+        there = jobs_of(other)->has_domain(d);
+      } catch (const std::exception&) {
+        // That host is away (its own thread reconnects): no completed stats from it.
+      }
+      if (there) write_completed(other, d);
     }
   }
 
-  void poll_jobs() {
-    for (auto& host : hosts_) {
-      const double t = elapsed();
-      if (!host.jobs_up) {
-        // The sampling thread reports the loss and writes the gap; this thread
-        // only reopens its own connection, on its own schedule.
-        if (!host.jobs_backoff.due(t)) continue;
-        try {
-          host.jobs = std::make_unique<LibvirtConnection>(host.uri, true);
-          host.jobs_up = true;
-        } catch (const EnvironmentError&) {
-          host.jobs_backoff.failed(t);
-          continue;
-        }
-      }
-      std::vector<std::string> now_running;
+  // One job-stats call; a failure of a domain that still exists, or a call
+  // slower than the job cadence, is an event in the trace (a failure once,
+  // until the domain's stats work again), so that missing job records are
+  // explained. A domain gone between the listing and the call is no failure.
+  std::optional<JobStatsRecord> job_stats(Host& host, LibvirtConnection& conn, const std::string& d) {
+    const double t0 = elapsed();
+    try {
+      JobStatsRecord js = conn.job_stats(d, false);
+      const double took = elapsed() - t0;
+      if (took > s_.job_interval_s) event(host, d, "job-stats-slow", {{"seconds", round_ms(took)}});
+      host.job_stats_failing.erase(d);
+      return js;
+    } catch (const std::exception& e) {
+      bool exists = false;
       try {
-        now_running = host.jobs->domain_names(true);
-      } catch (const EnvironmentError&) {
-        host.jobs_up = false;
-        host.jobs_backoff.lost(t);
-        host.jobs_backoff.failed(t);
-        continue;
+        exists = conn.has_domain(d);
+      } catch (const std::exception&) {
       }
-      const std::set<std::string> now(now_running.begin(), now_running.end());
-      for (const auto& d : now) {
-        if (!wanted(d)) continue;
-        if (!host.running.count(d) && started_) {
-          event(host, d, "domain-appeared");
-        }
-        JobStatsRecord js;
-        try {
-          js = host.jobs->job_stats(d, false);
-        } catch (const std::exception&) {
-          continue;  // vanished between the listing and the call
-        }
-        if (js.active()) {
-          if (!in_job(host, d)) event(host, d, "job-started", migration_settings(host, d));
-          set_in_job(host, d, true);
-          emit_job(host, d, js, false);
-        } else if (in_job(host, d)) {
-          job_ended(host, d);
-        }
+      if (exists && host.job_stats_failing.insert(d).second) {
+        event(host, d, "job-stats-failed", {{"error", e.what()}, {"seconds", round_ms(elapsed() - t0)}});
       }
-      for (const auto& d : host.running) {
-        if (now.count(d)) continue;
-        if (in_job(host, d)) job_ended(host, d);
-        event(host, d, "domain-stopped");
-      }
-      host.running = now;
+      return std::nullopt;
     }
-    started_ = true;
+  }
+
+  void poll_jobs(Host& host) {
+    const double t = elapsed();
+    if (!host.jobs_up) {
+      // The sampling thread reports the loss and writes the gap; this thread
+      // only reopens its own connection, on its own schedule.
+      if (!host.jobs_backoff.due(t)) return;
+      try {
+        auto conn = std::make_shared<LibvirtConnection>(host.uri, true);
+        std::lock_guard<std::mutex> lock(mu_);
+        host.jobs = std::move(conn);
+      } catch (const EnvironmentError&) {
+        host.jobs_backoff.failed(t);
+        return;
+      }
+      host.jobs_up = true;
+    }
+    const std::shared_ptr<LibvirtConnection> conn = jobs_of(host);
+    std::vector<std::string> now_running;
+    try {
+      now_running = conn->domain_names(true);
+    } catch (const EnvironmentError&) {
+      host.jobs_up = false;
+      host.jobs_backoff.lost(t);
+      host.jobs_backoff.failed(t);
+      return;
+    }
+    const std::set<std::string> now(now_running.begin(), now_running.end());
+    for (const auto& d : now) {
+      if (!wanted(d)) continue;
+      if (!host.running.count(d) && host.jobs_started) {
+        event(host, d, "domain-appeared");
+      }
+      const std::optional<JobStatsRecord> js = job_stats(host, *conn, d);
+      if (!js) continue;
+      if (js->active()) {
+        if (!in_job(host, d)) event(host, d, "job-started", migration_settings(host, d));
+        set_in_job(host, d, true);
+        emit_job(host, d, *js, false);
+      } else if (in_job(host, d)) {
+        job_ended(host, d);
+      }
+    }
+    for (const auto& d : host.running) {
+      if (now.count(d)) continue;
+      if (in_job(host, d)) job_ended(host, d);
+      event(host, d, "domain-stopped");
+    }
+    host.running = now;
+    host.jobs_started = true;
   }
 
   void say(const std::string& line) {
@@ -393,7 +444,6 @@ class Capture {
   std::vector<Host> hosts_;
   std::chrono::steady_clock::time_point t0_;
   const std::function<void(const std::string&)>& note_;
-  bool started_ = false;
   std::mutex mu_;
   mutable std::mutex rw_mu_;  // host.rw: replaced by the sampling thread, read by both
 };

@@ -2,8 +2,9 @@
 // Records a libvirt trace (format: traces/libvirt_trace.hpp, documented in
 // traces/README-libvirt-trace.md) from one or more libvirt hosts: every domain's
 // stats each interval, page-sampling dirty-rate measurements, job stats while a
-// domain has a job (in their own thread and connections) and the completed
-// job's stats on both sides.
+// domain has a job (in their own threads and connections, one per host, so a
+// slow call on one side does not delay the other) and the completed job's
+// stats on both sides.
 #include <cstdint>
 #include <functional>
 #include <string>

@@ -157,8 +157,29 @@ void ControllerCore::check(double t, const std::string& name, int source, Snapsh
                   {"repair_errors", failures}}}});
 }
 
+void ControllerCore::queue_notice(int vm, const std::string& text) {
+  std::lock_guard<std::mutex> lock(notices_mu_);
+  notices_.emplace_back(vm, text);
+}
+
+void ControllerCore::say_notices(double t) {
+  std::vector<std::pair<int, std::string>> q;
+  {
+    std::lock_guard<std::mutex> lock(notices_mu_);
+    q.swap(notices_);
+  }
+  for (const auto& [vm, text] : q) {
+    const std::string& name = slots_[static_cast<std::size_t>(vm)].vm.name;
+    say(t, "NOTICE " + name + ": " + text, {{"event", "notice"}, {"domain", name}, {"notice", text}});
+  }
+}
+
 void ControllerCore::collect(double t, Snapshot& snap) {
-  for (auto& f : jobs_.take_finished()) {
+  // A job queues its notices (its stall) before it ends: taken after the ended
+  // jobs, the queue holds every notice of theirs, said before their ends.
+  auto finished = jobs_.take_finished();
+  say_notices(t);
+  for (auto& f : finished) {
     Slot& slot = slots_[static_cast<std::size_t>(f.vm)];
     const Flight fl = flights_[f.vm];
     flights_.erase(f.vm);
@@ -368,7 +389,10 @@ void ControllerCore::decide(double t) {
     ++counts_.started;
     LiveCluster* c = &cluster_;
     const int to = o.target_host;
-    jobs_.start(o.vm, [c, from, to, req] { return c->migrate(from, to, req); });
+    const int vm = o.vm;
+    jobs_.start(o.vm, [this, c, from, to, req, vm] {
+      return c->migrate(from, to, req, [this, vm](const std::string& text) { queue_notice(vm, text); });
+    });
   }
 }
 

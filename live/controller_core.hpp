@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <utility>
@@ -103,6 +104,9 @@ class ControllerCore {
   void observe(double t, const Snapshot& snap);
   void decide(double t);
   void say(double t, const std::string& text, nlohmann::json record = nullptr);
+  // A job thread's notice about its migration (slot vm); said at the next step.
+  void queue_notice(int vm, const std::string& text);
+  void say_notices(double t);
   std::string host_name(int h) const { return cluster_.host(h).name; }
 
   LiveCluster& cluster_;
@@ -119,6 +123,8 @@ class ControllerCore {
   bool first_step_ = true;
   bool full_said_ = false;
   CoreCounts counts_;
+  std::mutex notices_mu_;
+  std::vector<std::pair<int, std::string>> notices_;  // (slot, text), from job threads
   MigrationJobs jobs_;  // last: its destructor waits for the jobs that use the rest
 };
 

@@ -90,7 +90,8 @@ void LibvirtLiveCluster::abort_migration(int h, const std::string& domain) {
   conn(h).abort_job(domain);
 }
 
-LiveMigrationReport LibvirtLiveCluster::migrate(int from, int to, const LiveMigrationRequest& req) {
+LiveMigrationReport LibvirtLiveCluster::migrate(int from, int to, const LiveMigrationRequest& req,
+                                               const NoticeFn& notice) {
   // Own connections (opened in the job thread): a migration can take minutes,
   // and a host that dies fails only the migrations that use it.
   const std::string& src_uri = hosts_[static_cast<std::size_t>(from)].uri;
@@ -102,7 +103,7 @@ LiveMigrationReport LibvirtLiveCluster::migrate(int from, int to, const LiveMigr
   LiveMigrationRequest own = req;
   own.check_after_failure = false;  // the controller checks every host itself
   try {
-    return live_migrate(src_uri, dst_uri, own, {});
+    return live_migrate(src_uri, dst_uri, own, {}, notice);
   } catch (const std::exception& e) {
     rep.ok = false;
     rep.error = e.what();

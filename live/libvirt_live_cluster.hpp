@@ -30,7 +30,8 @@ class LibvirtLiveCluster : public LiveCluster {
   void destroy(int h, const std::string& domain) override;
   void start_dirty_rate_calc(int h, const std::string& domain) override;
   void abort_migration(int h, const std::string& domain) override;
-  LiveMigrationReport migrate(int from, int to, const LiveMigrationRequest& req) override;
+  LiveMigrationReport migrate(int from, int to, const LiveMigrationRequest& req,
+                              const NoticeFn& notice) override;
 
  private:
   struct Host {

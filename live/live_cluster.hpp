@@ -47,7 +47,10 @@ class LiveCluster {
   virtual void abort_migration(int h, const std::string& domain) = 0;
   // One migration; called from a job thread, several at once for different
   // domains. libvirt's failures end up in the report (ok = false), never thrown.
-  virtual LiveMigrationReport migrate(int from, int to, const LiveMigrationRequest& req) = 0;
+  // `notice` (from that job thread, may be empty) gets a line about what is done
+  // while it runs, e.g. a stalled job being cancelled.
+  virtual LiveMigrationReport migrate(int from, int to, const LiveMigrationRequest& req,
+                                      const NoticeFn& notice) = 0;
 };
 
 }  // namespace migsim::live

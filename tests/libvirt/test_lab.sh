@@ -156,7 +156,13 @@ assert {(s["domain"], s["host"]) for s in samples} >= {("m1", "migsim-ci-a"), ("
 assert any(s["stats"].get("dirtyrate.calc_status") == 2 for s in samples), "no finished dirty-rate measurement"
 jobs = [r for r in recs if r["type"] == "job"]
 running = [j for j in jobs if not j["completed"] and j["domain"] == "m1"]
-assert len(running) >= 2, "job stats during m1's migration"
+# On failure: what the capture saw of m1 (events, job records per host) explains why.
+m1_seen = [(r["t"], r["type"], r["host"], r.get("event", r.get("completed")), r.get("detail", ""))
+           for r in recs if r.get("domain") == "m1" and r["type"] in ("event", "job")]
+assert len(running) >= 2, ("job stats during m1's migration", m1_seen)
+# The source must answer (the destination may refuse: libvirt gives no stats of an incoming job).
+assert not any(r["type"] == "event" and r["event"] == "job-stats-failed" and r["domain"] == "m1"
+               and r["host"] == "migsim-ci-a" for r in recs), ("job stats failed on m1's source", m1_seen)
 gaps = [b["t"] - a["t"] for a, b in zip(running, running[1:])]
 assert max(gaps) <= 0.75, ("job stats cadence", gaps)
 done = [j for j in jobs if j["completed"] and j["domain"] == "m1"]

@@ -160,7 +160,11 @@ wait_migration control
 grep -q "MIGRATION FAILED f1 migsim-ci-a -> migsim-ci-b.*no data sent for 4 s" "$work/control.err" ||
   fail "control: no failed migration with the stall as its reason"
 grep -q "CHECK f1: runs once, on migsim-ci-a" "$work/control.err" || fail "control: no check of f1 on a"
-grep "MIGRATION FAILED" "$work/control.err" | sed 's/^/  /'
+# The stall is said when it is detected (a NOTICE line), before the failure.
+notice_at=$(grep -n "NOTICE f1: no data sent for 4 s: cancelling the migration" "$work/control.err" | head -1 | cut -d: -f1 || true)
+failed_at=$(grep -n "MIGRATION FAILED f1" "$work/control.err" | head -1 | cut -d: -f1 || true)
+[ -n "$notice_at" ] && [ "$notice_at" -lt "$failed_at" ] || fail "control: no NOTICE of the stall before its failure"
+grep -E "NOTICE f1|MIGRATION FAILED" "$work/control.err" | sed 's/^/  /'
 guest_alive_on_a control
 [ -z "$(tc -n migsim-ci-a qdisc show dev migsim-c-va | grep -E 'netem|pfifo')" ] || fail "a qdisc of ours is left"
 

@@ -72,6 +72,17 @@ class FakeLiveCluster : public LiveCluster {
     cv_.notify_all();
     return true;
   }
+  // Has the running migration of `name` send a notice (as a stalled job's
+  // cancellation does) and waits until its job thread has sent it; false when
+  // that does not happen within 10 s.
+  bool notice(const std::string& name, const std::string& text) {
+    std::unique_lock<std::mutex> l(mu_);
+    if (!cv_.wait_for(l, std::chrono::seconds(10), [&] { return in_flight_.count(name) != 0; })) return false;
+    const int before = notices_sent_;
+    notices_[name] = text;
+    cv_.notify_all();
+    return cv_.wait_for(l, std::chrono::seconds(10), [&] { return notices_sent_ > before; });
+  }
   // Fails every migration still waiting (the end of a test).
   void release_all() {
     std::lock_guard<std::mutex> l(mu_);
@@ -155,7 +166,7 @@ class FakeLiveCluster : public LiveCluster {
     outcomes_[d] = Outcome{false, "operation aborted: migration out job: canceled by client", kStateRunning, 0};
     cv_.notify_all();
   }
-  LiveMigrationReport migrate(int from, int to, const LiveMigrationRequest& req) override {
+  LiveMigrationReport migrate(int from, int to, const LiveMigrationRequest& req, const NoticeFn& notice) override {
     std::unique_lock<std::mutex> l(mu_);
     requests_.push_back(req);
     LiveMigrationReport rep;
@@ -169,7 +180,18 @@ class FakeLiveCluster : public LiveCluster {
     in_flight_.insert(req.domain);
     max_concurrent_ = std::max(max_concurrent_, static_cast<int>(in_flight_.size()));
     cv_.notify_all();
-    cv_.wait(l, [&] { return closing_ || outcomes_.count(req.domain) != 0; });
+    for (;;) {
+      cv_.wait(l, [&] { return closing_ || outcomes_.count(req.domain) != 0 || notices_.count(req.domain) != 0; });
+      const auto n = notices_.find(req.domain);
+      if (n == notices_.end()) break;
+      const std::string text = n->second;
+      notices_.erase(n);
+      l.unlock();
+      if (notice) notice(text);  // from the job thread, as live_migrate does
+      l.lock();
+      ++notices_sent_;
+      cv_.notify_all();
+    }
     const Outcome o = closing_ ? Outcome{false, "test over", kStateRunning, 0} : outcomes_[req.domain];
     outcomes_.erase(req.domain);
     in_flight_.erase(req.domain);
@@ -212,6 +234,8 @@ class FakeLiveCluster : public LiveCluster {
   std::vector<bool> down_;
   std::set<std::string> in_flight_;
   std::map<std::string, Outcome> outcomes_;
+  std::map<std::string, std::string> notices_;  // domain -> notice its migrate() sends next
+  int notices_sent_ = 0;
   std::vector<std::string> actions_;
   std::vector<LiveMigrationRequest> requests_;
   int max_concurrent_ = 0, reconnects_ = 0;

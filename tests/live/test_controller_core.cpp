@@ -125,6 +125,35 @@ TEST(ControllerCore, MigrationsCarryTheSettingsAndAStalledOneIsAFailureWithTheSo
   EXPECT_EQ(c.find(0, "hot")->state, live::kStateRunning);
 }
 
+TEST(ControllerCore, AStalledMigrationsCancellationIsSaidWhileItRunsAndBeforeItsFailure) {
+  FakeLiveCluster c(2, 1);
+  c.add(0, "hot", 0.9);
+  Harness h(c);
+  h.step();
+  h.step();
+  ASSERT_EQ(h.count("DECISION migrate hot ha -> hb"), 1) << h.all();
+  // What live_migrate tells its notice when the stall timeout fires, before it cancels.
+  const std::string notice = "no data sent for 30 s: cancelling the migration (the source keeps running)";
+  ASSERT_TRUE(c.notice("hot", notice)) << h.all();
+  h.step();  // the job still runs: the notice is said now, not when it ends
+  EXPECT_EQ(h.core->in_flight(), 1);
+  EXPECT_EQ(h.count("NOTICE hot: " + notice), 1) << h.all();
+  EXPECT_EQ(h.count("MIGRATION FAILED"), 0) << h.all();
+  const auto rec = std::find_if(h.records.begin(), h.records.end(),
+                                [](const auto& r) { return r.value("event", "") == "notice"; });
+  ASSERT_NE(rec, h.records.end());
+  EXPECT_EQ((*rec)["domain"], "hot");
+  EXPECT_EQ((*rec)["notice"], notice);
+  ASSERT_TRUE(c.settle("hot", {false, "no data sent for 30 s (link down or dropping packets?): cancelled", live::kStateRunning, 0}));
+  while (h.core->in_flight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  h.step();
+  EXPECT_EQ(h.count("NOTICE hot"), 1) << h.all();  // said once
+  const auto notice_at = std::find_if(h.lines.begin(), h.lines.end(), [](const auto& l) { return l.find("NOTICE hot") != std::string::npos; });
+  const auto failed_at = std::find_if(h.lines.begin(), h.lines.end(), [](const auto& l) { return l.find("MIGRATION FAILED hot") != std::string::npos; });
+  ASSERT_NE(failed_at, h.lines.end()) << h.all();
+  EXPECT_LT(notice_at, failed_at);
+}
+
 TEST(ControllerCore, TheStallTimeoutIsOnByDefault) {
   EXPECT_EQ(live::CoreSettings{}.stall_timeout_s, 30.0);
   EXPECT_EQ(live::ControllerSettings{}.stall_timeout_s, 30.0);

@@ -52,9 +52,19 @@ struct Harness {
     core->step(t);
     t += 1.0;
   }
+  static auto holding(const std::string& what) {
+    return [&what](const std::string& l) { return l.find(what) != std::string::npos; };
+  }
   int count(const std::string& what) const {
-    return static_cast<int>(std::count_if(lines.begin(), lines.end(),
-                                          [&](const std::string& l) { return l.find(what) != std::string::npos; }));
+    return static_cast<int>(std::count_if(lines.begin(), lines.end(), holding(what)));
+  }
+  // The first line holding `what` (lines.end() when none): for checks of the order.
+  std::vector<std::string>::const_iterator first_line(const std::string& what) const {
+    return std::find_if(lines.begin(), lines.end(), holding(what));
+  }
+  // Until the controller has no migration job running (the fake settled them).
+  void wait_jobs_done() const {
+    while (core->in_flight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   std::string all() const {
     std::string s;
@@ -79,7 +89,7 @@ TEST(ControllerCore, AFailedMigrationIsReportedAndItsPausedSourceResumed) {
   h.step();  // first utilisation: host a at 0.9 > 0.5
   ASSERT_EQ(h.count("DECISION migrate hot ha -> hb"), 1) << h.all();
   ASSERT_TRUE(c.settle("hot", {false, "internal error: client socket is closed", live::kStatePaused, live::kPausedMigration})) << h.all();
-  while (h.core->in_flight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  h.wait_jobs_done();
   h.step();
   EXPECT_EQ(h.count("MIGRATION FAILED hot ha -> hb"), 1) << h.all();
   EXPECT_EQ(h.count("client socket is closed"), 1) << h.all();
@@ -108,7 +118,7 @@ TEST(ControllerCore, MigrationsCarryTheSettingsAndAStalledOneIsAFailureWithTheSo
   const std::string stalled =
       "no data sent for 7 s (link down or dropping packets?): cancelled; operation aborted: canceled by client";
   ASSERT_TRUE(c.settle("hot", {false, stalled, live::kStateRunning, 0})) << h.all();
-  while (h.core->in_flight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  h.wait_jobs_done();
   h.step();
   const auto reqs = c.requests();
   ASSERT_EQ(reqs.size(), 1u);
@@ -145,11 +155,11 @@ TEST(ControllerCore, AStalledMigrationsCancellationIsSaidWhileItRunsAndBeforeIts
   EXPECT_EQ((*rec)["domain"], "hot");
   EXPECT_EQ((*rec)["notice"], notice);
   ASSERT_TRUE(c.settle("hot", {false, "no data sent for 30 s (link down or dropping packets?): cancelled", live::kStateRunning, 0}));
-  while (h.core->in_flight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  h.wait_jobs_done();
   h.step();
   EXPECT_EQ(h.count("NOTICE hot"), 1) << h.all();  // said once
-  const auto notice_at = std::find_if(h.lines.begin(), h.lines.end(), [](const auto& l) { return l.find("NOTICE hot") != std::string::npos; });
-  const auto failed_at = std::find_if(h.lines.begin(), h.lines.end(), [](const auto& l) { return l.find("MIGRATION FAILED hot") != std::string::npos; });
+  const auto notice_at = h.first_line("NOTICE hot");
+  const auto failed_at = h.first_line("MIGRATION FAILED hot");
   ASSERT_NE(failed_at, h.lines.end()) << h.all();
   EXPECT_LT(notice_at, failed_at);
 }
@@ -166,7 +176,7 @@ TEST(ControllerCore, ASuccessfulMigrationLeavesNoStaleCopyAndMovesTheVm) {
   h.step();
   h.step();
   ASSERT_TRUE(c.settle("hot", {})) << h.all();
-  while (h.core->in_flight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  h.wait_jobs_done();
   h.step();
   EXPECT_EQ(h.count("MIGRATED hot ok: ha -> hb"), 1) << h.all();
   EXPECT_EQ(h.count("CHECK hot: runs once, on hb"), 1) << h.all();
@@ -226,7 +236,7 @@ TEST(ControllerCore, ADomainDestroyedDuringItsMigrationIsAFailedMigration) {
   ASSERT_TRUE(c.wait_in_flight(1)) << h.all();
   c.remove("hot");
   ASSERT_TRUE(c.settle("hot", {})) << h.all();
-  while (h.core->in_flight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  h.wait_jobs_done();
   h.step();
   EXPECT_EQ(h.count("MIGRATION FAILED hot ha -> hb"), 1) << h.all();
   EXPECT_EQ(h.count("domain is no longer running"), 1) << h.all();
@@ -288,7 +298,7 @@ TEST(ControllerCore, TheMigrationLimitStopsNewOrdersAndTheTotalLimitHolds) {
       const std::string n = vm_name(i);
       if (h.count("DECISION migrate " + n + " ") == 1 && h.count("MIGRATED " + n) == 0) {
         ASSERT_TRUE(c.settle(n, {})) << h.all();
-        while (h.core->in_flight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        h.wait_jobs_done();
         h.step();
         break;
       }
@@ -358,7 +368,7 @@ TEST(ControllerCore, AStaleCopyOnAHostThatWasAwayIsDestroyedWhenItIsBack) {
   h.step();
   EXPECT_EQ(h.count("HOST LOST hb"), 1) << h.all();
   ASSERT_TRUE(c.settle("hot", {false, "End of file while reading data", live::kStateRunning, 0})) << h.all();
-  while (h.core->in_flight() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  h.wait_jobs_done();
   h.step();
   EXPECT_EQ(h.count("MIGRATION FAILED hot ha -> hb"), 1) << h.all();
   EXPECT_EQ(h.count("CHECK hot: runs once, on ha"), 1) << h.all();

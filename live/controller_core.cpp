@@ -1,5 +1,6 @@
 #include "live/controller_core.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -277,7 +278,12 @@ void ControllerCore::observe(double t, const Snapshot& snap) {
     slot.twice = false;
     if (!src) {
       vm.host = -1;
-      const bool any_copy = it != seen.end() && !it->second.copies.empty();
+      // A copy that is shutting down, shut off or crashed is the domain ending:
+      // only a copy in another state (paused, an incoming half) keeps it alive.
+      const bool any_copy =
+          it != seen.end() && std::ranges::any_of(it->second.copies, [](const auto& c) {
+            return !is_ending_state(c.second->state);
+          });
       if (before >= 0 && !any_copy && hosts_[static_cast<std::size_t>(before)].reachable && fl == flights_.end()) {
         slot.gone = true;
         say(t, "domain " + vm.name + " gone from " + host_name(before) + " (destroyed or shut off): dropped",

@@ -17,6 +17,13 @@ namespace migsim::live {
 // libvirt's virDomainState and the virDomainPausedReason values the checks need.
 inline constexpr int kStateRunning = 1;
 inline constexpr int kStatePaused = 3;
+inline constexpr int kStateShutdown = 4;  // being shut down: QEMU is on its way out
+inline constexpr int kStateShutoff = 5;
+inline constexpr int kStateCrashed = 6;
+// A copy in one of these states is ending, not a place the domain lives.
+inline constexpr bool is_ending_state(int state) {
+  return state == kStateShutdown || state == kStateShutoff || state == kStateCrashed;
+}
 inline constexpr int kPausedUser = 1;
 inline constexpr int kPausedMigration = 2;       // either side of a migration
 inline constexpr int kPausedPostcopy = 12;

@@ -57,7 +57,12 @@ say "a domain appears on b while control runs, then is destroyed"
 "$lab" define f2 --host b --memory-mib 128 --append "migsim.rate=0"
 wait_for "$work/control.txt" "domain f2 appeared on migsim-ci-b: managed from now" 10 || fail "f2 not picked up"
 "$lab" virsh b destroy f2 >/dev/null
-wait_for "$work/control.txt" "domain f2 gone from migsim-ci-b" 10 || fail "f2's end not reported"
+f2_seen() {  # what host b and control saw of f2, for a failure's report
+  echo "--- host b: list --all"; "$lab" virsh b list --all 2>&1 || true
+  echo "--- host b: domstats --state f2"; "$lab" virsh b domstats --state f2 2>&1 || true
+  echo "--- control.jsonl records naming f2 (last 10)"; grep '"f2"' "$work/control.jsonl" 2>/dev/null | tail -10 || true
+}
+wait_for "$work/control.txt" "domain f2 gone from migsim-ci-b" 10 || { f2_seen; fail "f2's end not reported"; }
 
 say "stop control (SIGINT)"
 kill -INT "$ctl"

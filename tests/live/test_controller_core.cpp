@@ -227,6 +227,32 @@ TEST(ControllerCore, DomainsThatAppearArePickedUpAndDestroyedOnesDropped) {
   EXPECT_EQ(h.count("domain a1 gone"), 1) << "said once";
 }
 
+TEST(ControllerCore, ADomainListedWhileShuttingDownIsGoneAndAPausedOneIsNot) {
+  FakeLiveCluster c(2, 1);
+  c.add(0, "a1", 0.1);
+  c.add(1, "b1", 0.1);
+  Harness h(c);
+  h.step();
+  c.set_state(0, "a1", live::kStatePaused, live::kPausedUser);  // paused: still there, not gone
+  h.step();
+  EXPECT_EQ(h.count("domain a1 gone"), 0) << h.all();
+  for (const int ending : {live::kStateShutdown, live::kStateCrashed}) {
+    c.set_state(0, "a1", live::kStateRunning, 0);
+    h.step();
+    c.set_state(0, "a1", ending, 0);  // QEMU dying, yet still in the active list
+    h.step();
+    EXPECT_EQ(h.count("domain a1 gone from ha (destroyed or shut off): dropped"), 1) << "state " << ending << "\n"
+                                                                                      << h.all();
+    c.set_state(0, "a1", live::kStateRunning, 0);
+    h.step();
+    EXPECT_EQ(h.count("domain a1 is back, on ha: managed again"), 1) << h.all();
+    h.lines.clear();
+  }
+  c.set_state(1, "b1", live::kStateShutoff, 0);
+  h.step();
+  EXPECT_EQ(h.count("domain b1 gone from hb (destroyed or shut off): dropped"), 1) << h.all();
+}
+
 TEST(ControllerCore, ADomainDestroyedDuringItsMigrationIsAFailedMigration) {
   FakeLiveCluster c(2, 1);
   c.add(0, "hot", 0.9);

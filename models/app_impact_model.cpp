@@ -78,6 +78,9 @@ std::vector<RequestRecord> QueueAppModel::simulate(const AppParams& app, const M
     // later in the switch-over).
     const double shift = app.syn_lost_shift_ms / 1000.0;
     in.syn_lost = TimeInterval{m.stop_s + shift, m.resume_s + shift};
+    if (app.syn_loss == SynLoss::Expected) {
+      in.syn_lost_count = static_cast<int>(std::lround(app.arrival_rps * (m.resume_s - m.stop_s)));
+    }
   }
   in.speed.push_back({back, 1.0});
   // Segments that start at the same time: the last one holds.

@@ -21,6 +21,8 @@ AppParams app_params_from_json(JsonObject& o) {
   p.switchover_ms = o.number("switchover_ms", p.switchover_ms, app_bounds::kSwitchoverMs);
   p.syn_retry_s = o.number("syn_retry_s", p.syn_retry_s, app_bounds::kSynRetryS);
   p.syn_lost_shift_ms = o.number("syn_lost_shift_ms", p.syn_lost_shift_ms, app_bounds::kSwitchoverMs);
+  p.syn_loss = o.choice("syn_loss", {"window", "expected"}, "expected") == "window" ? SynLoss::Window
+                                                                                   : SynLoss::Expected;
   p.warmup_s = o.number("warmup_s", p.warmup_s, app_bounds::kPaddingS);
   p.drain_s = o.number("drain_s", p.drain_s, app_bounds::kPaddingS);
   o.finish();
@@ -40,6 +42,7 @@ const char* to_string(ArrivalProcess a) { return a == ArrivalProcess::Poisson ? 
 const char* to_string(ServiceDistribution s) {
   return s == ServiceDistribution::Exponential ? "exponential" : "fixed";
 }
+const char* to_string(SynLoss s) { return s == SynLoss::Window ? "window" : "expected"; }
 
 nlohmann::json to_json(const AppParams& p) {
   return {{"arrival_rps", p.arrival_rps},
@@ -54,6 +57,7 @@ nlohmann::json to_json(const AppParams& p) {
           {"switchover_ms", p.switchover_ms},
           {"syn_retry_s", p.syn_retry_s},
           {"syn_lost_shift_ms", p.syn_lost_shift_ms},
+          {"syn_loss", to_string(p.syn_loss)},
           {"warmup_s", p.warmup_s},
           {"drain_s", p.drain_s}};
 }

@@ -25,6 +25,13 @@
 //   syn_lost_shift_ms  with syn_retry_s: the SYNs lost are those sent in the downtime
 //                      shifted this much later (the end QEMU reports against the moment
 //                      the destination takes the guest's address over)               0
+//   syn_loss           with syn_retry_s: which attempts in the pause lose their SYN.
+//                      "window": every one sent in the (shifted) downtime - right when
+//                      the migration's timing is known to the ms (a measured one).
+//                      "expected": round(arrival_rps x downtime) of them, the expected
+//                      number, those sent nearest the downtime's middle - for a predicted
+//                      migration, whose end is tens of ms off, so the arrivals' phase
+//                      against the pause is unknown                              "expected"
 //   warmup_s           `predict --app`: load before the migrate command (s)          2
 //   drain_s            `predict --app`: load after the guest is reachable again (s)  3
 #include <cstdint>
@@ -38,6 +45,7 @@ namespace migsim::models {
 
 enum class ArrivalProcess { Fixed, Poisson };
 enum class ServiceDistribution { Fixed, Exponential };
+enum class SynLoss { Window, Expected };
 
 struct AppParams {
   double arrival_rps = 0.0;
@@ -52,6 +60,7 @@ struct AppParams {
   double switchover_ms = 20.0;
   double syn_retry_s = 0.0;
   double syn_lost_shift_ms = 0.0;
+  SynLoss syn_loss = SynLoss::Expected;
   double warmup_s = 2.0;
   double drain_s = 3.0;
 };
@@ -66,6 +75,7 @@ AppParams read_app_params_file(const std::string& path);
 
 const char* to_string(ArrivalProcess a);
 const char* to_string(ServiceDistribution s);
+const char* to_string(SynLoss s);
 nlohmann::json to_json(const AppParams& p);
 
 }  // namespace migsim::models

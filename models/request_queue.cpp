@@ -50,10 +50,33 @@ std::vector<double> send_times(const AppParams& app, double end_s) {
 
 bool inside(const std::optional<TimeInterval>& i, double t) { return i && t >= i->begin_s && t < i->end_s; }
 
+// Which requests lose their SYN: those sent in the loss window, or, with a count, that many
+// sent nearest its middle (ties to the earlier one).
+std::vector<bool> syn_losers(const QueueInput& in, const std::vector<double>& sends) {
+  std::vector<bool> lost(sends.size(), false);
+  if (!(in.syn_retry_s > 0.0) || !in.syn_lost) return lost;
+  if (!in.syn_lost_count) {
+    for (std::size_t i = 0; i < sends.size(); ++i) lost[i] = inside(in.syn_lost, sends[i]);
+    return lost;
+  }
+  const double mid = 0.5 * (in.syn_lost->begin_s + in.syn_lost->end_s);
+  // sends is sorted: the k nearest the middle are a contiguous run around it.
+  auto hi = static_cast<std::size_t>(std::lower_bound(sends.begin(), sends.end(), mid) - sends.begin());
+  std::size_t lo = hi;  // the run is [lo, hi)
+  for (int k = 0; k < *in.syn_lost_count; ++k) {
+    const bool left = lo > 0, right = hi < sends.size();
+    if (!left && !right) break;
+    if (left && (!right || mid - sends[lo - 1] <= sends[hi] - mid)) --lo;
+    else ++hi;
+  }
+  for (std::size_t i = lo; i < hi; ++i) lost[i] = true;
+  return lost;
+}
+
 // When the request sent at `send_s` reaches the server.
-double arrival_time(const QueueInput& in, double send_s) {
+double arrival_time(const QueueInput& in, double send_s, bool syn_lost) {
   double t = send_s;
-  if (in.syn_retry_s > 0.0 && inside(in.syn_lost, t)) {
+  if (syn_lost) {
     // Retransmissions at send + r, + 2r, + 4r ... until one is sent after the loss window.
     double wait = in.syn_retry_s;
     t += wait;
@@ -75,7 +98,8 @@ std::vector<RequestRecord> simulate_requests(const AppParams& app, const QueueIn
     for (auto& w : work) w = rng.exponential(app.service_ms);
   }
   std::vector<double> arrive(sends.size());
-  for (std::size_t i = 0; i < sends.size(); ++i) arrive[i] = arrival_time(in, sends[i]);
+  const std::vector<bool> lost = syn_losers(in, sends);
+  for (std::size_t i = 0; i < sends.size(); ++i) arrive[i] = arrival_time(in, sends[i], lost[i]);
   std::vector<std::size_t> order(sends.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return arrive[a] < arrive[b]; });

@@ -29,6 +29,9 @@ struct QueueInput {
   // The first one after it reaches the server (when the guest is unreachable then, once it
   // is reachable again).
   std::optional<TimeInterval> syn_lost;
+  // When set, not every attempt in `syn_lost` loses its SYN but this many, those sent nearest
+  // its middle (AppParams::syn_loss "expected": the arrivals' phase against the pause unknown).
+  std::optional<int> syn_lost_count;
   double syn_retry_s = 0.0;
   double end_s = 0.0;  // requests are sent in [0, end_s)
 };

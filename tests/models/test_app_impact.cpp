@@ -118,6 +118,47 @@ TEST(QueueAppModel, TheSynLossWindowCanBeShiftedAgainstTheReportedDowntime) {
   EXPECT_EQ(to_json(app)["syn_lost_shift_ms"], 30.0);
 }
 
+// How many requests waited for a SYN retransmission (over 0.9 s here).
+int syn_retried(const std::vector<RequestRecord>& r) {
+  int n = 0;
+  for (const auto& x : r) n += x.done_s - x.send_s > 0.9 ? 1 : 0;
+  return n;
+}
+
+TEST(QueueAppModel, ExpectedSynLossLosesTheExpectedNumberWhateverThePhase) {
+  // 50 requests/s: one every 20 ms, one sent at 3.0 s, when the guest stops.
+  AppParams window = web_with_syn_retry();
+  window.arrival_rps = 50;
+  window.syn_loss = SynLoss::Window;
+  AppParams expected = window;
+  expected.syn_loss = SynLoss::Expected;
+  auto run = [](const AppParams& a, double downtime_ms) {
+    return app_impact(QueueAppModel{}, a, migration(downtime_ms), 6.0).requests;
+  };
+  // 9 ms paused: the window holds the request sent at 3.0 s; 0.45 expected: none lost.
+  EXPECT_GT(latency_of_request_sent_at(run(window, 9), 3.0), 900.0);
+  EXPECT_EQ(syn_retried(run(window, 9)), 1);
+  EXPECT_EQ(syn_retried(run(expected, 9)), 0);
+  EXPECT_LT(latency_of_request_sent_at(run(expected, 9), 3.0), 20.0);
+  // 13 ms, shifted 5 ms: the window 3.005 .. 3.018 s holds no request; 0.65 expected: the one
+  // sent nearest its middle (3.0115 s), at 3.02 s, is lost.
+  window.syn_lost_shift_ms = expected.syn_lost_shift_ms = 5;
+  EXPECT_EQ(syn_retried(run(window, 13)), 0);
+  EXPECT_EQ(syn_retried(run(expected, 13)), 1);
+  EXPECT_GT(latency_of_request_sent_at(run(expected, 13), 3.02), 900.0);
+  // 41 ms, unshifted: the window holds 3.0, 3.02 and 3.04 s; 2.05 expected: the two nearest
+  // the middle (3.0205 s), 3.02 and 3.04 s.
+  window.syn_lost_shift_ms = expected.syn_lost_shift_ms = 0;
+  EXPECT_EQ(syn_retried(run(window, 41)), 3);
+  const auto e = run(expected, 41);
+  EXPECT_EQ(syn_retried(e), 2);
+  EXPECT_LT(latency_of_request_sent_at(e, 3.0), 900.0);
+  EXPECT_GT(latency_of_request_sent_at(e, 3.04), 900.0);
+  // Without retransmissions nothing is lost either way.
+  expected.syn_retry_s = 0;
+  EXPECT_EQ(syn_retried(run(expected, 41)), 0);
+}
+
 TEST(QueueAppModel, PrecopySlowdownAndThrottleStretchService) {
   AppParams app = web(10, 10);
   app.precopy_slowdown = 0.5;
@@ -217,6 +258,14 @@ TEST(AppParams, ReadsDefaultsAndRefusesBadValues) {
             std::string::npos);
   EXPECT_NE(err({{"arrival_rps", 5}, {"service_ms", 4}, {"slo_ms", 100}, {"arrivals", "bursty"}}).find("bursty"),
             std::string::npos);
+  EXPECT_EQ(p.syn_loss, SynLoss::Expected);
+  EXPECT_EQ(app_params_from_json(nlohmann::json{{"arrival_rps", 5}, {"service_ms", 4}, {"slo_ms", 100}, {"syn_loss", "window"}},
+                                 "a.json")
+                .syn_loss,
+            SynLoss::Window);
+  const std::string bad = err({{"arrival_rps", 5}, {"service_ms", 4}, {"slo_ms", 100}, {"syn_loss", "always"}});
+  EXPECT_NE(bad.find("a.json: syn_loss"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("always"), std::string::npos) << bad;
 }
 
 }  // namespace

@@ -48,9 +48,11 @@ TEST(WebReport, FitRecoversTheParametersAndPredictsWithoutError) {
     EXPECT_NEAR(j["max_stall_mape_pct"].get<double>(), 0.0, 1e-6) << j.dump();
     EXPECT_NEAR(j["p99_during_migration_mape_pct"].get<double>(), 0.0, 1e-6);
     EXPECT_NEAR(j["requests_over_slo_mape_pct"].get<double>(), 0.0, 1e-6);
-    // The records' QEMU numbers are the pre-copy model's: end to end is exact too.
+    // The records' QEMU numbers are the pre-copy model's: end to end the stall is exact too;
+    // which requests lose their SYN is not (end to end the model loses the expected number,
+    // not those the pause met), so the p99 is close, not exact.
     EXPECT_NEAR(j["end_to_end"]["max_stall_mape_pct"].get<double>(), 0.0, 1e-6);
-    EXPECT_NEAR(j["end_to_end"]["p99_during_migration_mape_pct"].get<double>(), 0.0, 1e-6);
+    EXPECT_LT(j["end_to_end"]["p99_during_migration_mape_pct"].get<double>(), 5.0);
     // The naive baseline misses the switch-over (and the retries).
     EXPECT_GT(j["baselines"]["downtime-only"]["max_stall_mape_pct"].get<double>(), 10.0) << j.dump();
     EXPECT_EQ(j["baselines"]["downtime-only"]["runs"], 3);

@@ -39,6 +39,7 @@ nlohmann::json synthetic_web_record(const SyntheticWebRun& r, const SyntheticWeb
   app.switchover_ms = truth.switchover_ms;
   app.syn_retry_s = truth.syn_retry_s;
   app.syn_lost_shift_ms = validation::kSynLostShiftMs;  // as validate report predicts
+  app.syn_loss = models::SynLoss::Window;               // real requests meet the pause where it is
   nlohmann::json migration = nullptr;
   models::MigrationTimeline m;
   m.start_s = m.end_s = r.duration_s;

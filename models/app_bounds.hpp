@@ -16,6 +16,9 @@ inline constexpr Bound kSlowdown{0, 20.0, false, ""};
 inline constexpr Bound kSwitchoverMs{0, 60000.0, false, "ms"};
 // The client's SYN retransmission timeout: 0 (off) to a minute.
 inline constexpr Bound kSynRetryS{0, 60.0, false, "s"};
+// The SYN-loss window's shift against the reported downtime: 0 to a second (the end QEMU
+// reports against the destination taking the address over: ms, not seconds).
+inline constexpr Bound kSynLostShiftMs{0, 1000.0, false, "ms"};
 // Load before and after the migration in `predict --app`: at most an hour.
 inline constexpr Bound kPaddingS{0, 3600.0, false, "s"};
 

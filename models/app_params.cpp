@@ -20,7 +20,7 @@ AppParams app_params_from_json(JsonObject& o) {
   p.precopy_slowdown = o.number("precopy_slowdown", p.precopy_slowdown, app_bounds::kSlowdown);
   p.switchover_ms = o.number("switchover_ms", p.switchover_ms, app_bounds::kSwitchoverMs);
   p.syn_retry_s = o.number("syn_retry_s", p.syn_retry_s, app_bounds::kSynRetryS);
-  p.syn_lost_shift_ms = o.number("syn_lost_shift_ms", p.syn_lost_shift_ms, app_bounds::kSwitchoverMs);
+  p.syn_lost_shift_ms = o.number("syn_lost_shift_ms", p.syn_lost_shift_ms, app_bounds::kSynLostShiftMs);
   p.syn_loss = o.choice("syn_loss", {"window", "expected"}, "expected") == "window" ? SynLoss::Window
                                                                                    : SynLoss::Expected;
   p.warmup_s = o.number("warmup_s", p.warmup_s, app_bounds::kPaddingS);

@@ -258,6 +258,9 @@ TEST(AppParams, ReadsDefaultsAndRefusesBadValues) {
             std::string::npos);
   EXPECT_NE(err({{"arrival_rps", 5}, {"service_ms", 4}, {"slo_ms", 100}, {"arrivals", "bursty"}}).find("bursty"),
             std::string::npos);
+  const std::string shift = err({{"arrival_rps", 5}, {"service_ms", 4}, {"slo_ms", 100}, {"syn_lost_shift_ms", 5000}});
+  EXPECT_NE(shift.find("a.json: syn_lost_shift_ms"), std::string::npos) << shift;  // ms, not s: at most 1000
+  EXPECT_NE(shift.find("5000"), std::string::npos) << shift;
   EXPECT_EQ(p.syn_loss, SynLoss::Expected);
   EXPECT_EQ(app_params_from_json(nlohmann::json{{"arrival_rps", 5}, {"service_ms", 4}, {"slo_ms", 100}, {"syn_loss", "window"}},
                                  "a.json")

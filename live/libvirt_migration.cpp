@@ -64,8 +64,8 @@ void add_copy(const LibvirtConnection* conn, const std::string& name, int h, std
   } catch (const InputError&) {  // LibvirtConnection::lookup: the host has no such domain
     text = "absent";
     return;
-  } catch (const EnvironmentError&) {  // libvirt's error of the lookup is still this thread's last
-    text = "unknown (" + libvirt_last_error() + ")";
+  } catch (const EnvironmentError& e) {  // the host did not answer the lookup
+    text = "unknown (" + std::string(e.what()) + ")";
     answered = false;
     return;
   }
